@@ -1,0 +1,49 @@
+"""Entry point: register every page, log the user in, offer the pages their role allows.
+
+Run with ``streamlit run dashboard/app.py`` (``make run`` does it). The page list goes to
+st.navigation before the login gate, so a deep link or a refresh lands on the page asked for.
+"""
+
+import sys
+from pathlib import Path
+
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run` adds only dashboard/
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import auth, navigation, ui  # noqa: E402
+from dashboard.i18n import t  # noqa: E402
+from dashboard.services import users  # noqa: E402
+from db.connection import DatabaseError  # noqa: E402
+
+st.set_page_config(page_title="Centrum Obywatelskie Łódź", page_icon=":material/diversity_3:", layout="wide")
+ui.ensure_language()
+
+try:
+    ui.prepared()
+except DatabaseError as exc:
+    st.title(t("app.title"))
+    st.error(t("error.database_unusable"))
+    st.code(str(exc), language=None)
+    st.stop()
+
+pages = navigation.build()
+current = st.navigation(list(pages.values()), position="hidden")
+actor = auth.gate()
+st.session_state["actor"] = actor
+st.session_state["_pages"] = pages
+
+with st.sidebar:
+    st.markdown(f"**{t('app.title')}**")
+    navigation.sidebar(pages, actor)
+    st.divider()
+    st.caption(t("nav.signed_in_as", name=actor.full_name, role=t(f"role.{actor.role}")))
+    ui.language_switch(on_change=lambda lang: users.set_language(ui.db(), actor, lang))
+auth.logout_button(actor)
+
+if not navigation.allowed(current.url_path, actor):
+    st.error(t("nav.forbidden", page=current.title))
+    st.page_link(pages["pulpit"], label=t("nav.back_home"), icon=":material/home:")
+    st.stop()
+current.run()

@@ -1,0 +1,72 @@
+"""Every page of the app, its section and the permission it needs: one table.
+
+The entry file registers all of them with ``st.navigation`` (so a deep link or a refresh
+resolves before login), then the sidebar offers only those the user's role allows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboard import PROJECT_ROOT
+from dashboard.i18n import t
+from dashboard.roles import Actor
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str            # under pages/
+    url_path: str
+    title_key: str
+    section_key: str
+    permission: str
+    icon: str
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home.py", "pulpit", "page.home", "section.centre", "read", ":material/dashboard:", default=True),
+    PageSpec("organisations.py", "organizacje", "page.organisations", "section.register", "read",
+             ":material/groups:"),
+    PageSpec("organisation.py", "organizacja", "page.organisation", "section.register", "read",
+             ":material/badge:"),
+    PageSpec("audit.py", "historia-zmian", "page.audit", "section.admin", "audit", ":material/history:"),
+    PageSpec("users.py", "uzytkownicy", "page.users", "section.admin", "users", ":material/manage_accounts:"),
+    PageSpec("administration.py", "administracja", "page.administration", "section.admin", "settings",
+             ":material/settings:"),
+)
+
+# Pages reached from another page (a row's detail), not listed in the sidebar.
+HIDDEN = {"organizacja"}
+
+
+def build() -> dict[str, st.Page]:
+    """One st.Page per spec, keyed by url_path."""
+    return {
+        spec.url_path: st.Page(PROJECT_ROOT / "pages" / spec.file, title=t(spec.title_key), icon=spec.icon,
+                               url_path=spec.url_path, default=spec.default)
+        for spec in PAGES
+    }
+
+
+def spec_for(url_path: str) -> PageSpec | None:
+    return next((s for s in PAGES if s.url_path == url_path or (s.default and url_path == "")), None)
+
+
+def allowed(url_path: str, who: Actor) -> bool:
+    spec = spec_for(url_path)
+    return spec is not None and who.can(spec.permission)
+
+
+def sidebar(pages: dict[str, st.Page], who: Actor) -> None:
+    """Sidebar links grouped in sections, only the pages this role may open."""
+    section = None
+    for spec in PAGES:
+        if spec.url_path in HIDDEN or not who.can(spec.permission):
+            continue
+        if spec.section_key != section:
+            section = spec.section_key
+            st.sidebar.caption(t(section))
+        st.sidebar.page_link(pages[spec.url_path], label=t(spec.title_key), icon=spec.icon)

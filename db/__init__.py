@@ -1,0 +1,1 @@
+"""Database layer: numbered SQL migrations and the connection module."""
