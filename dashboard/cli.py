@@ -109,6 +109,10 @@ def cmd_check(args, config) -> int:
     from dashboard.services import backup
     from db.connection import code_schema_version, get_database
 
+    if not config.db_path.exists():
+        # Opening would create an empty file and report it as healthy: a typo in
+        # CIVIC_DB_PATH must not pass for a working installation.
+        raise DatabaseError(f"There is no database file at {config.db_path}: run `python -m dashboard init` first.")
     db = get_database(config.db_path)
     info = backup.inspect(db)
     print(f"File: {config.db_path}")

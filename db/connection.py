@@ -255,3 +255,11 @@ def close_database(path: str | Path) -> None:
         db = _registry.pop(key, None)
     if db is not None:
         db.close()
+
+
+def is_open(path: str | Path) -> bool:
+    """Whether this process holds ``path`` open (DuckDB would let a second connect share it)."""
+    key = str(Path(path).resolve())
+    with _registry_lock:
+        db = _registry.get(key)
+    return db is not None and not db._closed

@@ -16,7 +16,7 @@ import duckdb
 from dashboard import clock
 from dashboard.roles import Actor, require
 from dashboard.services import audit
-from db.connection import Database, DatabaseError, DatabaseLocked, code_schema_version
+from db.connection import Database, DatabaseError, DatabaseLocked, code_schema_version, is_open
 
 _ALIAS = "backup_copy"
 
@@ -90,18 +90,34 @@ def verify(path: str | Path) -> dict:
     return info
 
 
+def _aside_name(db_path: Path) -> Path:
+    """Where the replaced file goes: named by the time, never on top of an earlier one."""
+    stamp = f"{db_path.stem}.replaced-{clock.utc_now():%Y%m%d-%H%M%S}"
+    aside, n = db_path.with_name(stamp + db_path.suffix), 1
+    while aside.exists() or aside.with_name(aside.name + ".wal").exists():
+        n += 1
+        aside = db_path.with_name(f"{stamp}-{n}{db_path.suffix}")
+    return aside
+
+
 def restore(db_path: str | Path, backup_path: str | Path) -> str:
     """Verify the backup, move the current file aside, put the backup in its place."""
     db_path, backup_path = Path(db_path), Path(backup_path)
     info = verify(backup_path)
+    if is_open(db_path):
+        # A connect from this same process would share the open instance and succeed, and
+        # the file would be moved away under it; everything written afterwards would be lost.
+        raise DatabaseLocked(f"The database file {db_path} is in use by this process: close it, then restore.")
     if db_path.exists():
         try:
             duckdb.connect(str(db_path)).close()
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:
             if "lock" in str(exc).lower():
-                raise DatabaseLocked("The app is running and holds the database: stop it, then restore.") from exc
-            raise
-        aside = db_path.with_name(f"{db_path.stem}.replaced-{clock.utc_now():%Y%m%d-%H%M%S}{db_path.suffix}")
+                raise DatabaseLocked(f"The database file {db_path} is in use by another process "
+                                     "(most likely the running app): stop it, then restore.") from exc
+            # Any other error means the current file is damaged: exactly when a restore is
+            # needed. Nobody can hold a file DuckDB cannot open, so it is safe to move aside.
+        aside = _aside_name(db_path)
         shutil.move(db_path, aside)
         wal = db_path.with_name(db_path.name + ".wal")
         if wal.exists():
