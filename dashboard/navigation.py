@@ -28,6 +28,15 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home.py", "pulpit", "page.home", "section.centre", "read", ":material/dashboard:", default=True),
+    PageSpec("front_desk.py", "recepcja", "page.front_desk", "section.reservations", "read", ":material/today:"),
+    PageSpec("booking_new.py", "nowa-rezerwacja", "page.booking_new", "section.reservations", "write",
+             ":material/event_available:"),
+    PageSpec("week.py", "kalendarz", "page.week", "section.reservations", "read", ":material/calendar_view_week:"),
+    PageSpec("bookings.py", "rezerwacje", "page.bookings", "section.reservations", "read", ":material/list_alt:"),
+    PageSpec("booking.py", "rezerwacja", "page.booking", "section.reservations", "read", ":material/event:"),
+    PageSpec("lockers.py", "szafki", "page.lockers", "section.reservations", "read", ":material/lock:"),
+    PageSpec("opening_hours.py", "godziny-otwarcia", "page.opening_hours", "section.reservations", "read",
+             ":material/schedule:"),
     PageSpec("organisations.py", "organizacje", "page.organisations", "section.register", "read",
              ":material/groups:"),
     PageSpec("organisation.py", "organizacja", "page.organisation", "section.register", "read",
@@ -39,7 +48,7 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 # Pages reached from another page (a row's detail), not listed in the sidebar.
-HIDDEN = {"organizacja"}
+HIDDEN = {"organizacja", "rezerwacja"}
 
 
 def build() -> dict[str, st.Page]:

@@ -7,7 +7,7 @@ a number nobody recorded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Callable
 
 from db.connection import Database
@@ -19,8 +19,22 @@ class Module:
     summary: Callable[[Database, date], list[tuple[str, str]]] | None
 
 
+def _reservations(db: Database, today: date) -> list[tuple[str, str]]:
+    start = datetime.combine(today, time.min)
+    row = db.one(
+        "select count(*) filter (where starts_at >= ? and starts_at < ? and status <> 'cancelled'), "
+        "count(*) filter (where starts_at >= ? and starts_at < ? and status <> 'cancelled'), "
+        "count(distinct organisation_id) filter (where starts_at >= ? and starts_at < ? and status in "
+        "('confirmed', 'checked_in', 'requested')) from booking",
+        [start, start + timedelta(days=1), start + timedelta(days=1), start + timedelta(days=8),
+         start - timedelta(days=30), start + timedelta(days=1)],
+    )
+    return [("home.bookings_today", str(row[0])), ("home.bookings_next_7d", str(row[1])),
+            ("home.organisations_booking_30d", str(row[2]))]
+
+
 MODULES: list[Module] = [
-    Module("module.reservations", None),
+    Module("module.reservations", _reservations),
     Module("module.trainings", None),
     Module("module.volunteers", None),
     Module("module.initiatives", None),

@@ -1,0 +1,68 @@
+"""Chart builders: functions from a small aggregated frame to an Altair chart, one theme.
+
+Pages call ``st.altair_chart(builder(frame), theme=None)`` so the city's palette below is
+kept; every builder gets frames already aggregated in DuckDB.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+PALETTE = ["#C8102E", "#F2A900", "#2D6A8E", "#5E8C31", "#7A4E9C", "#8C8C8C"]
+STATUS_COLOURS = {"requested": "#F2A900", "confirmed": "#2D6A8E", "checked_in": "#5E8C31",
+                  "no_show": "#8C8C8C", "free": "#EFEAE2"}
+FONT = "Source Sans Pro, DejaVu Sans, sans-serif"
+
+
+def themed(chart: alt.Chart, height: int = 320) -> alt.Chart:
+    return (chart.properties(height=height)
+            .configure(font=FONT)
+            .configure_axis(labelFontSize=12, titleFontSize=13, grid=True, gridColor="#eeeeee")
+            .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+            .configure_view(strokeWidth=0)
+            .configure_range(category=PALETTE))
+
+
+def week_timeline(opening: pd.DataFrame, bookings: pd.DataFrame, labels: dict[str, str],
+                  status_labels: dict[str, str], rows: list[str]) -> alt.LayerChart:
+    """A week as rows (day · resource) on an hour axis: opening hours as light bands (the free
+    time), bookings on top coloured by status, each labelled with its organisation.
+
+    ``opening`` columns: row, start_hour, end_hour. ``bookings`` columns: row, start_hour,
+    end_hour, organisation, short_org, status, time_label.
+    """
+    y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260, labelFontSize=12))
+    x = alt.X("start_hour:Q", title=labels["hour"], scale=alt.Scale(domain=[8, 21], nice=False),
+              axis=alt.Axis(values=list(range(8, 22)), format="d"))
+    band = alt.Chart(opening).mark_bar(color=STATUS_COLOURS["free"], height={"band": 0.9}).encode(
+        x=x, x2="end_hour:Q", y=y, tooltip=alt.value(None))
+    data = bookings.assign(status_label=bookings["status"].map(status_labels))
+    keys = [s for s in ("requested", "confirmed", "checked_in", "no_show")]
+    bars = alt.Chart(data).mark_bar(cornerRadius=3, height={"band": 0.7}).encode(
+        x=x, x2="end_hour:Q", y=y,
+        color=alt.Color("status_label:N", title=labels["status"],
+                        scale=alt.Scale(domain=[status_labels[k] for k in keys],
+                                        range=[STATUS_COLOURS[k] for k in keys])),
+        tooltip=[alt.Tooltip("organisation:N", title=labels["organisation"]),
+                 alt.Tooltip("time_label:N", title=labels["time"]),
+                 alt.Tooltip("status_label:N", title=labels["status"])],
+    )
+    text = alt.Chart(data).mark_text(align="left", dx=4, color="white", fontSize=11).encode(
+        x=x, y=y, text="short_org:N")
+    return alt.layer(band, bars, text)
+
+
+def compliance_bars(frame: pd.DataFrame, labels: dict[str, str], target_hours: float) -> alt.Chart:
+    """Open hours per week against the open call's minimum (5 days × 8 h = 40 h)."""
+    bars = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("week_label:N", title=labels["week"], sort=None),
+        y=alt.Y("hours_open:Q", title=labels["hours"]),
+        color=alt.Color("status_label:N", title=labels["status"],
+                        scale=alt.Scale(domain=[labels["ok"], labels["short_holiday"], labels["short"]],
+                                        range=["#5E8C31", "#F2A900", "#C8102E"])),
+        tooltip=["week_label:N", "hours_open:Q", "days_open:Q", "evenings:Q", "reasons_text:N"],
+    )
+    rule = alt.Chart(pd.DataFrame({"target": [target_hours]})).mark_rule(strokeDash=[6, 4], color="#1F1F1F").encode(
+        y="target:Q")
+    return bars + rule

@@ -1,0 +1,91 @@
+"""Settings that staff change at run time (booking horizon, fair-use cap), kept as JSON.
+
+The environment holds what an operator sets before start-up (``dashboard.settings``); these
+live in the database so an admin can change them on a page, with an audit row, while the app runs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Callable
+
+from dashboard.errors import Errors
+from dashboard.roles import Actor, require
+from dashboard.services import audit
+from db.connection import Database
+
+
+def _horizon(value: Any) -> int:
+    """Whole days ahead that a booking may start: at least a day, at most two years."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError
+    if int(value) != value:
+        raise ValueError
+    if not 1 <= int(value) <= 730:
+        raise ValueError
+    return int(value)
+
+
+def _fair_use(value: Any) -> float | None:
+    """Room-hours per organisation per ISO week; None switches the cap off."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 168:
+        raise ValueError  # also refuses NaN, which compares false with everything
+    return float(value) if int(value) != value else int(value)
+
+
+# Known settings: the validator of each value and its default when the row is missing.
+KNOWN: dict[str, tuple[Callable[[Any], Any], Any]] = {
+    "booking_horizon_days": (_horizon, 90),
+    "fair_use_weekly_hours": (_fair_use, None),
+}
+
+
+def get_setting(db: Database, key: str, default: Any = None) -> Any:
+    """The stored value (JSON-decoded); ``default`` when the row is missing.
+
+    A stored JSON ``null`` is a value (e.g. "fair-use cap off"), not a missing row.
+    """
+    row = db.one("select value from app_setting where key = ?", [key])
+    if row is None:
+        if default is None and key in KNOWN:
+            return KNOWN[key][1]
+        return default
+    return json.loads(row[0])
+
+
+def all_settings(db: Database) -> dict[str, Any]:
+    """Every setting with its value (defaults for known ones not yet stored)."""
+    stored = {k: json.loads(v) for k, v in db.rows("select key, value from app_setting order by key")}
+    return {**{k: d for k, (_, d) in KNOWN.items()}, **stored}
+
+
+def set_setting(db: Database, actor: Actor, key: str, value: Any) -> None:
+    """Store a setting (admin only); known keys are validated, the change is audited."""
+    require(actor, "settings")
+    errors = Errors()
+    if not isinstance(key, str) or not key.strip():
+        errors.add("key", "error.required")
+    elif key in KNOWN:
+        try:
+            value = KNOWN[key][0](value)
+        except (TypeError, ValueError):
+            errors.add(key, "error.setting_invalid", setting=key)
+    errors.raise_if_any()
+    encoded = json.dumps(value, ensure_ascii=False)
+
+    def work(cur):
+        cur.execute("select value from app_setting where key = ?", [key])
+        row = cur.fetchone()
+        before = None if row is None else json.loads(row[0])
+        if row is not None and before == value:
+            return
+        cur.execute(
+            "insert into app_setting (key, value) values (?, ?) on conflict (key) do update set value = excluded.value",
+            [key, encoded],
+        )
+        audit.record(cur, actor.username, "update", "app_setting", key, {"value": before}, {"value": value})
+
+    db.write(work)

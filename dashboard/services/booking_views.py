@@ -1,0 +1,88 @@
+"""Reads behind the reservations pages: the day board, the week calendar, the searchable list.
+
+Writes and their rules live in ``reservations``; these only aggregate or page in DuckDB and
+return small frames.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+
+from dashboard.roles import Actor, require
+from db.connection import Database
+
+ACTIVE = ("requested", "confirmed", "checked_in")
+STATUSES = ("requested", "confirmed", "checked_in", "no_show", "cancelled")
+
+_BOOKING_COLUMNS = (
+    "select b.id, b.resource_id, r.name as resource, r.kind, b.organisation_id, o.name as organisation, "
+    "b.contact_person, b.purpose, b.attendees, b.actual_attendance, b.starts_at, b.ends_at, b.status, "
+    "b.series_id, b.cancel_reason "
+    "from booking b join resource r on r.id = b.resource_id join organisation o on o.id = b.organisation_id "
+)
+
+
+def day_bookings(db: Database, day: date) -> pd.DataFrame:
+    """Every booking of one day (cancelled ones too, so the desk sees what was called off)."""
+    start = datetime.combine(day, time.min)
+    return db.query(_BOOKING_COLUMNS + "where b.starts_at >= ? and b.starts_at < ? order by r.id, b.starts_at",
+                    [start, start + timedelta(days=1)])
+
+
+def free_gaps(opens: time | None, closes: time | None, busy: list[tuple[time, time]]) -> list[tuple[time, time]]:
+    """Free intervals between opening and closing, given the day's active bookings."""
+    if opens is None or closes is None:
+        return []
+    gaps, cursor = [], opens
+    for start, end in sorted(busy):
+        if start > cursor:
+            gaps.append((cursor, min(start, closes)))
+        cursor = max(cursor, end)
+    if cursor < closes:
+        gaps.append((cursor, closes))
+    return [(a, b) for a, b in gaps if a < b]
+
+
+def week_bookings(db: Database, monday: date, resource_ids: list[int]) -> pd.DataFrame:
+    """Active and checked-in bookings of a week for the chosen resources."""
+    if not resource_ids:
+        return pd.DataFrame()
+    start = datetime.combine(monday, time.min)
+    return db.query(
+        _BOOKING_COLUMNS + "where b.starts_at >= ? and b.starts_at < ? and b.status <> 'cancelled' "
+        "and list_contains(?, b.resource_id) order by b.starts_at",
+        [start, start + timedelta(days=7), [int(i) for i in resource_ids]],
+    )
+
+
+def search(db: Database, actor: Actor, *, resource_id: int | None = None, organisation_id: int | None = None,
+           status: str | None = None, date_from: date | None = None, date_to: date | None = None,
+           limit: int = 1000) -> pd.DataFrame:
+    """Bookings matching the filters, newest first, at most ``limit`` rows."""
+    require(actor, "read")
+    where, params = ["true"], []
+    if resource_id:
+        where.append("b.resource_id = ?")
+        params.append(int(resource_id))
+    if organisation_id:
+        where.append("b.organisation_id = ?")
+        params.append(int(organisation_id))
+    if status in STATUSES:
+        where.append("b.status = ?")
+        params.append(status)
+    if date_from:
+        where.append("b.starts_at >= ?")
+        params.append(datetime.combine(date_from, time.min))
+    if date_to:
+        where.append("b.starts_at < ?")
+        params.append(datetime.combine(date_to + timedelta(days=1), time.min))
+    params.append(int(limit))
+    return db.query(_BOOKING_COLUMNS + "where " + " and ".join(where) + " order by b.starts_at desc limit ?", params)
+
+
+def count(db: Database, *, date_from: date, date_to: date) -> int:
+    return int(db.scalar(
+        "select count(*) from booking where starts_at >= ? and starts_at < ? and status <> 'cancelled'",
+        [datetime.combine(date_from, time.min), datetime.combine(date_to + timedelta(days=1), time.min)]))

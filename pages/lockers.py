@@ -1,0 +1,88 @@
+"""Lockers: which organisation holds which locker, keys handed and returned, free ones."""
+
+import streamlit as st
+
+from dashboard import clock, ui
+from dashboard.i18n import fmt_date, t
+from dashboard.services import organisations, reservations
+
+db, actor = ui.db(), ui.actor()
+today = clock.today()
+st.title(t("page.lockers"))
+ui.show_flash()
+
+overview = reservations.locker_overview(db, today)
+if overview.empty:
+    st.info(t("locker.none"))
+    st.stop()
+free = overview[overview["free"]]
+c1, c2 = st.columns(2)
+c1.metric(t("locker.free"), f"{len(free)} / {len(overview)}", border=True)
+c2.metric(t("locker.keys_out"), int((overview["key_handed_on"].notna() & overview["key_returned_on"].isna()).sum()),
+          border=True)
+
+shown = overview.assign(
+    state=overview["free"].map(lambda f: t("locker.state_free") if f else t("locker.state_taken")),
+    organisation=overview["organisation"].fillna("—"),
+    date_from=overview["date_from"].map(fmt_date), date_to=overview["date_to"].map(fmt_date),
+    key_handed_on=overview["key_handed_on"].map(fmt_date), key_returned_on=overview["key_returned_on"].map(fmt_date))
+ui.table(shown, {"name": "locker.locker", "state": "locker.state", "organisation": "booking.organisation",
+                 "date_from": "locker.date_from", "date_to": "locker.date_to", "key_handed_on": "locker.key_handed_on",
+                 "key_returned_on": "locker.key_returned_on"})
+
+if not actor.can("write"):
+    st.stop()
+
+st.subheader(t("locker.assign"))
+form = "locker_assign"
+orgs = dict(organisations.choices(db))
+free_names = dict(zip(free["resource_id"].astype(int), free["name"]))
+
+
+def assign() -> None:
+    ok, _ = ui.run_service(form, lambda: reservations.assign_locker(db, actor, {
+        "resource_id": st.session_state["locker_resource"], "organisation_id": st.session_state["locker_org"],
+        "date_from": st.session_state["locker_from"], "date_to": st.session_state["locker_to"],
+        "notes": st.session_state["locker_notes"]}))
+    if ok:
+        ui.flash(t("locker.assigned"))
+
+
+ui.form_message(form)
+with st.form(form, enter_to_submit=False):
+    c1, c2 = st.columns(2)
+    with c1:
+        st.selectbox(t("locker.locker") + " *", list(free_names), format_func=free_names.get, key="locker_resource",
+                     index=None, placeholder=t("common.choose"))
+        ui.field_error(form, "resource_id")
+    with c2:
+        st.selectbox(t("booking.organisation") + " *", list(orgs), format_func=orgs.get, key="locker_org", index=None,
+                     placeholder=t("booking.organisation_placeholder"))
+        ui.field_error(form, "organisation_id")
+    c1, c2 = st.columns(2)
+    with c1:
+        st.date_input(t("locker.date_from") + " *", value=today, key="locker_from", format="DD.MM.YYYY")
+        ui.field_error(form, "date_from")
+    with c2:
+        st.date_input(t("locker.date_to"), value=None, key="locker_to", format="DD.MM.YYYY")
+        ui.field_error(form, "date_to")
+    st.text_input(t("org.notes"), key="locker_notes")
+    st.form_submit_button(t("locker.assign_submit"), type="primary", on_click=assign)
+
+taken = overview[~overview["free"]]
+if not taken.empty and "assignment_id" in taken.columns:
+    st.subheader(t("locker.keys"))
+    labels = {int(r.assignment_id): f"{r.name} — {r.organisation}" for r in taken.itertuples()}
+    chosen = st.selectbox(t("locker.locker"), list(labels), format_func=labels.get, key="locker_key_pick")
+    c1, c2 = st.columns(2)
+    if c1.button(t("locker.key_handed"), key="locker_key_out"):
+        ok, _ = ui.run_service("locker_keys", lambda: reservations.record_key_handed(db, actor, chosen, today))
+        if ok:
+            ui.flash(t("locker.key_handed_done"))
+            st.rerun()
+    if c2.button(t("locker.key_returned"), key="locker_key_in"):
+        ok, _ = ui.run_service("locker_keys", lambda: reservations.record_key_returned(db, actor, chosen, today))
+        if ok:
+            ui.flash(t("locker.key_returned_done"))
+            st.rerun()
+    ui.form_message("locker_keys")

@@ -1,0 +1,73 @@
+"""Week calendar: bookings of all rooms (or one resource) with organisation names and free time."""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, clock, ui
+from dashboard.i18n import fmt_date, t
+from dashboard.services import booking_views, reservations
+
+db, actor = ui.db(), ui.actor()
+st.title(t("page.week"))
+
+resources = reservations.resources(db)
+resources = resources[resources["kind"] != "locker"]
+names = dict(zip(resources["id"].astype(int), resources["name"]))
+rooms = [int(i) for i in resources.loc[resources["kind"] == "room", "id"]]
+today = clock.today()
+c1, c2 = st.columns([2, 3])
+picked_day = c1.date_input(t("week.week_of"), value=today, format="DD.MM.YYYY", key="week_day")
+chosen = c2.multiselect(t("week.resources"), list(names), default=rooms, format_func=names.get, key="week_resources")
+monday = picked_day - timedelta(days=picked_day.weekday())
+st.caption(t("week.range", start=fmt_date(monday), end=fmt_date(monday + timedelta(days=6))))
+
+if not chosen:
+    st.info(t("week.choose_resource"))
+    st.stop()
+
+rows, opening = [], []
+for offset in range(7):
+    day = monday + timedelta(days=offset)
+    for resource_id in chosen:
+        label = f"{t(f'weekday_short.{day.weekday()}')} {day:%d.%m} · {names[resource_id]}"
+        hours = reservations.opening_hours(db, resource_id, on=day)
+        today_hours = hours[hours["weekday"] == day.weekday()]
+        if today_hours["opens"].iloc[0] is None or reservations.closure_reason(db, resource_id, day):
+            continue
+        rows.append(label)
+        opens, closes = today_hours["opens"].iloc[0], today_hours["closes"].iloc[0]
+        opening.append({"row": label, "start_hour": opens.hour + opens.minute / 60,
+                        "end_hour": closes.hour + closes.minute / 60})
+
+bookings = booking_views.week_bookings(db, monday, chosen)
+if rows:
+    frame = pd.DataFrame(columns=["row", "start_hour", "end_hour", "organisation", "short_org", "status", "time_label"])
+    if not bookings.empty:
+        frame = pd.DataFrame({
+            "row": [f"{t(f'weekday_short.{s.weekday()}')} {s:%d.%m} · {names[int(r)]}"
+                    for s, r in zip(bookings["starts_at"], bookings["resource_id"])],
+            "start_hour": bookings["starts_at"].dt.hour + bookings["starts_at"].dt.minute / 60,
+            "end_hour": bookings["ends_at"].dt.hour + bookings["ends_at"].dt.minute / 60,
+            "organisation": bookings["organisation"],
+            "short_org": bookings["organisation"].str.slice(0, 22),
+            "status": bookings["status"],
+            "time_label": bookings["starts_at"].dt.strftime("%H:%M") + "–" + bookings["ends_at"].dt.strftime("%H:%M"),
+        })
+    labels = {"hour": t("week.hour"), "status": t("booking.status"), "organisation": t("booking.organisation"),
+              "time": t("week.time")}
+    status_labels = {s: t(f"booking_status.{s}") for s in booking_views.STATUSES}
+    chart = charts.week_timeline(pd.DataFrame(opening), frame, labels, status_labels, rows)
+    st.altair_chart(charts.themed(chart, height=max(220, 26 * len(rows))), theme=None, width="stretch")
+    st.caption(t("week.legend_free"))
+else:
+    st.info(t("week.all_closed"))
+
+if not bookings.empty:
+    with st.expander(t("week.as_table", count=len(bookings))):
+        table = bookings.assign(day=bookings["starts_at"].map(fmt_date),
+                                time=bookings["starts_at"].dt.strftime("%H:%M") + "–" + bookings["ends_at"].dt.strftime("%H:%M"),
+                                status=bookings["status"].map(lambda s: t(f"booking_status.{s}")))
+        ui.table(table, {"day": "booking.day", "time": "week.time", "resource": "booking.resource",
+                         "organisation": "booking.organisation", "purpose": "booking.purpose", "status": "booking.status"})
