@@ -14,9 +14,10 @@ from stdnum.pl import nip as _nip
 from stdnum.pl import regon as _regon
 from stdnum.exceptions import ValidationError as _StdnumError
 
-_POSTAL = re.compile(r"^\d{2}-\d{3}$")
+_POSTAL = re.compile(r"^[0-9]{2}-[0-9]{3}$")  # ASCII digits: \d also matches e.g. "٩٠"
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DIGIT_GROUPS = re.compile(r"[0-9]+(?:[\s\-]+[0-9]+)*")
 
 
 class InvalidValue(ValueError):
@@ -72,12 +73,15 @@ def regon(value: str | None) -> str | None:
 
 
 def krs(value: str | None) -> str | None:
-    """Up to 10 digits, left-padded with zeros (KRS numbers carry no checksum)."""
+    """Up to 10 digits, left-padded with zeros (KRS numbers carry no checksum).
+
+    Spaces and dashes are tolerated between digits only, so "-1" is refused, not read as 1.
+    """
     text = clean_text(value, 40)
     if text is None:
         return None
     compact = re.sub(r"[\s\-]", "", text)
-    if not compact.isdigit() or len(compact) > 10 or int(compact) == 0:
+    if not _DIGIT_GROUPS.fullmatch(text) or len(compact) > 10 or int(compact) == 0:
         raise InvalidValue("error.krs_format")
     return compact.zfill(10)
 
@@ -86,7 +90,7 @@ def postal_code(value: str | None) -> str | None:
     text = clean_text(value, 20)
     if text is None:
         return None
-    if re.fullmatch(r"\d{5}", text):
+    if re.fullmatch(r"[0-9]{5}", text):
         text = f"{text[:2]}-{text[2:]}"
     if not _POSTAL.match(text):
         raise InvalidValue("error.postal_code")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import unicodedata
 from difflib import SequenceMatcher
 from datetime import date
@@ -40,7 +41,13 @@ def osiedla(db: Database, on: date | None = None) -> pd.DataFrame:
 
 
 def validate(db: Database, data: dict) -> dict:
-    """Normalise every field or raise ValidationError with a message per field."""
+    """Normalise every field or raise ValidationError with a message per field.
+
+    Normalisations: text is stripped, control characters (NUL included) dropped and '' stored
+    as NULL (``validators.clean_text``); KRS/NIP/REGON compacted to digits (KRS zero-padded),
+    postal codes to 00-000, phones to E.164, e-mail lower-cased; an empty osiedle or
+    first-service date is NULL; an empty city is Łódź.
+    """
     errors = Errors()
     clean: dict = {}
 
@@ -158,7 +165,7 @@ def update(db: Database, actor: Actor, organisation_id: int, data: dict, *, conf
     require(actor, "write")
     clean = validate(db, data)
     if not confirm_duplicate:
-        matches = find_duplicates(db, clean, exclude_id=organisation_id)
+        matches = find_duplicates(db, clean, exclude_id=_as_id(organisation_id))
         if matches:
             raise DuplicateSuspected(matches)
 
@@ -168,17 +175,31 @@ def update(db: Database, actor: Actor, organisation_id: int, data: dict, *, conf
             "update organisation set name = ?, legal_form = ?, krs = ?, nip = ?, regon = ?, street = ?, "
             "postal_code = ?, city = ?, osiedle_id = ?, contact_person = ?, email = ?, phone = ?, "
             "first_served_on = ?, notes = ?, updated_at = ? where id = ?",
-            [clean[f] for f in FIELDS] + [clock.utc_now(), organisation_id],
+            [clean[f] for f in FIELDS] + [clock.utc_now(), before["id"]],
         )
         old, new = audit.changed({f: before[f] for f in FIELDS}, clean)
         if new:
-            audit.record(cur, actor.username, "update", "organisation", organisation_id, old, new)
+            audit.record(cur, actor.username, "update", "organisation", before["id"], old, new)
 
     db.write(work)
 
 
+def _as_id(value) -> int | None:
+    """An id as int (numpy ints and digit strings too, e.g. from a URL); None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        value = int(value) if value.isascii() and value.isdigit() else None
+    try:
+        number = operator.index(value)
+    except TypeError:
+        return None
+    return number if -2**63 <= number < 2**63 else None
+
+
 def _fetch(cur, organisation_id: int) -> dict:
-    cur.execute(_SELECT, [organisation_id])
+    cur.execute(_SELECT, [_as_id(organisation_id) or -1])
     row = cur.fetchone()
     if row is None:
         raise NotFound("error.organisation_not_found", id=organisation_id)
@@ -187,7 +208,7 @@ def _fetch(cur, organisation_id: int) -> dict:
 
 def get(db: Database, actor: Actor, organisation_id: int) -> dict:
     require(actor, "read")
-    rows = db.dicts(_SELECT, [organisation_id])
+    rows = db.dicts(_SELECT, [_as_id(organisation_id) or -1])
     if not rows:
         raise NotFound("error.organisation_not_found", id=organisation_id)
     return rows[0]

@@ -19,6 +19,7 @@ from dashboard.services import audit
 from db.connection import ConstraintViolation, Database
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_BYTES = 72  # bcrypt's limit, in UTF-8 bytes
 MAX_FAILED_LOGINS = 5
 LOCKOUT_MINUTES = 15
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -32,10 +33,12 @@ def hash_password(password: str) -> str:
 
 
 def _check_password(errors: Errors, password: str | None, field: str = "password") -> None:
-    if not password or len(password) < MIN_PASSWORD_LENGTH:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         errors.add(field, "error.password_short", min=MIN_PASSWORD_LENGTH)
     elif password.strip() != password:
         errors.add(field, "error.password_spaces")
+    elif len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:  # bcrypt refuses longer ones
+        errors.add(field, "error.too_long", max=MAX_PASSWORD_BYTES)
 
 
 def _get(cur, username: str) -> dict:
@@ -51,7 +54,7 @@ def add_user(db: Database, actor: Actor, *, username: str, full_name: str, role:
     """Create an account (admin only; the CLI acts as the system admin)."""
     require(actor, "users")
     errors = Errors()
-    username = (username or "").strip().lower()
+    username = ("" if username is None else str(username)).strip().lower()
     if not _USERNAME.match(username):
         errors.add("username", "error.username_format")
     try:
