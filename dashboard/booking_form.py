@@ -37,6 +37,8 @@ def load(form: str, booking: dict) -> None:
 
 def defaults(form: str) -> None:
     start_day = clock.today() + timedelta(days=1)
+    while start_day.weekday() >= 5:  # the Centre's rooms open on weekdays
+        start_day += timedelta(days=1)
     preset = {"statutory_declared": False, "attendees": 10, "day": start_day, "start": time(10, 0),
               "end": time(12, 0), "contact_person": "", "purpose": "", "status": "confirmed"}
     for field, value in preset.items():

@@ -59,7 +59,7 @@ def organisation_form(form: str, submit_label: str, save: Callable[[dict, bool],
         st.warning(t("org.duplicate_warning"))
         for match in matches:
             reasons = ", ".join(t(f"org.duplicate_reason.{r}") for r in match["reasons"])
-            st.markdown(f"- **{ui._escape_md(match['name'])}** — {reasons}")
+            st.markdown(f"- **{ui.escape_md(match['name'])}** — {reasons}")
         st.button(t("org.save_anyway"), on_click=submit, kwargs={"confirm": True}, key=f"{form}_confirm")
 
     with st.form(form, enter_to_submit=False):
@@ -91,7 +91,8 @@ def organisation_form(form: str, submit_label: str, save: Callable[[dict, bool],
             st.text_input(t("org.city"), key=_key(form, "city"), placeholder="Łódź")
             ui.field_error(form, "city")
         st.selectbox(t("org.osiedle"), [None, *osiedle_names], key=_key(form, "osiedle_id"),
-                     format_func=lambda i: t("common.none") if i is None else osiedle_names[i])
+                     format_func=lambda i: t("common.none") if i is None else osiedle_names[i],
+                     placeholder=t("common.none"))  # a None value shows the placeholder, not the option
         ui.field_error(form, "osiedle_id")
         c1, c2, c3 = st.columns(3)
         with c1:

@@ -43,6 +43,7 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/badge:"),
     PageSpec("audit.py", "historia-zmian", "page.audit", "section.admin", "audit", ":material/history:"),
     PageSpec("users.py", "uzytkownicy", "page.users", "section.admin", "users", ":material/manage_accounts:"),
+    PageSpec("settings.py", "ustawienia", "page.settings", "section.admin", "settings", ":material/tune:"),
     PageSpec("administration.py", "administracja", "page.administration", "section.admin", "settings",
              ":material/settings:"),
 )

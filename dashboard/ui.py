@@ -83,10 +83,10 @@ def field_error(form: str, field: str) -> None:
     """The message for one field, shown right under it."""
     message = form_errors(form).get(field)
     if message:
-        st.markdown(f":red[{_escape_md(tm(message))}]")
+        st.markdown(f":red[{escape_md(tm(message))}]")
 
 
-def _escape_md(text: str) -> str:
+def escape_md(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|~:$" else c for c in text)
 
 

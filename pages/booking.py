@@ -21,14 +21,15 @@ st.title(t("bookings.title", id=booking_id))
 ui.show_flash()
 ui.form_message("booking_action")
 c1, c2, c3 = st.columns(3)
-c1.markdown(f"**{t('booking.resource')}:** {booking['resource']}  \n**{t('booking.organisation')}:** {booking['organisation']}")
+c1.markdown(f"**{t('booking.resource')}:** {ui.escape_md(booking['resource'])}  \n"
+            f"**{t('booking.organisation')}:** {ui.escape_md(booking['organisation'])}")
 c2.markdown(f"**{t('booking.day')}:** {fmt_date(booking['starts_at'])}  \n"
             f"**{t('week.time')}:** {booking['starts_at']:%H:%M}–{booking['ends_at']:%H:%M}")
 c3.markdown(f"**{t('booking.status')}:** {t('booking_status.' + booking['status'])}  \n"
             f"**{t('booking.attendees')}:** {booking['attendees']}"
             + (f" · {t('desk.attended', count=booking['actual_attendance'])}" if booking.get("actual_attendance") is not None else ""))
-st.markdown(f"**{t('booking.purpose')}:** {ui._escape_md(booking['purpose'])}  \n"
-            f"**{t('booking.contact_person')}:** {ui._escape_md(booking['contact_person'])}")
+st.markdown(f"**{t('booking.purpose')}:** {ui.escape_md(booking['purpose'])}  \n"
+            f"**{t('booking.contact_person')}:** {ui.escape_md(booking['contact_person'])}")
 if booking["status"] == "cancelled":
     st.warning(t("bookings.cancelled_info", reason=booking.get("cancel_reason") or "—",
                  who=booking.get("cancelled_by") or "—", when=fmt_datetime(booking.get("cancelled_at"))))

@@ -10,7 +10,7 @@ db, actor = ui.db(), ui.actor()
 now = clock.local_now()
 st.title(t("page.front_desk"))
 ui.show_flash()
-day = st.date_input(t("booking.day"), value=now.date(), format="DD.MM.YYYY", key="desk_day")
+day = st.columns([1, 3])[0].date_input(t("booking.day"), value=now.date(), format="DD.MM.YYYY", key="desk_day")
 st.caption(t("desk.caption", weekday=t(f"weekday.{day.weekday()}"), date=fmt_date(day)))
 
 resources = reservations.resources(db)
@@ -28,14 +28,14 @@ for resource in resources.itertuples():
     active = mine[mine["status"].isin(booking_views.ACTIVE)]
     with st.container(border=True):
         head, state = st.columns([3, 2])
-        head.markdown(f"**{resource.name}** · {t('kind.' + resource.kind)}")
+        head.markdown(f"**{ui.escape_md(resource.name)}** · {t('kind.' + resource.kind)}")
         reason = reservations.closure_reason(db, int(resource.id), day)
         hours = reservations.opening_hours(db, int(resource.id), on=day)
         today_hours = hours[hours["weekday"] == day.weekday()]
         opens = today_hours["opens"].iloc[0] if not today_hours.empty else None
         closes = today_hours["closes"].iloc[0] if not today_hours.empty else None
         if reason:
-            state.markdown(f":orange[{t('desk.closed', reason=reason)}]")
+            state.markdown(f":orange[{ui.escape_md(t('desk.closed', reason=reason))}]")
         elif opens is None:
             state.markdown(f":gray[{t('desk.not_open')}]")
         else:
@@ -43,7 +43,7 @@ for resource in resources.itertuples():
             upcoming = active[active["starts_at"] > now] if day == now.date() else active
             if not current.empty:
                 row = current.iloc[0]
-                state.markdown(f":red[{t('desk.in_use', organisation=row['organisation'], end=hm(row['ends_at']))}]")
+                state.markdown(f":red[{ui.escape_md(t('desk.in_use', organisation=row['organisation'], end=hm(row['ends_at'])))}]")
             elif not upcoming.empty:
                 row = upcoming.iloc[0]
                 state.markdown(f":green[{t('desk.free_until', start=hm(row['starts_at']))}]")
@@ -55,7 +55,7 @@ for resource in resources.itertuples():
         for booking in mine.itertuples():
             cols = st.columns([2, 4, 2, 2, 2])
             cols[0].markdown(f"{hm(booking.starts_at)}–{hm(booking.ends_at)}")
-            cols[1].markdown(f"{booking.organisation}  \n:gray[{booking.purpose}]")
+            cols[1].markdown(f"{ui.escape_md(booking.organisation)}  \n:gray[{ui.escape_md(booking.purpose)}]")
             cols[2].markdown(t(f"booking_status.{booking.status}"))
             if actor.can("write") and booking.status in ("requested", "confirmed"):
                 attended = cols[3].number_input(t("desk.attendance"), min_value=0, max_value=500,

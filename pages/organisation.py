@@ -27,9 +27,9 @@ c1, c2, c3 = st.columns(3)
 c1.markdown(f"**{t('org.legal_form')}:** {t('legal_form.' + org['legal_form'])}  \n"
             f"**{t('org.krs')}:** {org['krs'] or '—'}  \n**{t('org.nip')}:** {org['nip'] or '—'}  \n"
             f"**{t('org.regon')}:** {org['regon'] or '—'}")
-c2.markdown(f"**{t('org.address')}:** {ui._escape_md(' '.join(filter(None, [org['street'], org['postal_code'], org['city']]))) or '—'}  \n"
+c2.markdown(f"**{t('org.address')}:** {ui.escape_md(' '.join(filter(None, [org['street'], org['postal_code'], org['city']]))) or '—'}  \n"
             f"**{t('org.osiedle')}:** {osiedle}  \n**{t('org.first_served_on')}:** {fmt_date(org['first_served_on']) or '—'}")
-c3.markdown(f"**{t('org.contact_person')}:** {ui._escape_md(org['contact_person'] or '—')}  \n"
+c3.markdown(f"**{t('org.contact_person')}:** {ui.escape_md(org['contact_person'] or '—')}  \n"
             f"**{t('org.email')}:** {show(org['email'], 'email', actor) or '—'}  \n"
             f"**{t('org.phone')}:** {show(org['phone'], 'phone', actor) or '—'}")
 if org["notes"]:

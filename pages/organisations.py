@@ -1,5 +1,6 @@
 """Organisations register: search, filter, open one, add a new one."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import forms, ui
@@ -26,8 +27,8 @@ if found.empty:
     st.info(t("org.none_found"))
 else:
     found["legal_form"] = found["legal_form"].map(lambda c: t(f"legal_form.{c}"))
-    found["email"] = found["email"].map(lambda v: show(v, "email", actor))
-    found["phone"] = found["phone"].map(lambda v: show(v, "phone", actor))
+    for kind in ("email", "phone"):  # a missing value comes from DuckDB as NaN once the column has others
+        found[kind] = [show(None if pd.isna(v) else v, kind, actor) for v in found[kind]]
     found["first_served_on"] = found["first_served_on"].map(fmt_date)
     picked = ui.table(found, {"name": "org.name", "legal_form": "org.legal_form", "nip": "org.nip",
                               "krs": "org.krs", "osiedle": "org.osiedle", "contact_person": "org.contact_person",

@@ -18,10 +18,29 @@ names = dict(zip(resources["id"].astype(int), resources["name"]))
 rooms = [int(i) for i in resources.loc[resources["kind"] == "room", "id"]]
 today = clock.today()
 c1, c2 = st.columns([2, 3])
-picked_day = c1.date_input(t("week.week_of"), value=today, format="DD.MM.YYYY", key="week_day")
+# On a weekend the coming week is the one staff plan.
+default_day = today + timedelta(days=7 - today.weekday()) if today.weekday() >= 5 else today
+picked_day = c1.date_input(t("week.week_of"), value=default_day, format="DD.MM.YYYY", key="week_day")
 chosen = c2.multiselect(t("week.resources"), list(names), default=rooms, format_func=names.get, key="week_resources")
 monday = picked_day - timedelta(days=picked_day.weekday())
 st.caption(t("week.range", start=fmt_date(monday), end=fmt_date(monday + timedelta(days=6))))
+
+
+
+_SHORT_FORMS = (("Stowarzyszenie Zwykłe", "Stow. Zw."), ("Stowarzyszenie", "Stow."), ("Fundacja", "Fund."),
+                ("Towarzystwo", "Tow."), ("Spółdzielnia Socjalna", "Sp. Soc."))
+
+
+def _fit(name: str, hours: float) -> str:
+    """The organisation's name cut to what fits in its bar (about eight characters an hour),
+    legal-form words shortened first so the distinctive part shows (the tooltip has it all)."""
+    for long, short in _SHORT_FORMS:
+        if name.startswith(long):
+            name = short + name[len(long):]
+            break
+    room = max(0, int(hours * 8) - 1)
+    return name if len(name) <= room else (name[: max(0, room - 1)] + "…" if room > 3 else "")
+
 
 if not chosen:
     st.info(t("week.choose_resource"))
@@ -51,7 +70,8 @@ if rows:
             "start_hour": bookings["starts_at"].dt.hour + bookings["starts_at"].dt.minute / 60,
             "end_hour": bookings["ends_at"].dt.hour + bookings["ends_at"].dt.minute / 60,
             "organisation": bookings["organisation"],
-            "short_org": bookings["organisation"].str.slice(0, 22),
+            "short_org": [_fit(name, (e - s).total_seconds() / 3600)
+                          for name, s, e in zip(bookings["organisation"], bookings["starts_at"], bookings["ends_at"])],
             "status": bookings["status"],
             "time_label": bookings["starts_at"].dt.strftime("%H:%M") + "–" + bookings["ends_at"].dt.strftime("%H:%M"),
         })
@@ -59,7 +79,7 @@ if rows:
               "time": t("week.time")}
     status_labels = {s: t(f"booking_status.{s}") for s in booking_views.STATUSES}
     chart = charts.week_timeline(pd.DataFrame(opening), frame, labels, status_labels, rows)
-    st.altair_chart(charts.themed(chart, height=max(220, 26 * len(rows))), theme=None, width="stretch")
+    st.altair_chart(charts.themed(chart, height=max(240, 34 * len(rows))), theme=None, width="stretch")
     st.caption(t("week.legend_free"))
 else:
     st.info(t("week.all_closed"))

@@ -1,0 +1,81 @@
+"""Settings (admin): booking rules and the resources that can be booked."""
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.i18n import t
+from dashboard.services import app_settings, reservations
+
+db, actor = ui.db(), ui.actor()
+st.title(t("page.settings"))
+ui.show_flash()
+
+st.subheader(t("settings.booking_rules"))
+current = app_settings.all_settings(db)
+form = "settings_rules"
+
+
+def save_rules() -> None:
+    cap = st.session_state["settings_fair_use"]
+    ok, _ = ui.run_service(form, lambda: (
+        app_settings.set_setting(db, actor, "booking_horizon_days", int(st.session_state["settings_horizon"])),
+        app_settings.set_setting(db, actor, "fair_use_weekly_hours", None if not cap else float(cap))))
+    if ok:
+        ui.flash(t("settings.saved"))
+
+
+ui.form_message(form)
+with st.form(form, enter_to_submit=False):
+    st.number_input(t("settings.horizon"), min_value=1, max_value=730, step=1, key="settings_horizon",
+                    value=int(current["booking_horizon_days"]), help=t("settings.horizon_help"))
+    ui.field_error(form, "booking_horizon_days")
+    st.number_input(t("settings.fair_use"), min_value=0.0, max_value=168.0, step=0.5, key="settings_fair_use",
+                    value=float(current["fair_use_weekly_hours"] or 0), help=t("settings.fair_use_help"))
+    ui.field_error(form, "fair_use_weekly_hours")
+    st.form_submit_button(t("common.save"), type="primary", on_click=save_rules)
+
+st.subheader(t("settings.resources"))
+resources = reservations.resources(db, active_only=False)
+shown = resources.assign(kind=resources["kind"].map(lambda k: t(f"kind.{k}")),
+                         active=resources["active"].map(lambda a: t("common.yes") if a else t("common.no")))
+ui.table(shown, {"name": "settings.resource_name", "kind": "settings.kind", "capacity": "settings.capacity",
+                 "location": "settings.location", "equipment_notes": "settings.equipment", "active": "user.active"})
+
+names = dict(zip(resources["id"].astype(int), resources["name"]))
+choice = st.selectbox(t("settings.resource_pick"), [None, *names], key="settings_resource",
+                      format_func=lambda i: t("settings.resource_new") if i is None else names[i])
+record = {} if choice is None else resources.set_index("id").loc[choice].to_dict()
+rform = f"settings_resource_{choice}"
+
+
+def save_resource() -> None:
+    data = {f: st.session_state[f"{rform}_{f}"] for f in ("kind", "name", "capacity", "location", "equipment_notes",
+                                                           "active")}
+    data["capacity"] = data["capacity"] or None
+    call = (lambda: reservations.create_resource(db, actor, data)) if choice is None else \
+        (lambda: reservations.update_resource(db, actor, choice, data))
+    ok, _ = ui.run_service(rform, call)
+    if ok:
+        ui.flash(t("settings.resource_saved"))
+
+
+ui.form_message(rform)
+with st.form(rform, enter_to_submit=False):
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.selectbox(t("settings.kind"), reservations.KINDS, key=f"{rform}_kind", format_func=lambda k: t(f"kind.{k}"),
+                     index=list(reservations.KINDS).index(record.get("kind", "room")))
+        ui.field_error(rform, "kind")
+    with c2:
+        st.text_input(t("settings.resource_name") + " *", value=record.get("name", ""), key=f"{rform}_name")
+        ui.field_error(rform, "name")
+    with c3:
+        capacity = record.get("capacity")
+        st.number_input(t("settings.capacity"), min_value=0, max_value=1000, step=1, key=f"{rform}_capacity",
+                        value=int(capacity) if capacity else 0, help=t("settings.capacity_help"))
+        ui.field_error(rform, "capacity")
+    st.text_input(t("settings.location"), value=record.get("location") or "", key=f"{rform}_location")
+    st.text_input(t("settings.equipment"), value=record.get("equipment_notes") or "", key=f"{rform}_equipment_notes")
+    st.checkbox(t("user.active"), value=bool(record.get("active", True)), key=f"{rform}_active",
+                help=t("settings.active_help"))
+    st.form_submit_button(t("common.save"), type="primary", on_click=save_resource)
