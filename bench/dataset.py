@@ -1,0 +1,50 @@
+"""The city-scale dataset: a fresh migrated DuckDB file filled by the demo fillers at a scale.
+
+The fillers interpret ``scale`` themselves (25 is about the size of the city: 2,000
+organisations, 300,000 bookings…), so a new area's data joins the benchmark by joining
+``dashboard.demo.FILLERS``; nothing here needs to change.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.connection import Database, get_database, migrate
+
+
+@dataclass
+class Dataset:
+    db: Database
+    build_s: float
+    rows: dict[str, int]
+    file_mb: float
+
+
+def build(path: Path, scale: float) -> Dataset:
+    """Create, migrate and fill the file; the time includes the final checkpoint to disk."""
+    from dashboard import demo  # after the caller has pointed CIVIC_* at the temporary folder
+
+    started = time.perf_counter()
+    db = get_database(path)
+    migrate(db)
+    demo.fill(db, scale)
+    db.checkpoint()
+    build_s = time.perf_counter() - started
+    return Dataset(db, build_s, row_counts(db), file_mb(path))
+
+
+def row_counts(db: Database) -> dict[str, int]:
+    """Rows per table, every table of the schema (new areas' tables appear by themselves)."""
+    tables = [r[0] for r in db.rows(
+        "select table_name from information_schema.tables "
+        "where table_schema = 'main' and table_type = 'BASE TABLE' order by table_name")]
+    return {name: int(db.scalar(f'select count(*) from "{name}"')) for name in tables}
+
+
+def file_mb(path: Path) -> float:
+    """The database file plus any write-ahead log not yet checkpointed, in MB."""
+    wal = Path(str(path) + ".wal")
+    size = sum(p.stat().st_size for p in (Path(path), wal) if p.exists())
+    return size / 1_048_576

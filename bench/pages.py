@@ -1,0 +1,139 @@
+"""Every registered page, timed as a whole script rerun through AppTest, logged in as a demo user.
+
+A rerun is what a user waits for after each click, so that is the unit measured: one AppTest
+of the entry file per page (login, routing and sidebar included), one warm-up run on the page,
+then N timed ``run()`` calls.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+from dashboard import PROJECT_ROOT, clock, navigation
+from dashboard.demo import DEMO_LOGINS
+from dashboard.roles import allows
+from db.connection import Database
+
+from bench import stats, targets
+
+APP = PROJECT_ROOT / "dashboard" / "app.py"
+# The staff user is who works the pages all day; admin only for the pages staff may not open.
+ROLES_IN_ORDER = ("staff", "admin")
+LOGIN_OF_ROLE = {role: username for username, _, role, _ in DEMO_LOGINS}
+
+# Detail pages need a record in the address; without one they time their "not found" branch.
+# A new detail page adds one line: url_path -> (db -> query parameters).
+PAGE_QUERY: dict[str, Callable[[Database], dict[str, str]]] = {
+    "organizacja": lambda db: {"id": str(db.scalar("select min(id) from organisation"))},
+    "rezerwacja": lambda db: {"id": str(db.scalar(  # a future one: its page shows the edit form too
+        "select coalesce(min(id) filter (where status = 'confirmed' and starts_at > ?), min(id)) from booking",
+        [clock.local_now()]))},
+}
+
+
+class PageFailed(Exception):
+    """A page raised during the benchmark: the figures for it would be meaningless."""
+
+
+@dataclass
+class PageResult:
+    url_path: str
+    file: str
+    login: str
+    target_ms: float
+    runs_ms: list[float] = field(default_factory=list)
+    title: str | None = None
+    error: str | None = None
+
+    @property
+    def median_ms(self) -> float | None:
+        return stats.median(self.runs_ms) if self.runs_ms and not self.error else None
+
+    @property
+    def p95_ms(self) -> float | None:
+        return stats.p95(self.runs_ms) if self.runs_ms and not self.error else None
+
+    @property
+    def ok(self) -> bool:
+        return self.median_ms is not None and self.median_ms <= self.target_ms
+
+    def as_dict(self) -> dict:
+        return {"page": self.url_path, "file": self.file, "login": self.login, "title": self.title,
+                "median_ms": _round(self.median_ms), "p95_ms": _round(self.p95_ms),
+                "target_ms": self.target_ms, "ok": self.ok, "error": self.error,
+                "runs_ms": [round(t, 2) for t in self.runs_ms]}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def login_for(spec: navigation.PageSpec) -> str | None:
+    """The demo login that opens the page: staff where staff may, otherwise admin."""
+    role = next((r for r in ROLES_IN_ORDER if allows(r, spec.permission)), None)
+    return LOGIN_OF_ROLE.get(role) if role else None
+
+
+def page_path(spec: navigation.PageSpec) -> str:
+    """AppTest resolves switch_page paths against the entry file's folder (dashboard/)."""
+    return os.path.relpath(PROJECT_ROOT / "pages" / spec.file, APP.parent)
+
+
+def logged_in_app(username: str):
+    """The same logged-in AppTest as tests/conftest.app_as, without importing the test suite."""
+    from streamlit.logger import set_log_level
+    from streamlit.testing.v1 import AppTest
+
+    set_log_level("error")  # outside `streamlit run` every run logs "missing ScriptRunContext" warnings
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.session_state["lang"] = "pl"
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.session_state["name"] = username
+    at.session_state["logout"] = None
+    return at
+
+
+def check(at, spec: navigation.PageSpec, when: str) -> None:
+    """Raise PageFailed with the page's own exception text if the run raised."""
+    if len(at.exception):
+        text = "\n".join(f"{e.message}\n{''.join(e.stack_trace)}" for e in at.exception)
+        raise PageFailed(f"page {spec.url_path} ({spec.file}) raised during {when}:\n{text}")
+
+
+def time_page(db: Database, spec: navigation.PageSpec, login: str, reruns: int) -> PageResult:
+    """One warm-up run on the page, then ``reruns`` timed reruns of the whole script."""
+    result = PageResult(spec.url_path, spec.file, login, targets.page_ms(spec.file, spec.url_path))
+    at = logged_in_app(login)
+    at.run()  # the first run registers the pages (st.navigation) so switch_page can find ours
+    check(at, spec, "the first run")
+    query = PAGE_QUERY.get(spec.url_path)
+    if query:
+        at.query_params.update(query(db))
+    at.switch_page(page_path(spec))
+    at.run()
+    check(at, spec, "the warm-up run")
+    for index in range(reruns):
+        result.runs_ms.append(stats.timed_ms(at.run))
+        check(at, spec, f"timed run {index + 1}")
+    result.title = at.title[0].value if len(at.title) else None
+    return result
+
+
+def benchmark_pages(db: Database, reruns: int) -> list[PageResult]:
+    """Every page in navigation.PAGES; a page that raises is kept, with its error, not dropped."""
+    results = []
+    for spec in navigation.PAGES:
+        login = login_for(spec)
+        if login is None:
+            results.append(PageResult(spec.url_path, spec.file, "-", targets.page_ms(spec.file, spec.url_path),
+                                      error=f"no demo login may open it (permission {spec.permission})"))
+            continue
+        try:
+            results.append(time_page(db, spec, login, reruns))
+        except PageFailed as exc:
+            results.append(PageResult(spec.url_path, spec.file, login,
+                                      targets.page_ms(spec.file, spec.url_path), error=str(exc)))
+    return results

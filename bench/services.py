@@ -1,0 +1,212 @@
+"""Key service calls, each timed as the median of many calls on the city-scale file.
+
+The registry at the bottom is the one place to add a call: one ``ServiceCall`` line naming the
+service module and a ``prepare`` function that returns ``call(i)``. Modules are imported only
+when the benchmark runs, so an area that is not built yet is reported as skipped, not an error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass, field
+from datetime import time as clock_time, timedelta
+from types import ModuleType
+from typing import Callable
+
+import pandas as pd
+
+from dashboard import clock
+from dashboard.errors import DomainError
+from dashboard.roles import Actor
+from db.connection import ConstraintViolation, Database
+
+from bench import stats
+
+STAFF = Actor("recepcja", "staff", "Joanna Recepcja")  # the demo staff login: who enters the day's work
+DEFAULT_CALLS = 50
+MAX_REJECTIONS_PER_CALL = 40
+
+
+class Skip(Exception):
+    """This call cannot be measured on this file (say why); it is reported, not failed."""
+
+
+class Rejected(Exception):
+    """The service refused this attempt (e.g. the slot was taken): try the next one, untimed."""
+
+
+Call = Callable[[int], object]
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    name: str
+    module: str                                                   # dotted, imported lazily
+    prepare: Callable[[Database, ModuleType], Call] | None = None  # None: not written yet
+    target_ms: float | None = None
+
+
+@dataclass
+class ServiceResult:
+    name: str
+    target_ms: float | None
+    times_ms: list[float] = field(default_factory=list)
+    rejected: int = 0
+    note: str | None = None   # why it was skipped
+    error: str | None = None  # it raised: the benchmark fails
+
+    @property
+    def median_ms(self) -> float | None:
+        return stats.median(self.times_ms) if self.times_ms and not self.error else None
+
+    @property
+    def ok(self) -> bool:
+        if self.error:
+            return False
+        return self.median_ms is None or self.target_ms is None or self.median_ms <= self.target_ms
+
+    def as_dict(self) -> dict:
+        median = self.median_ms
+        return {"service": self.name, "calls": len(self.times_ms),
+                "median_ms": None if median is None else round(median, 2),
+                "p95_ms": round(stats.p95(self.times_ms), 2) if self.times_ms and not self.error else None,
+                "target_ms": self.target_ms, "ok": self.ok, "rejected_attempts": self.rejected,
+                "skipped": self.note, "error": self.error}
+
+
+# -- the calls ------------------------------------------------------------------------
+def _organisation_create(db: Database, module: ModuleType) -> Call:
+    """A new organisation as the add form sends it (duplicate check confirmed, as after a warning)."""
+    legal_form = module.legal_forms(db)[0]
+    nonce = clock.utc_now().strftime("%H%M%S%f")
+
+    def call(i: int) -> object:
+        return module.create(db, STAFF, {
+            "name": f"Fundacja Benchmarkowa {nonce}-{i}", "legal_form": legal_form, "street": "ul. Piotrkowska 1",
+            "postal_code": "90-001", "city": "Łódź", "osiedle_id": None, "contact_person": "Anna Testowa",
+            "email": "anna.testowa@example.org", "phone": "501 234 567", "first_served_on": None, "notes": None,
+        }, confirm_duplicate=True)
+
+    return call
+
+
+def _reservation_create_booking(db: Database, module: ModuleType) -> Call:
+    """Bookings of free future hours as the new-booking form sends them, walking forward in time."""
+    if not hasattr(module, "create_booking"):
+        raise Skip("reservations has no create_booking yet")
+    rooms = _bookable_rooms(db, module)
+    organisations = [r[0] for r in db.rows("select id from organisation order by id")]
+    slots = _future_slots(list(rooms))
+
+    def call(i: int) -> object:
+        resource_id, day, start, end = next(slots)
+        data = {"resource_id": resource_id, "organisation_id": organisations[i % len(organisations)],
+                "contact_person": "Anna Testowa", "purpose": "Spotkanie zarządu (benchmark)",
+                "statutory_declared": True, "attendees": rooms[resource_id], "day": day, "start": start,
+                "end": end, "status": "confirmed"}
+        try:
+            return module.create_booking(db, STAFF, data)
+        except (DomainError, ConstraintViolation) as exc:
+            raise Rejected(str(exc)) from exc
+
+    return call
+
+
+def _bookable_rooms(db: Database, module: ModuleType) -> dict[int, int]:
+    """Resource id -> a head count it holds (lockers are rented, not booked by the hour)."""
+    frame = module.resources(db)
+    if "kind" in frame:
+        frame = frame[frame["kind"] != "locker"]
+    if frame.empty:
+        raise Skip("no bookable resources in this file")
+    capacity = frame["capacity"] if "capacity" in frame else [8] * len(frame)
+    return {int(i): 8 if pd.isna(c) else max(1, min(8, int(c))) for i, c in zip(frame["id"], capacity)}
+
+
+def _future_slots(resources: list[int]):
+    """(resource, day, start, end) one-hour slots from tomorrow on, 8:00-20:00."""
+    day = clock.today() + timedelta(days=1)
+    while True:
+        for hour in range(8, 20):
+            for resource_id in resources:
+                yield resource_id, day, clock_time(hour), clock_time(hour + 1)
+        day += timedelta(days=1)
+
+
+def _trainings_enrol(db: Database, module: ModuleType) -> Call:
+    """Participants enrolling into events still open for enrolment (a seat, or the waitlist when full)."""
+    if not hasattr(module, "enrol"):
+        raise Skip("enrolment has no enrol yet")
+    events = [r[0] for r in db.rows(
+        "select e.id from event e join event_session s on s.event_id = e.id where e.status in ('open', 'full') "
+        "group by e.id having min(s.starts_at) > ? order by e.id", [clock.local_now() + timedelta(days=3)])]
+    if not events:
+        raise Skip("no event open for enrolment in this file")
+    nonce = clock.utc_now().strftime("%H%M%S%f")
+
+    def call(i: int) -> object:
+        person = {"full_name": f"Uczestnik Testowy {i}", "email": f"uczestnik.{nonce}.{i}@example.org",
+                  "phone": None, "organisation_id": None, "consent": True}
+        try:
+            return module.enrol(db, STAFF, events[i % len(events)], person)
+        except DomainError as exc:
+            raise Rejected(str(exc)) from exc
+
+    return call
+
+
+# -- running them ---------------------------------------------------------------------
+def measure(db: Database, entry: ServiceCall, calls: int) -> ServiceResult:
+    """One warm-up call, then ``calls`` timed ones; rejected attempts are retried untimed."""
+    result = ServiceResult(entry.name, entry.target_ms)
+    call = _prepared_call(db, entry, result)
+    if call is None:
+        return result
+    index, last = 0, None
+    try:
+        while len(result.times_ms) < calls + 1:
+            index += 1
+            if result.rejected > MAX_REJECTIONS_PER_CALL * (calls + 1):
+                raise RuntimeError(f"{result.rejected} attempts refused; the last said: {last}")
+            try:
+                elapsed = stats.timed_ms(lambda: call(index))
+            except Rejected as exc:
+                result.rejected, last = result.rejected + 1, exc
+                continue
+            result.times_ms.append(elapsed)
+    except Exception as exc:  # noqa: BLE001 - reported with its type, and the run fails
+        result.error = f"{type(exc).__name__}: {exc}"
+    result.times_ms = result.times_ms[1:]  # the first success was the warm-up
+    return result
+
+
+def _prepared_call(db: Database, entry: ServiceCall, result: ServiceResult) -> Call | None:
+    """Import the module and build the call; None (with a note) when there is nothing to time."""
+    if importlib.util.find_spec(entry.module) is None:
+        result.note = f"{entry.module} does not exist yet"
+        return None
+    if entry.prepare is None:
+        result.note = f"{entry.module} exists: add its call to bench/services.py REGISTRY"
+        return None
+    try:
+        return entry.prepare(db, importlib.import_module(entry.module))
+    except Skip as exc:
+        result.note = str(exc)
+    except Exception as exc:  # noqa: BLE001
+        result.error = f"preparing failed: {type(exc).__name__}: {exc}"
+    return None
+
+
+def benchmark_services(db: Database, calls: int = DEFAULT_CALLS) -> list[ServiceResult]:
+    return [measure(db, entry, calls) for entry in REGISTRY]
+
+
+# One line per key service call; later areas replace their placeholder's ``prepare``.
+REGISTRY: list[ServiceCall] = [
+    ServiceCall("organisations.create", "dashboard.services.organisations", _organisation_create),
+    ServiceCall("reservations.create_booking", "dashboard.services.reservations", _reservation_create_booking),
+    ServiceCall("trainings.enrol", "dashboard.services.enrolment", _trainings_enrol),
+    ServiceCall("volunteers.log_hours", "dashboard.services.volunteers"),
+    ServiceCall("initiatives.move_stage", "dashboard.services.initiatives"),
+]
