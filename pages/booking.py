@@ -14,6 +14,7 @@ try:
     booking_id = int(st.query_params.get("id", ""))
     booking = reservations.get_booking(db, actor, booking_id)
 except (ValueError, NotFound):
+    st.title(t("page.booking"))
     st.warning(t("bookings.not_found"))
     st.stop()
 

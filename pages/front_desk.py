@@ -1,10 +1,16 @@
 """Front desk: every resource today — in use now, next, free gaps; check-in and no-show."""
 
+from datetime import timedelta
+
 import streamlit as st
 
 from dashboard import clock, ui
 from dashboard.i18n import fmt_date, t
 from dashboard.services import booking_views, reservations
+
+# Bookings starting within an hour (or up to two hours ago) get one-click buttons; the rest go
+# through one form, so a busy day does not draw hundreds of widgets.
+ARRIVAL_WINDOW = timedelta(hours=1)
 
 db, actor = ui.db(), ui.actor()
 now = clock.local_now()
@@ -12,15 +18,78 @@ st.title(t("page.front_desk"))
 ui.show_flash()
 day = st.columns([1, 3])[0].date_input(t("booking.day"), value=now.date(), format="DD.MM.YYYY", key="desk_day")
 st.caption(t("desk.caption", weekday=t(f"weekday.{day.weekday()}"), date=fmt_date(day)))
+ui.form_message("desk")
 
 resources = reservations.resources(db)
 resources = resources[resources["kind"] != "locker"]
 bookings = booking_views.day_bookings(db, day)
-ui.form_message("desk")
+states = booking_views.availability(db, [int(i) for i in resources["id"]], day, day, reservations.holiday_name)
+unresolved = bookings[bookings["status"].isin(("requested", "confirmed"))]
 
 
 def hm(value) -> str:
     return value.strftime("%H:%M")
+
+
+def check_in(booking_id: int, organisation: str, attended_key: str) -> None:
+    attended = st.session_state.get(attended_key)
+    ok, _ = ui.run_service("desk", lambda: reservations.check_in(db, actor, booking_id, attended))
+    if ok:
+        ui.flash(t("desk.checked_in", organisation=organisation))
+
+
+def no_show(booking_id: int, organisation: str) -> None:
+    ok, _ = ui.run_service("desk", lambda: reservations.mark_no_show(db, actor, booking_id))
+    if ok:
+        ui.flash(t("desk.marked_no_show", organisation=organisation))
+
+
+def state_line(resource_id: int, active) -> tuple[str, str]:
+    """(colour, text) for the resource's state on the chosen day."""
+    state = states.get((resource_id, day), {})
+    if state.get("closed"):
+        return "orange", t("desk.closed", reason=state["closed"])
+    if state.get("opens") is None:
+        return "gray", t("desk.not_open")
+    if day == now.date():
+        current = active[(active["starts_at"] <= now) & (active["ends_at"] > now)]
+        if not current.empty:
+            row = current.iloc[0]
+            return "red", t("desk.in_use", organisation=row["organisation"], end=hm(row["ends_at"]))
+        upcoming = active[active["starts_at"] > now]
+        if not upcoming.empty:
+            return "green", t("desk.free_until", start=hm(upcoming.iloc[0]["starts_at"]))
+        return "green", t("desk.free_rest")
+    return "green", t("desk.gaps", gaps=_gaps(resource_id, active))
+
+
+def _gaps(resource_id: int, active) -> str:
+    state = states.get((resource_id, day), {})
+    busy = [(r.starts_at.time(), r.ends_at.time()) for r in active.itertuples()]
+    gaps = booking_views.free_gaps(state.get("opens"), state.get("closes"), busy)
+    return ", ".join(f"{hm(a)}–{hm(b)}" for a, b in gaps) or "—"
+
+
+def _line(booking) -> str:
+    status = t(f"booking_status.{booking.status}")
+    if booking.status == "checked_in":
+        status += " · " + t("desk.attended", count=int(booking.actual_attendance or 0))
+    return (f"- {hm(booking.starts_at)}–{hm(booking.ends_at)} · **{ui.escape_md(booking.organisation)}** · "
+            f"{ui.escape_md(booking.purpose)} · :gray[{status}]")
+
+
+def _arrival_row(booking) -> None:
+    """A booking whose people are arriving now: attendance and one-click buttons."""
+    cols = st.columns([2, 5, 2, 2, 2])
+    cols[0].markdown(f"{hm(booking.starts_at)}–{hm(booking.ends_at)}")
+    cols[1].markdown(f"{ui.escape_md(booking.organisation)}  \n:gray[{ui.escape_md(booking.purpose)}]")
+    cols[2].markdown(t(f"booking_status.{booking.status}"))
+    cols[3].number_input(t("desk.attendance"), min_value=0, max_value=500, value=int(booking.attendees),
+                         key=f"desk_att_{booking.id}", label_visibility="collapsed")
+    cols[3].button(t("desk.check_in"), key=f"desk_in_{booking.id}", type="primary", on_click=check_in,
+                   args=(int(booking.id), booking.organisation, f"desk_att_{booking.id}"))
+    cols[4].button(t("desk.no_show"), key=f"desk_ns_{booking.id}", on_click=no_show,
+                   args=(int(booking.id), booking.organisation))
 
 
 for resource in resources.itertuples():
@@ -29,49 +98,33 @@ for resource in resources.itertuples():
     with st.container(border=True):
         head, state = st.columns([3, 2])
         head.markdown(f"**{ui.escape_md(resource.name)}** · {t('kind.' + resource.kind)}")
-        reason = reservations.closure_reason(db, int(resource.id), day)
-        hours = reservations.opening_hours(db, int(resource.id), on=day)
-        today_hours = hours[hours["weekday"] == day.weekday()]
-        opens = today_hours["opens"].iloc[0] if not today_hours.empty else None
-        closes = today_hours["closes"].iloc[0] if not today_hours.empty else None
-        if reason:
-            state.markdown(f":orange[{ui.escape_md(t('desk.closed', reason=reason))}]")
-        elif opens is None:
-            state.markdown(f":gray[{t('desk.not_open')}]")
-        else:
-            current = active[(active["starts_at"] <= now) & (active["ends_at"] > now)] if day == now.date() else active[0:0]
-            upcoming = active[active["starts_at"] > now] if day == now.date() else active
-            if not current.empty:
-                row = current.iloc[0]
-                state.markdown(f":red[{ui.escape_md(t('desk.in_use', organisation=row['organisation'], end=hm(row['ends_at'])))}]")
-            elif not upcoming.empty:
-                row = upcoming.iloc[0]
-                state.markdown(f":green[{t('desk.free_until', start=hm(row['starts_at']))}]")
-            else:
-                state.markdown(f":green[{t('desk.free_rest')}]")
-            busy = [(r.starts_at.time(), r.ends_at.time()) for r in active.itertuples()]
-            gaps = booking_views.free_gaps(opens, closes, busy)
-            st.caption(t("desk.gaps", gaps=", ".join(f"{hm(a)}–{hm(b)}" for a, b in gaps) or "—"))
+        colour, text = state_line(int(resource.id), active)
+        state.markdown(f":{colour}[{ui.escape_md(text)}]")
+        if day == now.date() and states.get((int(resource.id), day), {}).get("opens") is not None:
+            st.caption(t("desk.gaps", gaps=_gaps(int(resource.id), active)))
+        quiet = []
         for booking in mine.itertuples():
-            cols = st.columns([2, 4, 2, 2, 2])
-            cols[0].markdown(f"{hm(booking.starts_at)}–{hm(booking.ends_at)}")
-            cols[1].markdown(f"{ui.escape_md(booking.organisation)}  \n:gray[{ui.escape_md(booking.purpose)}]")
-            cols[2].markdown(t(f"booking_status.{booking.status}"))
-            if actor.can("write") and booking.status in ("requested", "confirmed"):
-                attended = cols[3].number_input(t("desk.attendance"), min_value=0, max_value=500,
-                                                value=int(booking.attendees), key=f"desk_att_{booking.id}",
-                                                label_visibility="collapsed")
-                if cols[3].button(t("desk.check_in"), key=f"desk_in_{booking.id}", type="primary"):
-                    ok, _ = ui.run_service("desk", lambda: reservations.check_in(db, actor, int(booking.id), attended))
-                    if ok:
-                        ui.flash(t("desk.checked_in", organisation=booking.organisation))
-                    st.rerun()
-                if cols[4].button(t("desk.no_show"), key=f"desk_ns_{booking.id}"):
-                    ok, _ = ui.run_service("desk", lambda: reservations.mark_no_show(db, actor, int(booking.id)))
-                    if ok:
-                        ui.flash(t("desk.marked_no_show", organisation=booking.organisation))
-                    st.rerun()
-            elif booking.status == "checked_in":
-                cols[3].markdown(t("desk.attended", count=int(booking.actual_attendance or 0)))
+            arriving = day == now.date() and now - 2 * ARRIVAL_WINDOW <= booking.starts_at <= now + ARRIVAL_WINDOW
+            if actor.can("write") and booking.status in ("requested", "confirmed") and arriving:
+                _arrival_row(booking)
+            else:
+                quiet.append(_line(booking))
+        if quiet:  # one element for the rest of the day keeps a busy page quick
+            st.markdown("\n".join(quiet))
 if bookings.empty:
     st.info(t("desk.no_bookings"))
+
+if actor.can("write") and not unresolved.empty:
+    with st.expander(t("desk.other_bookings", count=len(unresolved))):
+        labels = {int(r.id): f"{hm(r.starts_at)}–{hm(r.ends_at)} · {r.resource} · {r.organisation}"
+                  for r in unresolved.itertuples()}
+        with st.form("desk_other", enter_to_submit=False):
+            picked = st.selectbox(t("desk.booking"), list(labels), format_func=labels.get, key="desk_other_pick")
+            st.number_input(t("desk.attendance"), min_value=0, max_value=500, value=0, key="desk_other_att")
+            c1, c2 = st.columns(2)
+            checked = c1.form_submit_button(t("desk.check_in"), type="primary")
+            missed = c2.form_submit_button(t("desk.no_show"))
+        if checked or missed:
+            name = unresolved.set_index("id").loc[picked, "organisation"]
+            (check_in(picked, name, "desk_other_att") if checked else no_show(picked, name))
+            st.rerun()

@@ -16,6 +16,7 @@ try:
     organisation_id = int(st.query_params.get("id", ""))
     org = organisations.get(db, actor, organisation_id)
 except (ValueError, NotFound):
+    st.title(t("page.organisation"))
     st.warning(t("org.not_found"))
     st.stop()
 

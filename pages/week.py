@@ -42,21 +42,29 @@ def _fit(name: str, hours: float) -> str:
     return name if len(name) <= room else (name[: max(0, room - 1)] + "…" if room > 3 else "")
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _spec(opening: pd.DataFrame, frame: pd.DataFrame, labels: dict, status_labels: dict, rows: list[str]) -> dict:
+    """The chart's Vega-Lite spec; building and validating it costs ~100 ms, so reruns that
+    show the same week and bookings reuse it."""
+    chart = charts.week_timeline(opening, frame, labels, status_labels, rows)
+    return charts.themed(chart, height=max(240, 34 * len(rows))).to_dict()
+
+
 if not chosen:
     st.info(t("week.choose_resource"))
     st.stop()
 
+open_days = booking_views.availability(db, chosen, monday, monday + timedelta(days=6), reservations.holiday_name)
 rows, opening = [], []
 for offset in range(7):
     day = monday + timedelta(days=offset)
     for resource_id in chosen:
-        label = f"{t(f'weekday_short.{day.weekday()}')} {day:%d.%m} · {names[resource_id]}"
-        hours = reservations.opening_hours(db, resource_id, on=day)
-        today_hours = hours[hours["weekday"] == day.weekday()]
-        if today_hours["opens"].iloc[0] is None or reservations.closure_reason(db, resource_id, day):
+        state = open_days.get((resource_id, day))
+        if not state or state["opens"] is None or state["closed"]:
             continue
+        label = f"{t(f'weekday_short.{day.weekday()}')} {day:%d.%m} · {names[resource_id]}"
         rows.append(label)
-        opens, closes = today_hours["opens"].iloc[0], today_hours["closes"].iloc[0]
+        opens, closes = state["opens"], state["closes"]
         opening.append({"row": label, "start_hour": opens.hour + opens.minute / 60,
                         "end_hour": closes.hour + closes.minute / 60})
 
@@ -78,8 +86,8 @@ if rows:
     labels = {"hour": t("week.hour"), "status": t("booking.status"), "organisation": t("booking.organisation"),
               "time": t("week.time")}
     status_labels = {s: t(f"booking_status.{s}") for s in booking_views.STATUSES}
-    chart = charts.week_timeline(pd.DataFrame(opening), frame, labels, status_labels, rows)
-    st.altair_chart(charts.themed(chart, height=max(240, 34 * len(rows))), theme=None, width="stretch")
+    st.vega_lite_chart(_spec(pd.DataFrame(opening), frame, labels, status_labels, rows), theme=None,
+                       width="stretch")
     st.caption(t("week.legend_free"))
 else:
     st.info(t("week.all_closed"))
@@ -89,5 +97,7 @@ if not bookings.empty:
         table = bookings.assign(day=bookings["starts_at"].map(fmt_date),
                                 time=bookings["starts_at"].dt.strftime("%H:%M") + "–" + bookings["ends_at"].dt.strftime("%H:%M"),
                                 status=bookings["status"].map(lambda s: t(f"booking_status.{s}")))
-        ui.table(table, {"day": "booking.day", "time": "week.time", "resource": "booking.resource",
-                         "organisation": "booking.organisation", "purpose": "booking.purpose", "status": "booking.status"})
+        columns = {"day": "booking.day", "time": "week.time", "resource": "booking.resource",
+                   "organisation": "booking.organisation", "purpose": "booking.purpose", "status": "booking.status"}
+        # A plain table: a week's bookings are few, and it prints and reads as text.
+        st.table(table[list(columns)].rename(columns={c: t(k) for c, k in columns.items()}).set_index(t("booking.day")))

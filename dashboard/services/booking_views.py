@@ -86,3 +86,39 @@ def count(db: Database, *, date_from: date, date_to: date) -> int:
     return int(db.scalar(
         "select count(*) from booking where starts_at >= ? and starts_at < ? and status <> 'cancelled'",
         [datetime.combine(date_from, time.min), datetime.combine(date_to + timedelta(days=1), time.min)]))
+
+
+def availability(db: Database, resource_ids: list[int], date_from: date, date_to: date,
+                 holiday_name=None) -> dict[tuple[int, date], dict]:
+    """Opening hours in force and the closure reason for every (resource, day) of a range.
+
+    Two queries for the whole range instead of two per resource and day: the front desk and
+    the week calendar draw dozens of resource-days on every rerun. ``holiday_name(day)`` gives
+    a public holiday's name (reservations.holiday_name); a holiday closes every resource.
+    """
+    if not resource_ids:
+        return {}
+    ids = [int(i) for i in resource_ids]
+    hours = db.rows(
+        "with days as (select d::date as day from generate_series(?::date, ?::date, interval 1 day) t(d)), "
+        "res as (select unnest(?::bigint[]) as resource_id), "
+        "version as (select r.resource_id, days.day, (select max(o.valid_from) from opening_hours o "
+        "  where o.resource_id = r.resource_id and o.valid_from <= days.day) as valid_from from res r, days) "
+        "select v.resource_id, v.day, oh.opens, oh.closes from version v left join opening_hours oh "
+        "on oh.resource_id = v.resource_id and oh.valid_from = v.valid_from and oh.weekday = isodow(v.day) - 1",
+        [date_from, date_to, ids],
+    )
+    closures = db.rows(
+        "select resource_id, date_from, date_to, reason from closure where cancelled_at is null "
+        "and date_to >= ? and date_from <= ? and (resource_id is null or list_contains(?, resource_id)) "
+        "order by resource_id nulls first, id",
+        [date_from, date_to, ids],
+    )
+    result = {}
+    for resource_id, day, opens, closes in hours:
+        reason = holiday_name(day) if holiday_name else None
+        if reason is None:
+            reason = next((r for rid, start, end, r in closures
+                           if (rid is None or rid == resource_id) and start <= day <= end), None)
+        result[(resource_id, day)] = {"opens": opens, "closes": closes, "closed": reason}
+    return result
