@@ -1,4 +1,4 @@
-"""Settings that staff change at run time (booking horizon, fair-use cap), kept as JSON.
+"""Settings that staff change at run time (booking horizon, fair-use cap, enrolment closing), kept as JSON.
 
 The environment holds what an operator sets before start-up (``dashboard.settings``); these
 live in the database so an admin can change them on a page, with an audit row, while the app runs.
@@ -36,10 +36,20 @@ def _fair_use(value: Any) -> float | None:
     return float(value) if int(value) != value else int(value)
 
 
+def _close_hours(value: Any) -> int:
+    """Whole hours before an event's first session when enrolment closes: 0 (at the start) to 720 (30 days)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError
+    if int(value) != value or not 0 <= int(value) <= 720:
+        raise ValueError
+    return int(value)
+
+
 # Known settings: the validator of each value and its default when the row is missing.
 KNOWN: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "booking_horizon_days": (_horizon, 90),
     "fair_use_weekly_hours": (_fair_use, None),
+    "enrolment_close_hours": (_close_hours, 24),
 }
 
 
@@ -48,7 +58,16 @@ def get_setting(db: Database, key: str, default: Any = None) -> Any:
 
     A stored JSON ``null`` is a value (e.g. "fair-use cap off"), not a missing row.
     """
-    row = db.one("select value from app_setting where key = ?", [key])
+    return _decoded(db.one("select value from app_setting where key = ?", [key]), key, default)
+
+
+def get_setting_in(cur, key: str, default: Any = None) -> Any:
+    """``get_setting`` on the caller's cursor, so a write reads the setting in its own snapshot."""
+    cur.execute("select value from app_setting where key = ?", [key])
+    return _decoded(cur.fetchone(), key, default)
+
+
+def _decoded(row: tuple | None, key: str, default: Any) -> Any:
     if row is None:
         if default is None and key in KNOWN:
             return KNOWN[key][1]

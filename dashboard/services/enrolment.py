@@ -23,17 +23,21 @@ from dashboard.services import app_settings, audit
 from dashboard.services.trainings import as_int, event_row, fetch_all, fetch_one, retrying_write
 from db.connection import Database
 
-CLOSE_SETTING = "enrolment_close_hours"
-DEFAULT_CLOSE_HOURS = 24
+CLOSE_SETTING = "enrolment_close_hours"  # registered in app_settings.KNOWN (validator, default 24)
+DEFAULT_CLOSE_HOURS = app_settings.KNOWN[CLOSE_SETTING][1]
 _ENROLMENT_FIELDS = ("id", "event_id", "full_name", "email", "phone", "organisation_id", "status", "walk_in")
 
 
 def close_hours(db: Database) -> int:
-    """Hours before the first session when enrolment closes (setting, 24 by default)."""
-    value = app_settings.get_setting(db, CLOSE_SETTING, DEFAULT_CLOSE_HOURS)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 24 * 60:
+    """Hours before the first session when enrolment closes (setting, 24 by default).
+
+    A stored value the setting's validator refuses (written around ``set_setting``) counts as the default.
+    """
+    validate = app_settings.KNOWN[CLOSE_SETTING][0]
+    try:
+        return validate(app_settings.get_setting(db, CLOSE_SETTING))
+    except (TypeError, ValueError):
         return DEFAULT_CLOSE_HOURS
-    return int(value)
 
 
 # -- validation -------------------------------------------------------------------------------------

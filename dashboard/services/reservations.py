@@ -12,6 +12,11 @@ check-then-insert double-books under snapshot isolation. The checks inside the t
 only produce a good message; when a concurrent writer wins anyway, the write is retried in a
 fresh snapshot, where the check names the winner.
 
+Other services that book rooms inside their own transaction (trainings) use the cursor-level
+API below (``book_in``, ``move_in``, ``move_all_in``, ``cancel_in``, ``booking_in``,
+``resource_in``, ``clean_reason``, ``as_day``, ``as_time``), the same code path as
+``create_booking``, ``update_booking`` and ``cancel_booking``; never this module's private names.
+
 Times are Europe/Warsaw wall clock, stored naive, so durations are wall-clock hours (a DST
 week still has 8-hour days). Weekdays are 0 = Monday … 6 = Sunday, as ``date.weekday()``.
 """
@@ -30,7 +35,7 @@ import holidays as _holidays_pkg
 import pandas as pd
 
 from dashboard import clock, validators
-from dashboard.errors import Conflict, Errors, Message, NotFound
+from dashboard.errors import Conflict, Errors, Message, NotFound, ValidationError
 from dashboard.roles import Actor, require
 from dashboard.services import app_settings, audit
 from dashboard.services.lockers import (  # noqa: F401  (part of this module's API)
@@ -77,14 +82,15 @@ def _as_int(value: Any) -> int | None:
     return int(number)
 
 
-def _as_day(value: Any) -> date | None:
+def as_day(value: Any) -> date | None:
+    """A date (a datetime's day); None for anything else. Public: other services parse form days with it."""
     if isinstance(value, datetime):
         return value.date()
     return value if isinstance(value, date) else None
 
 
-def _as_time(value: Any) -> time | None:
-    """A time, or 'HH:MM' text as widgets and editors sometimes send it."""
+def as_time(value: Any) -> time | None:
+    """A time, or 'HH:MM' text as widgets and editors sometimes send it; None otherwise. Public."""
     if isinstance(value, datetime):
         return value.time()
     if isinstance(value, time):
@@ -246,7 +252,7 @@ def _week_in_force(cur, resource_id: int, on: date) -> dict[int, tuple[time, tim
 def opening_hours(db: Database, resource_id: int, on: date | None = None) -> pd.DataFrame:
     """The week of hours in force on ``on`` (today): 7 rows, weekday 0 = Monday, None = closed."""
     with db.transaction() as cur:
-        week = _week_in_force(cur, _as_int(resource_id) or -1, _as_day(on) or clock.today())
+        week = _week_in_force(cur, _as_int(resource_id) or -1, as_day(on) or clock.today())
     return pd.DataFrame(
         [{"weekday": wd, "opens": h[0] if h else None, "closes": h[1] if h else None} for wd, h in week.items()]
     ).astype({"opens": object, "closes": object})
@@ -264,8 +270,8 @@ def _validate_hours(rows: list[dict]) -> dict[int, tuple[time, time] | None]:
             continue
         seen.add(weekday)
         raw_opens, raw_closes = row.get("opens"), row.get("closes")
-        opens = None if raw_opens is None or raw_opens != raw_opens else _as_time(raw_opens)
-        closes = None if raw_closes is None or raw_closes != raw_closes else _as_time(raw_closes)
+        opens = None if raw_opens is None or raw_opens != raw_opens else as_time(raw_opens)
+        closes = None if raw_closes is None or raw_closes != raw_closes else as_time(raw_closes)
         given = (raw_opens is not None and raw_opens == raw_opens, raw_closes is not None and raw_closes == raw_closes)
         if given == (False, False):
             continue
@@ -285,7 +291,7 @@ def set_opening_hours(db: Database, actor: Actor, resource_id: int, rows: list[d
     """
     require(actor, "settings")
     week = _validate_hours(rows)
-    valid_from = _as_day(valid_from) or clock.today()
+    valid_from = as_day(valid_from) or clock.today()
 
     def work(cur):
         resource = _resource(cur, resource_id)
@@ -382,7 +388,7 @@ def closures(db: Database, date_from: date, date_to: date, lang: str = "pl") -> 
 def _validate_closure(cur, data: dict) -> dict:
     errors = Errors()
     clean = {"resource_id": None if data.get("resource_id") in (None, "") else _as_int(data.get("resource_id")),
-             "date_from": _as_day(data.get("date_from")), "date_to": _as_day(data.get("date_to"))}
+             "date_from": as_day(data.get("date_from")), "date_to": as_day(data.get("date_to"))}
     if data.get("resource_id") not in (None, "") and _resource(cur, clean["resource_id"]) is None:
         errors.add("resource_id", "error.resource_unknown")
     for field in ("date_from", "date_to"):
@@ -423,7 +429,7 @@ def add_closure(db: Database, actor: Actor, data: dict, *, cancel_bookings: bool
             error.booking_ids = hit
             raise error
         for booking_id in hit:
-            _cancel_in(cur, actor, _booking_row(cur, booking_id), clean["reason"])
+            cancel_in(cur, actor, booking_id, clean["reason"])
         cur.execute(
             "insert into closure (resource_id, date_from, date_to, reason, created_at, created_by) "
             "values (?, ?, ?, ?, ?, ?) returning id",
@@ -461,6 +467,18 @@ def _limits(db: Database) -> dict:
             "cap": app_settings.get_setting(db, "fair_use_weekly_hours", None)}
 
 
+def _limits_in(cur, own_event: bool = False) -> dict:
+    """The same settings read in the caller's transaction.
+
+    The Centre's own events have neither: the horizon and the fair-use cap ration the NGOs' use of
+    the rooms, while the Centre plans its training year ahead. (A horizon of None is not checked.)
+    """
+    if own_event:
+        return {"horizon": None, "cap": None}
+    return {"horizon": int(app_settings.get_setting_in(cur, "booking_horizon_days", 90)),
+            "cap": app_settings.get_setting_in(cur, "fair_use_weekly_hours", None)}
+
+
 def _validate_fields(cur, data: dict, errors: Errors) -> dict:
     """The fields that do not depend on the calendar; errors collected, not raised."""
     clean: dict = {"resource": _resource(cur, data.get("resource_id"))}
@@ -494,11 +512,11 @@ def _validate_fields(cur, data: dict, errors: Errors) -> dict:
 
 def _validate_times(data: dict, clean: dict, errors: Errors) -> None:
     """Day, start and end: types, the 30-minute grid, and end after start."""
-    clean["day"] = _as_day(data.get("day"))
+    clean["day"] = as_day(data.get("day"))
     if clean["day"] is None:
         errors.add("day", "error.date_format")
     for field in ("start", "end"):
-        clean[field] = _as_time(data.get(field))
+        clean[field] = as_time(data.get(field))
         if clean[field] is None:
             errors.add(field, "error.time_format")
         elif not _on_grid(clean[field]):
@@ -520,7 +538,7 @@ def _day_problems(cur, resource_id: int, starts_at: datetime, ends_at: datetime,
         problems.append(("closed", "day", Message("error.closed_day", {"reason": reason})))
     if starts_at < now:
         problems.append(("invalid", "start" if day == now.date() else "day", Message("error.booking_in_past")))
-    if day > now.date() + timedelta(days=limits["horizon"]):
+    if limits["horizon"] is not None and day > now.date() + timedelta(days=limits["horizon"]):
         problems.append(("invalid", "day", Message("error.beyond_horizon", {"days": limits["horizon"]})))
     hours = _hours_on(cur, resource_id, day)
     if hours is None:
@@ -531,14 +549,15 @@ def _day_problems(cur, resource_id: int, starts_at: datetime, ends_at: datetime,
     return problems
 
 
-def _overlap(cur, resource_id: int, starts_at: datetime, ends_at: datetime, exclude_id: int = -1) -> dict | None:
-    """The first active booking of the resource overlapping [starts_at, ends_at), if any."""
+def _overlap(cur, resource_id: int, starts_at: datetime, ends_at: datetime,
+             exclude: tuple[int, ...] = ()) -> dict | None:
+    """The first active booking of the resource overlapping [starts_at, ends_at), if any (``exclude`` ignored)."""
     row = _fetch_one(
         cur,
         "select b.id, o.name, b.starts_at, b.ends_at from booking b join organisation o on o.id = b.organisation_id "
         "where b.resource_id = ? and b.status in ('requested', 'confirmed', 'checked_in') "
-        "and b.starts_at < ? and b.ends_at > ? and b.id <> ? order by b.starts_at limit 1",
-        [resource_id, ends_at, starts_at, exclude_id],
+        "and b.starts_at < ? and b.ends_at > ? and not list_contains(?::bigint[], b.id) order by b.starts_at limit 1",
+        [resource_id, ends_at, starts_at, list(exclude)],
     )
     return None if row is None else dict(zip(("id", "organisation", "starts_at", "ends_at"), row))
 
@@ -554,7 +573,7 @@ def _week_of(day: date) -> tuple[datetime, str]:
     return datetime.combine(monday, time()), f"{iso[0]}-W{iso[1]:02d}"
 
 
-def _booked_room_hours(cur, organisation_id: int, day: date, exclude_id: int = -1) -> float:
+def _booked_room_hours(cur, organisation_id: int, day: date, exclude: tuple[int, ...] = ()) -> float:
     """Hours of rooms the organisation holds (active bookings) in the ISO week of ``day``."""
     monday, _ = _week_of(day)
     row = _fetch_one(
@@ -562,19 +581,19 @@ def _booked_room_hours(cur, organisation_id: int, day: date, exclude_id: int = -
         "select coalesce(sum(epoch(b.ends_at - b.starts_at)), 0) / 3600 from booking b "
         "join resource r on r.id = b.resource_id where r.kind = 'room' and b.organisation_id = ? "
         "and b.status in ('requested', 'confirmed', 'checked_in') and b.starts_at >= ? and b.starts_at < ? "
-        "and b.id <> ?",
-        [organisation_id, monday, monday + timedelta(days=7), exclude_id],
+        "and not list_contains(?::bigint[], b.id)",
+        [organisation_id, monday, monday + timedelta(days=7), list(exclude)],
     )
     return float(row[0])
 
 
 def _fair_use_message(cur, clean: dict, limits: dict, starts_at: datetime, ends_at: datetime,
-                      exclude_id: int = -1, planned: float = 0.0) -> Message | None:
+                      exclude: tuple[int, ...] = (), planned: float = 0.0) -> Message | None:
     """The cap's message when this room booking would take the organisation over it that week."""
     cap = limits["cap"]
     if cap is None or clean["resource"]["kind"] != "room":
         return None
-    booked = _booked_room_hours(cur, clean["organisation_id"], starts_at.date(), exclude_id) + planned
+    booked = _booked_room_hours(cur, clean["organisation_id"], starts_at.date(), exclude) + planned
     if booked + _hours(starts_at, ends_at) <= cap + 1e-9:
         return None
     return Message("error.fair_use_cap", {"hours": _num(cap), "booked": _num(booked),
@@ -590,11 +609,13 @@ def _timing_changed(clean: dict, before: dict | None) -> bool:
         before["resource_id"], before["starts_at"], before["ends_at"])
 
 
-def _checked_booking(cur, data: dict, limits: dict, before: dict | None = None) -> dict:
+def _checked_booking(cur, data: dict, limits: dict, before: dict | None = None,
+                     ignore: tuple[int, ...] = ()) -> dict:
     """Every check of point 4, in the transaction's snapshot: ValidationError, then Conflict.
 
     An edit that keeps the resource and the time skips the calendar checks, so correcting a
-    purpose never fails because the hours were shortened since the booking was made.
+    purpose never fails because the hours were shortened since the booking was made. ``ignore``:
+    other bookings this transaction is moving away (``move_all_in``), not in anybody's way.
     """
     errors = Errors()
     clean = _validate_fields(cur, data, errors)
@@ -604,7 +625,7 @@ def _checked_booking(cur, data: dict, limits: dict, before: dict | None = None) 
                                                      clean["ends_at"], limits):
             errors.add(field, message.key, **message.params)
     errors.raise_if_any()
-    exclude = before["id"] if before else -1
+    exclude = ((before["id"],) if before else ()) + tuple(ignore)
     found = _overlap(cur, clean["resource_id"], clean["starts_at"], clean["ends_at"], exclude)
     if found:
         raise Conflict(**_conflict_args(_overlap_message(found)))
@@ -704,21 +725,6 @@ def _new_status(data: dict) -> str:
     return status
 
 
-def create_booking(db: Database, actor: Actor, data: dict) -> int:
-    """Book a resource; ValidationError per field, Conflict for an overlap or the fair-use cap."""
-    require(actor, "write")
-    status = _new_status(data)
-    limits = _limits(db)
-
-    def work(cur):
-        clean = _checked_booking(cur, data, limits)
-        booking_id = _insert_booking(cur, actor.username, clean, status)
-        audit.record(cur, actor.username, "create", "booking", booking_id, None, _audit_view(clean, status))
-        return booking_id
-
-    return _write(db, work)
-
-
 _ROW_FIELDS = ("id", "resource_id", "organisation_id", "series_id", "contact_person", "purpose", "attendees",
                "starts_at", "ends_at", "status", "actual_attendance")
 
@@ -745,42 +751,6 @@ def _require_status(row: dict, allowed: tuple[str, ...]) -> None:
         raise Conflict(f"error.booking_already_{row['status']}", status=row["status"])
 
 
-def update_booking(db: Database, actor: Actor, booking_id: int, data: dict) -> None:
-    """Edit a requested or confirmed booking; the same checks as a new one, itself excluded."""
-    require(actor, "write")
-    limits = _limits(db)
-
-    def work(cur):
-        before = _booking_row(cur, booking_id)
-        _require_status(before, ("requested", "confirmed"))
-        merged = {**_form_values(before), **{k: v for k, v in data.items() if k != "status"}}
-        clean = _checked_booking(cur, merged, limits, before)
-        cur.execute(
-            "update booking set resource_id = ?, organisation_id = ?, contact_person = ?, purpose = ?, attendees = ?, "
-            "starts_at = ?, ends_at = ?, updated_at = ? where id = ?",
-            [clean["resource_id"], clean["organisation_id"], clean["contact_person"], clean["purpose"],
-             clean["attendees"], clean["starts_at"], clean["ends_at"], clock.utc_now(), before["id"]],
-        )
-        _move_slots(cur, before, clean)
-        old, new = audit.changed({k: before[k] for k in _audit_view(clean)}, _audit_view(clean))
-        if new:
-            audit.record(cur, actor.username, "update", "booking", before["id"], old, new)
-
-    _write(db, work)
-
-
-def _cancel_in(cur, actor: Actor, row: dict, reason: str) -> None:
-    """Cancel inside the caller's transaction: status, who, when, why; the slots are freed."""
-    cur.execute(
-        "update booking set status = 'cancelled', cancel_reason = ?, cancelled_at = ?, cancelled_by = ?, "
-        "updated_at = ? where id = ?",
-        [reason, clock.local_now(), actor.username, clock.utc_now(), row["id"]],
-    )
-    _release(cur, row)
-    audit.record(cur, actor.username, "cancel", "booking", row["id"], {"status": row["status"]},
-                 {"status": "cancelled", "cancel_reason": reason})
-
-
 def _reason(value: Any) -> str:
     errors = Errors()
     try:
@@ -791,17 +761,161 @@ def _reason(value: Any) -> str:
     return text
 
 
+def _move(cur, actor: Actor, before: dict, data: dict, limits: dict, ignore: tuple[int, ...] = (),
+          released: bool = False) -> None:
+    """Edit one booking in place (same id): the checks of a new one, itself and ``ignore`` excluded.
+
+    ``released``: its slot rows were already deleted (``move_all_in``), so all of the new ones are taken.
+    """
+    _require_status(before, CHANGEABLE)
+    merged = {**_form_values(before), **{k: v for k, v in data.items() if k != "status"}}
+    clean = _checked_booking(cur, merged, limits, before, ignore)
+    cur.execute(
+        "update booking set resource_id = ?, organisation_id = ?, contact_person = ?, purpose = ?, attendees = ?, "
+        "starts_at = ?, ends_at = ?, updated_at = ? where id = ?",
+        [clean["resource_id"], clean["organisation_id"], clean["contact_person"], clean["purpose"],
+         clean["attendees"], clean["starts_at"], clean["ends_at"], clock.utc_now(), before["id"]],
+    )
+    if released:
+        _occupy(cur, clean["resource_id"], clean["starts_at"], clean["ends_at"], before["id"])
+    else:
+        _move_slots(cur, before, clean)
+    old, new = audit.changed({k: before[k] for k in _audit_view(clean)}, _audit_view(clean))
+    if new:
+        audit.record(cur, actor.username, "update", "booking", before["id"], old, new)
+
+
+# -- the cursor-level API: booking inside the caller's transaction ---------------------------------
+# For a service that books rooms as part of a larger write, e.g. ``trainings``: an event and its
+# sessions' rooms in ONE transaction, so a clash saves nothing at all. Each function runs every rule
+# of this module on the caller's cursor (opening hours, closures and holidays, overlaps, capacity,
+# the grid, the past, the horizon, the fair-use cap), keeps ``booking_slot`` in step and writes the
+# audit rows there; nothing is committed here. Errors are the same as the db-level functions'
+# (ValidationError per field, Conflict, NotFound, PermissionDenied). A slot a concurrent writer took
+# surfaces as ConstraintViolation, at the latest at COMMIT: retry the whole transaction in a fresh
+# snapshot (as ``create_booking`` does), where the checks then name the winner.
+#
+# ``own_event=True`` marks the Centre's own events: exempt from the fair-use cap and the booking
+# horizon (both ration the NGOs; the Centre plans its training year ahead), never from opening
+# hours, closures, overlaps, capacity, the grid or the past.
+#
+# No other module may import a name starting with ``_`` from here; add to this API instead.
+
+CHANGEABLE = ("requested", "confirmed")  # the statuses a booking can still be moved or cancelled from
+
+
+def book_in(cur, actor: Actor, data: dict, *, own_event: bool = False) -> int:
+    """Check and insert a booking, occupy its slots and audit it, on ``cur``; returns its id.
+
+    data: resource_id, organisation_id, contact_person, purpose, statutory_declared (True),
+    attendees, day, start, end, status ('confirmed' by default, or 'requested').
+    """
+    require(actor, "write")
+    status = _new_status(data)
+    clean = _checked_booking(cur, data, _limits_in(cur, own_event))
+    booking_id = _insert_booking(cur, actor.username, clean, status)
+    audit.record(cur, actor.username, "create", "booking", booking_id, None, _audit_view(clean, status))
+    return booking_id
+
+
+def move_in(cur, actor: Actor, booking_id: int, data: dict, *, own_event: bool = False) -> None:
+    """Edit a requested or confirmed booking IN PLACE (same id) on ``cur``: new time, room or fields.
+
+    Fields not in ``data`` keep their values; ``status`` is ignored. The same checks as a new
+    booking, itself excluded; when the resource and the time stay, the calendar checks are skipped.
+    Only the slots no longer covered are freed and only the new ones taken; one 'update' audit row
+    (none when nothing changed), never a cancellation.
+    """
+    require(actor, "write")
+    _move(cur, actor, booking_in(cur, booking_id), data, _limits_in(cur, own_event))
+
+
+def move_all_in(cur, actor: Actor, moves: list[tuple[int, dict]], *, own_event: bool = False) -> None:
+    """``move_in`` for several bookings at once, so one may take another's old time (a swap).
+
+    Every booking's slots are freed first; each is then checked against everything else, the others
+    of ``moves`` at their new time once moved and not in the way before. A refusal (ValidationError,
+    Conflict) carries ``.booking_id``, the booking whose move it refused.
+    """
+    require(actor, "write")
+    limits = _limits_in(cur, own_event)
+    rows = []
+    for booking_id, data in moves:
+        row = booking_in(cur, booking_id)
+        try:
+            _require_status(row, CHANGEABLE)
+        except Conflict as exc:
+            exc.booking_id = row["id"]
+            raise
+        rows.append((row, data))
+    pending = {row["id"] for row, _data in rows}
+    if len(pending) != len(rows):
+        raise ValueError("move_all_in: a booking is moved twice")
+    for row, _data in rows:
+        _release(cur, row)
+    for row, data in rows:
+        pending.discard(row["id"])
+        try:
+            _move(cur, actor, row, data, limits, ignore=tuple(sorted(pending)), released=True)
+        except (ValidationError, Conflict) as exc:
+            exc.booking_id = row["id"]
+            raise
+
+
+def cancel_in(cur, actor: Actor, booking_id: int, reason: str) -> None:
+    """Cancel a requested or confirmed booking on ``cur``: status, who, when, why; its slots are freed.
+
+    Conflict when it is in another state (``booking_in`` tells which); ValidationError for an empty reason.
+    """
+    require(actor, "write")
+    reason = _reason(reason)
+    row = booking_in(cur, booking_id)
+    _require_status(row, CHANGEABLE)
+    cur.execute(
+        "update booking set status = 'cancelled', cancel_reason = ?, cancelled_at = ?, cancelled_by = ?, "
+        "updated_at = ? where id = ?",
+        [reason, clock.local_now(), actor.username, clock.utc_now(), row["id"]],
+    )
+    _release(cur, row)
+    audit.record(cur, actor.username, "cancel", "booking", row["id"], {"status": row["status"]},
+                 {"status": "cancelled", "cancel_reason": reason})
+
+
+def booking_in(cur, booking_id: Any) -> dict:
+    """The stored booking on ``cur`` (NotFound otherwise): id, resource_id, organisation_id, series_id,
+    contact_person, purpose, attendees, starts_at, ends_at, status, actual_attendance."""
+    return _booking_row(cur, booking_id)
+
+
+def resource_in(cur, resource_id: Any) -> dict | None:
+    """The resource on ``cur`` (id, kind, name, capacity, location, equipment_notes, active), or None."""
+    return _resource(cur, resource_id)
+
+
+def clean_reason(value: Any) -> str:
+    """A cancellation reason, trimmed: required, at most 500 characters (ValidationError on 'reason')."""
+    return _reason(value)
+
+
+# -- booking writes through the cursor-level API ---------------------------------------------------
+def create_booking(db: Database, actor: Actor, data: dict) -> int:
+    """Book a resource; ValidationError per field, Conflict for an overlap or the fair-use cap."""
+    require(actor, "write")
+    _new_status(data)  # a bad status is refused before the transaction
+    return _write(db, lambda cur: book_in(cur, actor, data))
+
+
+def update_booking(db: Database, actor: Actor, booking_id: int, data: dict) -> None:
+    """Edit a requested or confirmed booking; the same checks as a new one, itself excluded."""
+    require(actor, "write")
+    _write(db, lambda cur: move_in(cur, actor, booking_id, data))
+
+
 def cancel_booking(db: Database, actor: Actor, booking_id: int, reason: str) -> None:
     """Cancel a requested or confirmed booking; it stays on record, its time becomes free."""
     require(actor, "write")
     reason = _reason(reason)
-
-    def work(cur):
-        row = _booking_row(cur, booking_id)
-        _require_status(row, ("requested", "confirmed"))
-        _cancel_in(cur, actor, row, reason)
-
-    db.write(work, attempts=16)
+    db.write(lambda cur: cancel_in(cur, actor, booking_id, reason), attempts=16)
 
 
 def confirm_booking(db: Database, actor: Actor, booking_id: int) -> None:
@@ -895,7 +1009,7 @@ def _series_days(first: date | None, every_weeks: Any, until: Any, count: Any, e
     step = _as_int(every_weeks)
     if step is None or not 1 <= step <= 52:
         errors.add("every_weeks", "error.series_every_weeks")
-    until_day = None if until in (None, "") else _as_day(until)
+    until_day = None if until in (None, "") else as_day(until)
     if until not in (None, "") and until_day is None:
         errors.add("until", "error.date_format")
     times = None if count in (None, "") else _as_int(count)
@@ -1007,7 +1121,7 @@ def _insert_series(cur, actor: Actor, clean: dict, every_weeks: Any, until: Any,
         "insert into booking_series (resource_id, organisation_id, every_weeks, first_day, until_day, occurrences, "
         "start_time, end_time, created_at, created_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
         [clean["resource_id"], clean["organisation_id"], _as_int(every_weeks), clean["day"],
-         _as_day(until), _as_int(count), clean["start"], clean["end"], clock.utc_now(), actor.username],
+         as_day(until), _as_int(count), clean["start"], clean["end"], clock.utc_now(), actor.username],
     )
     return cur.fetchone()[0]
 
@@ -1026,7 +1140,7 @@ def cancel_series(db: Database, actor: Actor, series_id: int, reason: str) -> in
         rows = _fetch_all(cur, "select id from booking where series_id = ? and status in ('requested', 'confirmed') "
                                "and starts_at > ? order by starts_at", [series_id, clock.local_now()])
         for (booking_id,) in rows:
-            _cancel_in(cur, actor, _booking_row(cur, booking_id), reason)
+            cancel_in(cur, actor, booking_id, reason)
         cur.execute("update booking_series set cancelled_at = ?, cancelled_by = ?, cancel_reason = ? where id = ?",
                     [clock.local_now(), actor.username, reason, series_id])
         audit.record(cur, actor.username, "cancel", "booking_series", series_id, None,

@@ -1,10 +1,12 @@
 """Education and integration events (seed S1, S3): the catalogue, its topics and room bookings.
 
 An event has one or more sessions; each session holds a normal room booking (organisation: the
-Centre itself) made through the reservation rules IN THE EVENT'S OWN TRANSACTION, so an event
-whose room is taken is not saved at all and the user hears the reservation's Conflict (whose and
-when). Moving a session cancels its booking and books the new time in the same transaction;
-cancelling the event cancels its bookings, which frees the room.
+Centre itself) made through the reservations' cursor-level API IN THE EVENT'S OWN TRANSACTION, so
+an event whose room is taken is not saved at all and the user hears the reservation's Conflict
+(whose and when). The bookings are the Centre's own events (``own_event=True``): every rule
+applies except the fair-use cap and the booking horizon, which ration the NGOs. Moving a session
+(or changing the event's room or capacity) moves its booking in place, same booking id, in the
+same transaction; removing a session or cancelling the event cancels its booking, which frees the room.
 
 Enrolment, attendance and feedback live in ``enrolment``; certificates in ``certificates``; the
 advisory log and the expectations survey in ``advisory``.
@@ -194,7 +196,7 @@ def _clean_sessions(data: dict, errors: Errors) -> list[dict]:
 
 
 def _clean_session(item: dict, prefix: str, errors: Errors) -> dict | None:
-    day, start, end = res._as_day(item.get("day")), res._as_time(item.get("start")), res._as_time(item.get("end"))
+    day, start, end = res.as_day(item.get("day")), res.as_time(item.get("start")), res.as_time(item.get("end"))
     for name, value, key in (("day", day, "error.date_format"), ("start", start, "error.time_format"),
                              ("end", end, "error.time_format")):
         if value is None:
@@ -210,7 +212,7 @@ def _clean_session(item: dict, prefix: str, errors: Errors) -> dict | None:
 
 def _clean_room(cur, data: dict, errors: Errors, clean: dict) -> None:
     """A room (not a workstation) and a capacity no larger than the room's."""
-    room = res._resource(cur, data.get("resource_id"))
+    room = res.resource_in(cur, data.get("resource_id"))
     if room is None or not room["active"] or room["kind"] != "room":
         errors.add("resource_id", "error.event_room_unknown")
         room = None
@@ -258,41 +260,44 @@ def centre_organisation(cur) -> int:
     return new_id
 
 
-def _limits(db: Database) -> dict:
-    """The reservation limits, except the fair-use cap: it rations NGOs, not the Centre itself."""
-    return {**res._limits(db), "cap": None}
+def _booking_data(cur, actor: Actor, event: dict, session: dict) -> dict:
+    """The room booking of one session, as the reservation form would have it."""
+    return {"resource_id": event["resource_id"], "organisation_id": centre_organisation(cur),
+            "contact_person": event.get("trainer_name") or actor.full_name or actor.username,
+            "purpose": event["title"], "statutory_declared": True, "attendees": event["capacity"],
+            "day": session["day"], "start": session["start"], "end": session["end"], "status": "confirmed"}
 
 
-def _book(cur, actor: Actor, event: dict, session: dict, limits: dict, prefix: str) -> int:
+def _session_errors(prefix: str, exc: ValidationError) -> ValidationError:
+    """A booking's calendar errors as errors of the session's own fields (sessions.N.day ...)."""
+    return ValidationError({_session_field(prefix, f): m for f, m in exc.errors.items()})
+
+
+def _book(cur, actor: Actor, event: dict, session: dict, prefix: str) -> int:
     """Book the event's room for one session with every reservation check, in the caller's transaction.
 
     A calendar problem comes back as a ValidationError on the session's own fields; an overlap
     as the reservation's Conflict (whose and when).
     """
-    data = {"resource_id": event["resource_id"], "organisation_id": centre_organisation(cur),
-            "contact_person": event.get("trainer_name") or actor.full_name or actor.username,
-            "purpose": event["title"], "statutory_declared": True, "attendees": event["capacity"],
-            "day": session["day"], "start": session["start"], "end": session["end"]}
     try:
-        clean = res._checked_booking(cur, data, limits)
+        return res.book_in(cur, actor, _booking_data(cur, actor, event, session), own_event=True)
     except ValidationError as exc:
-        raise ValidationError({_session_field(prefix, f): m for f, m in exc.errors.items()}) from None
-    booking_id = res._insert_booking(cur, actor.username, clean, "confirmed")
-    audit.record(cur, actor.username, "create", "booking", booking_id, None, res._audit_view(clean, "confirmed"))
-    return booking_id
+        raise _session_errors(prefix, exc) from None
 
 
 def _session_field(prefix: str, field: str) -> str:
     return f"{prefix}.{field}" if field in ("day", "start", "end") else field
 
 
+def _holds_room(cur, booking_id: int | None) -> bool:
+    """Whether the session's booking still holds the room (requested/confirmed: it can move or be cancelled)."""
+    return booking_id is not None and res.booking_in(cur, booking_id)["status"] in res.CHANGEABLE
+
+
 def _release(cur, actor: Actor, booking_id: int | None, reason: str) -> None:
     """Cancel a session's booking if it still holds the room (a past, checked-in one stays)."""
-    if booking_id is None:
-        return
-    row = res._booking_row(cur, booking_id)
-    if row["status"] in ("requested", "confirmed"):
-        res._cancel_in(cur, actor, row, reason)
+    if _holds_room(cur, booking_id):
+        res.cancel_in(cur, actor, booking_id, reason)
 
 
 # -- writes ------------------------------------------------------------------------------------------
@@ -311,8 +316,8 @@ def _insert_event(cur, actor: Actor, clean: dict) -> int:
     return event_id
 
 
-def _insert_session(cur, actor: Actor, event_id: int, clean: dict, session: dict, limits: dict) -> int:
-    booking_id = _book(cur, actor, clean, session, limits, f"sessions.{session['index']}")
+def _insert_session(cur, actor: Actor, event_id: int, clean: dict, session: dict) -> int:
+    booking_id = _book(cur, actor, clean, session, f"sessions.{session['index']}")
     cur.execute("insert into event_session (event_id, starts_at, ends_at, booking_id) values (?, ?, ?, ?) "
                 "returning id", [event_id, session["starts_at"], session["ends_at"], booking_id])
     return cur.fetchone()[0]
@@ -332,13 +337,12 @@ def create_event(db: Database, actor: Actor, data: dict) -> int:
     status ('open' by default, or 'planned'), sessions [{day, start, end}].
     """
     require(actor, "write")
-    limits = _limits(db)
 
     def work(cur):
         clean = _validate(cur, data)
         event_id = _insert_event(cur, actor, clean)
         for session in clean["sessions"]:
-            _insert_session(cur, actor, event_id, clean, session, limits)
+            _insert_session(cur, actor, event_id, clean, session)
         audit.record(cur, actor.username, "create", "event", event_id, None, _audit_event(clean))
         return event_id
 
@@ -363,11 +367,11 @@ def update_event(db: Database, actor: Actor, event_id: int, data: dict) -> None:
     """Change an event; fields not given keep their values.
 
     Sessions (a list of {id?, day, start, end}) replace the current ones: a session whose time or
-    room changed is re-booked (old booking cancelled, new one checked) in this one transaction, so
-    a clash leaves the event exactly as it was. A session with attendance cannot be removed.
+    room changed has its booking moved in place (same booking id, every check run again) in this
+    one transaction, so a clash leaves the event exactly as it was. A removed session's booking is
+    cancelled. A session with attendance cannot be removed.
     """
     require(actor, "write")
-    limits = _limits(db)
 
     def work(cur):
         event = event_row(cur, event_id)
@@ -376,7 +380,7 @@ def update_event(db: Database, actor: Actor, event_id: int, data: dict) -> None:
         clean = _validate(cur, merged, keep_topics=tuple(_form_values(cur, event)["topics"]))
         _check_capacity_not_below_seats(cur, event["id"], clean["capacity"])
         _apply_event_fields(cur, event, clean)
-        _apply_sessions(cur, actor, event, clean, limits)
+        _apply_sessions(cur, actor, event, clean)
         old, new = audit.changed({k: event.get(k) for k in _audit_event(clean)}, _audit_event(clean))
         if new:
             audit.record(cur, actor.username, "update", "event", event["id"], old, new)
@@ -423,31 +427,51 @@ def _status_after(cur, event: dict, clean: dict) -> str:
     return "full" if taken >= clean["capacity"] else "open"
 
 
-def _apply_sessions(cur, actor: Actor, event: dict, clean: dict, limits: dict) -> None:
-    """Release what moved or was removed first, then book what moved or is new; keep the rest.
+def _apply_sessions(cur, actor: Actor, event: dict, clean: dict) -> None:
+    """Cancel the bookings of removed sessions, move those of changed ones in place, book new ones.
 
-    Releasing first lets one session take another's old time within the same edit.
+    The moves run together (``reservations.move_all_in``), after the removals, so one session may
+    take another's old time within the same edit. A session whose booking no longer holds the room
+    (cancelled by a closure, say) gets a new booking when its time or room changes; a capacity
+    change alone updates only the bookings that still hold the room (a held session stays as it was).
     """
     current = {s["id"]: s for s in session_rows(cur, event["id"])}
-    wanted = {s["id"]: s for s in clean["sessions"] if s["id"] in current}
-    rebook_all = clean["resource_id"] != event["resource_id"] or clean["capacity"] != event["capacity"]
-    reason = "Zmiana terminu wydarzenia"
-    for session_id, old in current.items():
-        new = wanted.get(session_id)
-        if new is None and fetch_one(cur, "select 1 from attendance where session_id = ? limit 1", [session_id]):
-            raise Conflict("error.session_has_attendance")
-        if new is None or rebook_all or (old["starts_at"], old["ends_at"]) != (new["starts_at"], new["ends_at"]):
-            _release(cur, actor, old["booking_id"], reason)
-        if new is None:
-            cur.execute("delete from event_session where id = ?", [session_id])
+    wanted, added = {}, []  # kept sessions by id (an id given twice: the second is a new session)
     for session in clean["sessions"]:
-        old = current.get(session["id"]) if session["id"] in wanted else None
-        if old is None:
-            _insert_session(cur, actor, event["id"], clean, session, limits)
-        elif rebook_all or (old["starts_at"], old["ends_at"]) != (session["starts_at"], session["ends_at"]):
-            booking_id = _book(cur, actor, clean, session, limits, f"sessions.{session['index']}")
-            cur.execute("update event_session set starts_at = ?, ends_at = ?, booking_id = ? where id = ?",
-                        [session["starts_at"], session["ends_at"], booking_id, old["id"]])
+        if session["id"] in current and session["id"] not in wanted:
+            wanted[session["id"]] = session
+        else:
+            added.append(session)
+    room_changed = clean["resource_id"] != event["resource_id"]
+    capacity_changed = clean["capacity"] != event["capacity"]
+    for session_id, old in current.items():
+        if session_id in wanted:
+            continue
+        if fetch_one(cur, "select 1 from attendance where session_id = ? limit 1", [session_id]):
+            raise Conflict("error.session_has_attendance")
+        _release(cur, actor, old["booking_id"], "Zmiana terminu wydarzenia")
+        cur.execute("delete from event_session where id = ?", [session_id])
+    moves, rebook, prefixes = [], [], {}
+    for session_id, session in wanted.items():
+        old = current[session_id]
+        retimed = room_changed or (old["starts_at"], old["ends_at"]) != (session["starts_at"], session["ends_at"])
+        if _holds_room(cur, old["booking_id"]) and (retimed or capacity_changed):
+            moves.append((old["booking_id"], _booking_data(cur, actor, clean, session)))
+            prefixes[old["booking_id"]] = f"sessions.{session['index']}"
+        elif retimed:
+            rebook.append((session, old))
+        if retimed:
+            cur.execute("update event_session set starts_at = ?, ends_at = ? where id = ?",
+                        [session["starts_at"], session["ends_at"], old["id"]])
+    try:
+        res.move_all_in(cur, actor, moves, own_event=True)
+    except ValidationError as exc:
+        raise _session_errors(prefixes.get(getattr(exc, "booking_id", None), "sessions"), exc) from None
+    for session, old in rebook:
+        booking_id = _book(cur, actor, clean, session, f"sessions.{session['index']}")
+        cur.execute("update event_session set booking_id = ? where id = ?", [booking_id, old["id"]])
+    for session in added:
+        _insert_session(cur, actor, event["id"], clean, session)
 
 
 def move_session(db: Database, actor: Actor, session_id: int, day: date, start: time, end: time) -> None:
@@ -489,7 +513,7 @@ def set_event_status(db: Database, actor: Actor, event_id: int, status: str) -> 
 def cancel_event(db: Database, actor: Actor, event_id: int, reason: str) -> None:
     """Cancel an event: it stays on record, its room bookings are cancelled (the room is free)."""
     require(actor, "write")
-    reason = res._reason(reason)
+    reason = res.clean_reason(reason)
 
     def work(cur):
         event = event_row(cur, event_id)
