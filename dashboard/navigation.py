@@ -37,6 +37,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("lockers.py", "szafki", "page.lockers", "section.reservations", "read", ":material/lock:"),
     PageSpec("opening_hours.py", "godziny-otwarcia", "page.opening_hours", "section.reservations", "read",
              ":material/schedule:"),
+    PageSpec("events.py", "szkolenia", "page.events", "section.education", "read", ":material/school:"),
+    PageSpec("event_new.py", "nowe-wydarzenie", "page.event_new", "section.education", "write",
+             ":material/add_circle:"),
+    PageSpec("event.py", "wydarzenie", "page.event", "section.education", "read", ":material/event_note:"),
     PageSpec("organisations.py", "organizacje", "page.organisations", "section.register", "read",
              ":material/groups:"),
     PageSpec("organisation.py", "organizacja", "page.organisation", "section.register", "read",
@@ -49,7 +53,7 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 # Pages reached from another page (a row's detail), not listed in the sidebar.
-HIDDEN = {"organizacja", "rezerwacja"}
+HIDDEN = {"organizacja", "rezerwacja", "wydarzenie"}
 
 
 def build() -> dict[str, st.Page]:

@@ -419,7 +419,7 @@ def participants(db: Database, actor: Actor, event_id: int, include_cancelled: b
     """The event's participants for the page and for exports (dashboard.exports neutralises cells).
 
     Enrolled first (by name), then the waitlist in order; contacts masked for the coordinator.
-    Columns: no, full_name, organisation, email, phone, status, seat_no, waitlist_position, walk_in,
+    Columns: no, enrolment_id, full_name, organisation, email, phone, status, seat_no, waitlist_position, walk_in,
     consent_on, enrolled_at, sessions_present.
     """
     require(actor, "read")
@@ -437,7 +437,7 @@ def participants(db: Database, actor: Actor, event_id: int, include_cancelled: b
     for column in ("email", "phone"):  # missing values come back as NaN, which privacy.show cannot take
         frame[column] = [privacy.show(v if isinstance(v, str) else None, column, actor) for v in frame[column]]
     frame.insert(0, "no", range(1, len(frame) + 1))
-    return frame.drop(columns=["id"]).astype({"email": object, "phone": object})
+    return frame.rename(columns={"id": "enrolment_id"}).astype({"email": object, "phone": object})
 
 
 def waitlist(db: Database, actor: Actor, event_id: int) -> list[int]:

@@ -1,0 +1,213 @@
+"""One event: its sessions, participants and waitlist, attendance, feedback and documents."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import exports, ui
+from dashboard.errors import NotFound
+from dashboard.i18n import fmt_date, fmt_number, t
+from dashboard.services import certificates, enrolment, organisations, trainings
+
+db, actor = ui.db(), ui.actor()
+if st.button(t("event.back"), icon=":material/arrow_back:"):
+    ui.goto("szkolenia")
+try:
+    event_id = int(st.query_params.get("id", ""))
+    event = trainings.get_event(db, actor, event_id)
+except (ValueError, NotFound):
+    st.title(t("page.event"))
+    st.warning(t("event.not_found"))
+    st.stop()
+
+st.title(event["title"])
+ui.show_flash()
+ui.form_message("event_action")
+writable = actor.can("write") and event["status"] not in ("cancelled", "held")
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("event.status"), t(f"event_status.{event['status']}"), border=True)
+c2.metric(t("events.places"), f"{event['enrolled']} / {event['capacity']}", border=True)
+c3.metric(t("event.waitlist"), fmt_number(event["waitlisted"]), border=True)
+c4.metric(t("events.sessions"), len(event["sessions"]), border=True)
+st.markdown(
+    f"**{t('event.type')}:** {t('event_type.' + event['event_type'])}"
+    + (f" · {t('partner.' + event['partner_kind'])}" if event.get("partner_kind") else "")
+    + f"  \n**{t('event.topics')}:** {', '.join(event['topics'])}  \n"
+    f"**{t('event.trainer')}:** {ui.escape_md(event.get('trainer_name') or '—')}"
+    + (f" ({ui.escape_md(event['trainer_organisation'])})" if event.get("trainer_organisation") else "")
+    + f"  \n**{t('booking.resource')}:** {ui.escape_md(event['room'])}")
+sessions = pd.DataFrame(event["sessions"])
+if not sessions.empty:
+    st.markdown("  \n".join(f"{i + 1}. {fmt_date(s['starts_at'])} {s['starts_at']:%H:%M}–{s['ends_at']:%H:%M}"
+                            for i, s in enumerate(event["sessions"])))
+
+tab_people, tab_attendance, tab_feedback, tab_documents = st.tabs(
+    [t("event.tab_participants"), t("event.tab_attendance"), t("event.tab_feedback"), t("event.tab_documents")])
+
+people = enrolment.participants(db, actor, event_id)
+with tab_people:
+    if people.empty:
+        st.info(t("event.no_participants"))
+    else:
+        shown = people.assign(status=people["status"].map(lambda s: t(f"enrolment_status.{s}")))
+        ui.table(shown, {"no": "event.no", "full_name": "event.full_name", "organisation": "booking.organisation",
+                         "email": "org.email", "phone": "org.phone", "status": "event.status",
+                         "waitlist_position": "event.waitlist_position", "sessions_present": "event.present"})
+    if writable:
+        form = "event_enrol"
+        orgs = dict(organisations.choices(db))
+
+        def enrol() -> None:
+            ok, result = ui.run_service(form, lambda: enrolment.enrol(db, actor, event_id, {
+                "full_name": st.session_state["enrol_name"], "email": st.session_state["enrol_email"],
+                "phone": st.session_state["enrol_phone"], "organisation_id": st.session_state["enrol_org"],
+                "consent": st.session_state["enrol_consent"]}))
+            if ok:
+                key = "event.enrolled" if result["status"] == "enrolled" else "event.waitlisted_as"
+                ui.flash(t(key, name=st.session_state["enrol_name"], position=result.get("position") or ""))
+                for field in ("enrol_name", "enrol_email", "enrol_phone"):
+                    st.session_state[field] = ""
+                st.session_state["enrol_consent"] = False
+
+        st.subheader(t("event.enrol"))
+        if event["enrolled"] >= event["capacity"]:
+            st.info(t("event.full_waitlist"))
+        ui.form_message(form)
+        with st.form(form, enter_to_submit=False):
+            st.text_input(t("event.full_name") + " *", key="enrol_name")
+            ui.field_error(form, "full_name")
+            c1, c2 = st.columns(2)
+            with c1:
+                st.text_input(t("org.email"), key="enrol_email")
+                ui.field_error(form, "email")
+            with c2:
+                st.text_input(t("org.phone"), key="enrol_phone")
+                ui.field_error(form, "phone")
+            st.selectbox(t("booking.organisation"), [None, *orgs], key="enrol_org",
+                         format_func=lambda i: t("event.resident") if i is None else orgs[i])
+            ui.field_error(form, "organisation_id")
+            st.checkbox(t("event.consent") + " *", key="enrol_consent")
+            ui.field_error(form, "consent")
+            ui.field_error(form, "event_id")
+            st.form_submit_button(t("event.enrol_submit"), type="primary", on_click=enrol)
+
+        active = people[people["status"].isin(("enrolled", "waitlisted"))]
+        if not active.empty:
+            labels = {int(r.enrolment_id): f"{r.full_name} ({t('enrolment_status.' + r.status)})"
+                      for r in active.itertuples()}
+            with st.popover(t("event.cancel_enrolment"), icon=":material/person_remove:"):
+                chosen = st.selectbox(t("event.full_name"), list(labels), format_func=labels.get,
+                                      key="enrol_cancel_pick")
+                if st.button(t("event.cancel_enrolment_submit"), key="enrol_cancel_go"):
+                    ok, promoted = ui.run_service("event_action",
+                                                  lambda: enrolment.cancel_enrolment(db, actor, chosen))
+                    if ok:
+                        ui.flash(t("event.enrolment_cancelled", promoted=len(promoted)))
+                    st.rerun()
+
+with tab_attendance:
+    if sessions.empty:
+        st.info(t("event.no_sessions"))
+    else:
+        session_labels = {int(s["id"]): f"{i + 1}. {fmt_date(s['starts_at'])} {s['starts_at']:%H:%M}"
+                          for i, s in enumerate(event["sessions"])}
+        session_id = st.selectbox(t("event.session"), list(session_labels), format_func=session_labels.get,
+                                  key="att_session")
+        sheet = enrolment.attendance(db, actor, session_id)
+        if sheet.empty:
+            st.info(t("event.no_participants"))
+        else:
+            editable = sheet.assign(present=sheet["present"].fillna(False).astype(bool))
+            edited = st.data_editor(
+                editable[["full_name", "organisation", "present"]], hide_index=True, width="stretch",
+                disabled=["full_name", "organisation"] if actor.can("write") else True, key=f"att_editor_{session_id}",
+                column_config={"full_name": t("event.full_name"), "organisation": t("booking.organisation"),
+                               "present": st.column_config.CheckboxColumn(t("event.present"))})
+            if actor.can("write") and st.button(t("event.save_attendance"), type="primary", key="att_save"):
+                marks = dict(zip(sheet["enrolment_id"].astype(int), edited["present"].astype(bool)))
+                ok, _ = ui.run_service("event_action", lambda: enrolment.record_attendance(db, actor, session_id, marks))
+                if ok:
+                    ui.flash(t("event.attendance_saved", present=sum(marks.values()), total=len(marks)))
+                st.rerun()
+        if actor.can("write"):
+            with st.expander(t("event.walk_in")):
+                form = "event_walk_in"
+
+                def walk_in() -> None:
+                    ok, _ = ui.run_service(form, lambda: enrolment.add_walk_in(db, actor, session_id, {
+                        "full_name": st.session_state["walk_name"], "email": st.session_state["walk_email"],
+                        "phone": st.session_state["walk_phone"], "organisation_id": None,
+                        "consent": st.session_state["walk_consent"]}))
+                    if ok:
+                        ui.flash(t("event.walk_in_added", name=st.session_state["walk_name"]))
+
+                ui.form_message(form)
+                with st.form(form, enter_to_submit=False):
+                    st.text_input(t("event.full_name") + " *", key="walk_name")
+                    ui.field_error(form, "full_name")
+                    c1, c2 = st.columns(2)
+                    with c1:
+                        st.text_input(t("org.email"), key="walk_email")
+                        ui.field_error(form, "email")
+                    with c2:
+                        st.text_input(t("org.phone"), key="walk_phone")
+                        ui.field_error(form, "phone")
+                    st.checkbox(t("event.consent") + " *", key="walk_consent")
+                    ui.field_error(form, "consent")
+                    ui.field_error(form, "event_id")
+                    st.form_submit_button(t("event.walk_in_submit"), on_click=walk_in)
+
+with tab_feedback:
+    ratings = enrolment.ratings_by_event(db, actor)
+    mine = ratings[ratings["event_id"] == event_id]
+    if mine.empty:
+        st.info(t("event.no_feedback"))
+    else:
+        st.metric(t("event.mean_rating"), f"{mine.iloc[0]['mean_rating']:.2f} / 5",
+                  t("event.ratings_count", count=int(mine.iloc[0]["ratings"])), border=True)
+    attended = people[people["sessions_present"] > 0]
+    if actor.can("write") and not attended.empty:
+        form = "event_feedback"
+        names = dict(zip(attended["enrolment_id"].astype(int), attended["full_name"]))
+
+        def feedback() -> None:
+            ok, _ = ui.run_service(form, lambda: enrolment.record_feedback(
+                db, actor, st.session_state["fb_who"], st.session_state["fb_rating"], st.session_state["fb_comment"]))
+            if ok:
+                ui.flash(t("event.feedback_saved"))
+
+        ui.form_message(form)
+        with st.form(form, enter_to_submit=False):
+            st.selectbox(t("event.full_name"), list(names), format_func=names.get, key="fb_who")
+            st.slider(t("event.rating"), min_value=1, max_value=5, value=5, key="fb_rating")
+            ui.field_error(form, "rating")
+            st.text_area(t("event.comment"), key="fb_comment")
+            st.form_submit_button(t("event.feedback_submit"), on_click=feedback)
+
+with tab_documents:
+    export = people.drop(columns=["enrolment_id"]).rename(columns={
+        "no": t("event.no"), "full_name": t("event.full_name"), "organisation": t("booking.organisation"),
+        "email": t("org.email"), "phone": t("org.phone"), "status": t("event.status")})
+    c1, c2 = st.columns(2)
+    c1.download_button(t("common.export_csv"), lambda: exports.to_csv(export), file_name=f"uczestnicy-{event_id}.csv",
+                       mime="text/csv", icon=":material/download:")
+    c2.download_button(t("common.export_xlsx"), lambda: exports.to_xlsx(export), icon=":material/download:",
+                       file_name=f"uczestnicy-{event_id}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.download_button(t("event.attendance_sheet"), lambda: certificates.attendance_sheet_pdf(db, actor, event_id),
+                       file_name=f"lista-obecnosci-{event_id}.pdf", mime="application/pdf",
+                       icon=":material/picture_as_pdf:")
+    if (people["sessions_present"] > 0).any():
+        st.download_button(t("event.certificates_zip"), lambda: certificates.certificates_zip(db, actor, event_id),
+                           file_name=f"zaswiadczenia-{event_id}.zip", mime="application/zip",
+                           icon=":material/workspace_premium:", type="primary")
+    else:
+        st.caption(t("event.certificates_none"))
+
+if writable:
+    with st.popover(t("event.cancel_event"), icon=":material/event_busy:"):
+        reason = st.text_input(t("bookings.cancel_reason") + " *", key="event_cancel_reason")
+        if st.button(t("event.cancel_event_submit"), key="event_cancel_go"):
+            ok, _ = ui.run_service("event_action", lambda: trainings.cancel_event(db, actor, event_id, reason))
+            if ok:
+                ui.flash(t("event.cancelled"))
+            st.rerun()

@@ -1,0 +1,65 @@
+"""The login form: wrong password, lockout after five failures, a correct login."""
+
+from __future__ import annotations
+
+from dashboard.i18n import translate
+from tests.app.conftest import texts
+from tests.conftest import app_as
+
+PASSWORD = "right-password-2026"
+
+
+def _attempt(at, username: str, password: str):
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _logged_out():
+    at = app_as(None)
+    at.run()
+    assert not at.exception
+    assert [ti.label for ti in at.text_input] == [translate("pl", "login.username"), translate("pl", "login.password")]
+    return at
+
+
+def test_wrong_password_is_refused(make_user):
+    username = make_user("staff", PASSWORD)
+    at = _attempt(_logged_out(), username, "not-the-password-1")
+    assert translate("pl", "login.failed") in texts(at.error)
+    assert translate("pl", "page.home") not in texts(at.title)
+
+
+def test_unknown_user_is_refused_with_the_same_message():
+    at = _attempt(_logged_out(), "nobody-here", "whatever-password-1")
+    assert translate("pl", "login.failed") in texts(at.error)
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(make_user):
+    username = make_user("staff", PASSWORD)
+    locked_prefix = translate("pl", "login.locked").split("{until}")[0]  # the time varies
+    at = _logged_out()
+    for attempt in range(1, 6):
+        _attempt(at, username, f"wrong-password-{attempt}")
+        if attempt < 5:
+            assert translate("pl", "login.failed") in texts(at.error), (attempt, texts(at.error))
+    at = _attempt(at, username, PASSWORD)  # the sixth attempt, with the right password
+    assert any(e.startswith(locked_prefix) for e in texts(at.error)), texts(at.error)
+    assert translate("pl", "page.home") not in texts(at.title)
+    # A fresh session (another browser) is refused as well: the lock lives in the database.
+    at = _attempt(_logged_out(), username, PASSWORD)
+    assert any(e.startswith(locked_prefix) for e in texts(at.error)), texts(at.error)
+
+
+def test_correct_password_logs_in(make_user):
+    username = make_user("staff", PASSWORD)
+    at = _attempt(_logged_out(), username, PASSWORD)
+    assert texts(at.title) == ["Pulpit"]
+    assert not at.error
+
+
+def test_demo_admin_logs_in():
+    at = _attempt(_logged_out(), "admin", "demo-admin-2026")
+    assert "Pulpit" in texts(at.title)

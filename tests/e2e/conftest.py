@@ -1,0 +1,214 @@
+"""Browser tests: one Streamlit server per session on a free port, driven by Debian's chromium.
+
+The server gets its own demo database, secrets and backup folder in a temporary directory,
+so it never touches db/civic.duckdb. Playwright never downloads a browser here: the launch
+fixture points it at /usr/bin/chromium (or $CHROMIUM).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+START_TIMEOUT = 60
+VIEWPORT = {"width": 1400, "height": 900}
+
+DEMO = {"admin": ("admin", "demo-admin-2026"), "staff": ("recepcja", "demo-recepcja-2026"),
+        "coordinator": ("koordynator", "demo-koordynator-2026")}
+
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+APP_RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def e2e_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def app_server(e2e_dir):
+    """Start ``streamlit run dashboard/app.py`` on a free port; yield its base URL; stop it."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no chromium at {CHROMIUM} (make chromium installs Debian's)")
+    port = _free_port()
+    env = {**os.environ, "CIVIC_DB_PATH": str(e2e_dir / "civic.duckdb"),
+           "CIVIC_SECRETS_PATH": str(e2e_dir / "secrets.toml"), "CIVIC_BACKUP_DIR": str(e2e_dir / "backups"),
+           "CIVIC_DEMO": "1", "CIVIC_LANG": "pl"}
+    # Create the database, demo data and secrets first (as `make run` does), so the cookie's name
+    # is known before any browser arrives and the first page does not pay for the demo fill.
+    subprocess.run([sys.executable, "-m", "dashboard", "init"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=120)
+    log = open(e2e_dir / "server.log", "wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {server.returncode}: "
+                                   f"{(e2e_dir / 'server.log').read_text(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not become healthy within {START_TIMEOUT} s")
+            time.sleep(0.25)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(app_server) -> str:
+    """pytest-playwright gives every context this base, so ``page.goto("/organizacje")`` works."""
+    return app_server
+
+
+@pytest.fixture(scope="session")
+def auth_cookie_name(app_server, e2e_dir) -> str:
+    return tomllib.loads((e2e_dir / "secrets.toml").read_text())["auth"]["cookie_name"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": VIEWPORT, "locale": "pl-PL", "timezone_id": "Europe/Warsaw"}
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+# -- helpers ---------------------------------------------------------------------------
+def wait_for_app(page: Page, timeout: float = 30_000, quiet_ms: int = 250) -> None:
+    """Wait until Streamlit has finished running and drawn everything it promised.
+
+    Right after a click the run may not have started yet, so first give it a moment to leave
+    the idle state. A run can be followed at once by another (a browser component such as the
+    cookie writer reports back), so "finished" means: idle, no skeleton placeholders, no stale
+    elements of the previous run, and still idle a moment later.
+    """
+    try:
+        page.wait_for_selector(APP_RUNNING, timeout=300)
+    except PlaywrightTimeout:  # the run was quicker than we looked, or nothing had to run
+        pass
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        page.wait_for_selector(APP_IDLE, timeout=timeout)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stSkeleton\"], [data-stale=\"true\"]')",
+            timeout=timeout)
+        page.wait_for_timeout(quiet_ms)
+        if page.locator(APP_RUNNING).count() == 0 and page.locator(APP_IDLE).count() == 1:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("the app kept rerunning")
+
+
+def wait_until_still(locator: Locator, timeout: float = 10.0, interval: float = 0.15) -> None:
+    """Wait until an element stops moving: an expander animates open for ~0.5 s and the page
+    scrolls as fields are filled, so a click aimed at a moving button can land beside it
+    (seen on a loaded machine: the form-submit click hit the form's padding and was lost)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        box = locator.bounding_box()
+        if box is not None and box == last:
+            return
+        last = box
+        time.sleep(interval)
+    raise AssertionError(f"{locator} kept moving")
+
+
+def open_app(page: Page, path: str = "/") -> Page:
+    page.goto(path)
+    wait_for_app(page)
+    return page
+
+
+def login(page: Page, role_or_username: str, password: str | None = None, cookie: str | None = None) -> Page:
+    """Fill the login form (already shown) and wait for the home page, or the deep-linked one;
+    with ``cookie`` (its name), also until the browser holds the login cookie."""
+    username, password = DEMO.get(role_or_username, (role_or_username, password))
+    page.get_by_role("textbox", name="Nazwa użytkownika").fill(username)
+    page.get_by_role("textbox", name="Hasło").fill(password)
+    page.get_by_role("button", name="Zaloguj").click()
+    expect(page.get_by_role("button", name="Zaloguj")).to_have_count(0, timeout=15_000)
+    wait_for_app(page)
+    if cookie:
+        wait_for_cookie(page.context, cookie)
+    return page
+
+
+def wait_for_cookie(context: BrowserContext, name: str, present: bool = True, timeout: float = 10.0) -> None:
+    """The login cookie is written (and deleted) by a browser component on the run after login
+    (logout), a fraction of a second after the page is drawn; wait for it to appear (vanish)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(c["name"] == name for c in context.cookies()) == present:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"cookie {name!r} {'never set' if present else 'never deleted'}; "
+                         f"have {[c['name'] for c in context.cookies()]}")
+
+
+def screenshot(page: Page, name: str, full: bool = True) -> Path:
+    """Save a PNG under tests/e2e/artifacts/. ``full``: grow the viewport to the main area's height
+    first (Streamlit scrolls inside its own container, so Playwright's full_page sees one screen)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
+    size = page.viewport_size
+    if full and size:
+        height = page.evaluate(
+            "() => Math.max(...['stMain', 'stSidebarContent', 'stAppViewContainer'].map(id => "
+            "(document.querySelector(`[data-testid=\"${id}\"]`) || {scrollHeight: 0}).scrollHeight))")
+        if height > size["height"]:
+            page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
+            page.wait_for_timeout(300)
+        page.screenshot(path=path)
+        page.set_viewport_size(size)
+    else:
+        page.screenshot(path=path)
+    return path
