@@ -15,7 +15,7 @@ st.caption(t("audit.intro"))
 c1, c2, c3, c4 = st.columns(4)
 username = c1.text_input(t("audit.user"), key="audit_user").strip().lower() or None
 entities = audit.entities(db)
-entity = c2.selectbox(t("audit.entity"), [None, *entities], key="audit_entity",
+entity = c2.selectbox(t("audit.entity"), [None, *entities], placeholder=t("common.all"), key="audit_entity",
                       format_func=lambda e: t("common.all") if e is None else t(f"entity.{e}"))
 date_from = c3.date_input(t("audit.date_from"), value=clock.today() - timedelta(days=30), format="DD.MM.YYYY",
                           key="audit_from")

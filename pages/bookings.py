@@ -16,11 +16,11 @@ resources = reservations.resources(db, active_only=False)
 resource_names = dict(zip(resources["id"].astype(int), resources["name"]))
 orgs = dict(organisations.choices(db))
 c1, c2, c3 = st.columns(3)
-resource_id = c1.selectbox(t("booking.resource"), [None, *resource_names], key="bl_resource",
+resource_id = c1.selectbox(t("booking.resource"), [None, *resource_names], placeholder=t("common.all"), key="bl_resource",
                            format_func=lambda i: t("common.all") if i is None else resource_names[i])
-organisation_id = c2.selectbox(t("booking.organisation"), [None, *orgs], key="bl_org",
+organisation_id = c2.selectbox(t("booking.organisation"), [None, *orgs], placeholder=t("common.all"), key="bl_org",
                                format_func=lambda i: t("common.all") if i is None else orgs[i])
-status = c3.selectbox(t("booking.status"), [None, *booking_views.STATUSES], key="bl_status",
+status = c3.selectbox(t("booking.status"), [None, *booking_views.STATUSES], placeholder=t("common.all"), key="bl_status",
                       format_func=lambda s: t("common.all") if s is None else t(f"booking_status.{s}"))
 c1, c2 = st.columns(2)
 date_from = c1.date_input(t("closure.date_from"), value=today - timedelta(days=30), format="DD.MM.YYYY", key="bl_from")

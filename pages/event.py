@@ -82,7 +82,7 @@ with tab_people:
             with c2:
                 st.text_input(t("org.phone"), key="enrol_phone")
                 ui.field_error(form, "phone")
-            st.selectbox(t("booking.organisation"), [None, *orgs], key="enrol_org",
+            st.selectbox(t("booking.organisation"), [None, *orgs], placeholder=t("event.resident"), key="enrol_org",
                          format_func=lambda i: t("event.resident") if i is None else orgs[i])
             ui.field_error(form, "organisation_id")
             st.checkbox(t("event.consent") + " *", key="enrol_consent")

@@ -81,7 +81,7 @@ with st.form(FORM, enter_to_submit=False):
                      format_func=lambda v: t(f"event_type.{v}"))
         ui.field_error(FORM, "event_type")
     with c2:
-        st.selectbox(t("event.partner_kind"), [None, *trainings.PARTNERS], key=key("partner_kind"),
+        st.selectbox(t("event.partner_kind"), [None, *trainings.PARTNERS], placeholder=t("common.none"), key=key("partner_kind"),
                      format_func=lambda v: t("common.none") if v is None else t(f"partner.{v}"),
                      help=t("event.partner_help"))
         ui.field_error(FORM, "partner_kind")

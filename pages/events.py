@@ -18,14 +18,14 @@ topic_names = dict(zip(topics["code"], topics["name_pl" if st.session_state.get(
 c1, c2, c3, c4 = st.columns([2, 2, 2, 2])
 when = c1.segmented_control(t("events.when"), ["upcoming", "past"], default="upcoming", key="ev_when",
                             format_func=lambda w: t(f"events.{w}"))
-event_type = c2.selectbox(t("event.type"), [None, *trainings.TYPES], key="ev_type",
+event_type = c2.selectbox(t("event.type"), [None, *trainings.TYPES], placeholder=t("common.all"), key="ev_type",
                           format_func=lambda v: t("common.all") if v is None else t(f"event_type.{v}"))
-topic = c3.selectbox(t("event.topic"), [None, *topic_names], key="ev_topic",
+topic = c3.selectbox(t("event.topic"), [None, *topic_names], placeholder=t("common.all"), key="ev_topic",
                      format_func=lambda v: t("common.all") if v is None else topic_names[v])
-status = c4.selectbox(t("event.status"), [None, *trainings.STATUSES], key="ev_status",
+status = c4.selectbox(t("event.status"), [None, *trainings.STATUSES], placeholder=t("common.all"), key="ev_status",
                       format_func=lambda v: t("common.all") if v is None else t(f"event_status.{v}"))
 months = [date(today.year + (today.month - 1 + k) // 12, (today.month - 1 + k) % 12 + 1, 1) for k in range(-12, 7)]
-month = st.selectbox(t("events.month"), [None, *months], key="ev_month",
+month = st.selectbox(t("events.month"), [None, *months], placeholder=t("common.all"), key="ev_month",
                      format_func=lambda m: t("common.all") if m is None else f"{m:%m.%Y}")
 
 if month:

@@ -103,7 +103,7 @@ if actor.can("write"):
         all_resources = reservations.resources(db)
         resource_names = dict(zip(all_resources["id"].astype(int), all_resources["name"]))
         with st.form(form, enter_to_submit=False):
-            st.selectbox(t("booking.resource"), [None, *resource_names], key="closure_resource",
+            st.selectbox(t("booking.resource"), [None, *resource_names], placeholder=t("closure.all_resources"), key="closure_resource",
                          format_func=lambda i: t("closure.all_resources") if i is None else resource_names[i])
             ui.field_error(form, "resource_id")
             c1, c2 = st.columns(2)

@@ -42,7 +42,7 @@ ui.table(shown, {"name": "settings.resource_name", "kind": "settings.kind", "cap
                  "location": "settings.location", "equipment_notes": "settings.equipment", "active": "user.active"})
 
 names = dict(zip(resources["id"].astype(int), resources["name"]))
-choice = st.selectbox(t("settings.resource_pick"), [None, *names], key="settings_resource",
+choice = st.selectbox(t("settings.resource_pick"), [None, *names], placeholder=t("settings.resource_new"), key="settings_resource",
                       format_func=lambda i: t("settings.resource_new") if i is None else names[i])
 record = {} if choice is None else resources.set_index("id").loc[choice].to_dict()
 rform = f"settings_resource_{choice}"
