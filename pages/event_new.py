@@ -22,6 +22,8 @@ topics = trainings.topics(db)
 lang_column = "name_pl" if st.session_state.get("lang", "pl") == "pl" else "name_en"
 topic_names = dict(zip(topics["code"], topics[lang_column].fillna(topics["name_pl"])))
 first_day = clock.today() + timedelta(days=7)
+while first_day.weekday() >= 5:  # rooms open on weekdays
+    first_day += timedelta(days=1)
 st.session_state.setdefault("event_new_sessions", pd.DataFrame(
     [{"day": first_day, "start": time(10, 0), "end": time(14, 0)}]))
 
@@ -88,7 +90,8 @@ with st.form(FORM, enter_to_submit=False):
     with c3:
         st.text_input(t("event.partner_name"), key=key("partner_name"), placeholder=t("event.partner_placeholder"))
         ui.field_error(FORM, "partner_name")
-    st.multiselect(t("event.topics") + " *", list(topic_names), key=key("topics"), format_func=topic_names.get)
+    st.multiselect(t("event.topics") + " *", list(topic_names), key=key("topics"), format_func=topic_names.get,
+                   placeholder=t("common.choose"))
     ui.field_error(FORM, "topics")
     st.text_area(t("event.description"), key=key("description"))
     c1, c2 = st.columns(2)

@@ -21,7 +21,8 @@ c1, c2 = st.columns([2, 3])
 # On a weekend the coming week is the one staff plan.
 default_day = today + timedelta(days=7 - today.weekday()) if today.weekday() >= 5 else today
 picked_day = c1.date_input(t("week.week_of"), value=default_day, format="DD.MM.YYYY", key="week_day")
-chosen = c2.multiselect(t("week.resources"), list(names), default=rooms, format_func=names.get, key="week_resources")
+chosen = c2.multiselect(t("week.resources"), list(names), default=rooms, format_func=names.get, key="week_resources",
+                        placeholder=t("common.choose"))
 monday = picked_day - timedelta(days=picked_day.weekday())
 st.caption(t("week.range", start=fmt_date(monday), end=fmt_date(monday + timedelta(days=6))))
 
