@@ -66,3 +66,53 @@ def compliance_bars(frame: pd.DataFrame, labels: dict[str, str], target_hours: f
     rule = alt.Chart(pd.DataFrame({"target": [target_hours]})).mark_rule(strokeDash=[6, 4], color="#1F1F1F").encode(
         y="target:Q")
     return bars + rule
+
+
+def occupancy_weeks(frame: pd.DataFrame, labels: dict[str, str], band: tuple[float, float]) -> alt.LayerChart:
+    """Booked ÷ open hours per week and room, over the target band."""
+    target = alt.Chart(pd.DataFrame({"low": [band[0]], "high": [band[1]]})).mark_rect(
+        color="#5E8C31", opacity=0.12).encode(y="low:Q", y2="high:Q")
+    lines = alt.Chart(frame).mark_line(point=True, strokeWidth=3).encode(
+        x=alt.X("week_start:T", title=labels["week"], axis=alt.Axis(format="%d.%m")),
+        y=alt.Y("occupancy:Q", title=labels["occupancy"], axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("resource:N", title=labels["resource"]),
+        tooltip=[alt.Tooltip("resource:N", title=labels["resource"]),
+                 alt.Tooltip("week_start:T", title=labels["week"], format="%d.%m.%Y"),
+                 alt.Tooltip("booked_hours:Q", title=labels["booked"], format=".1f"),
+                 alt.Tooltip("open_hours:Q", title=labels["open"], format=".1f"),
+                 alt.Tooltip("occupancy:Q", title=labels["occupancy"], format=".0%")],
+    )
+    return alt.layer(target, lines)
+
+
+def weekday_hour_heatmap(frame: pd.DataFrame, labels: dict[str, str], weekday_names: list[str]) -> alt.Chart:
+    """Booked hours by weekday and hour: where the demand sits in the week."""
+    data = frame.assign(day=frame["weekday"].map(lambda d: weekday_names[int(d)]))
+    return alt.Chart(data).mark_rect(cornerRadius=2).encode(
+        x=alt.X("hour:O", title=labels["hour"]),
+        y=alt.Y("day:N", title=None, sort=weekday_names),
+        color=alt.Color("booked_hours:Q", title=labels["booked"], scale=alt.Scale(scheme="reds")),
+        tooltip=[alt.Tooltip("day:N", title=labels["day"]), alt.Tooltip("hour:O", title=labels["hour"]),
+                 alt.Tooltip("booked_hours:Q", title=labels["booked"], format=".1f")],
+    )
+
+
+def stacked_bars(frame: pd.DataFrame, category: str, stack: str, value: str, labels: dict[str, str]) -> alt.Chart:
+    """Counts per category, stacked by a second dimension (events by type and topic)."""
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y(f"{category}:N", title=None, sort="-x"),
+        x=alt.X(f"sum({value}):Q", title=labels[value]),
+        color=alt.Color(f"{stack}:N", title=labels[stack]),
+        tooltip=[alt.Tooltip(f"{category}:N", title=labels[category]), alt.Tooltip(f"{stack}:N", title=labels[stack]),
+                 alt.Tooltip(f"{value}:Q", title=labels[value])],
+    )
+
+
+def monthly_bars(frame: pd.DataFrame, value: str, labels: dict[str, str]) -> alt.Chart:
+    """One bar per month (new organisations per month)."""
+    return alt.Chart(frame).mark_bar(color=PALETTE[2], cornerRadiusTopLeft=3, cornerRadiusTopRight=3).encode(
+        x=alt.X("month:T", title=labels["month"], axis=alt.Axis(format="%m.%Y")),
+        y=alt.Y(f"{value}:Q", title=labels[value]),
+        tooltip=[alt.Tooltip("month:T", title=labels["month"], format="%m.%Y"),
+                 alt.Tooltip(f"{value}:Q", title=labels[value])],
+    )

@@ -41,6 +41,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("event_new.py", "nowe-wydarzenie", "page.event_new", "section.education", "write",
              ":material/add_circle:"),
     PageSpec("event.py", "wydarzenie", "page.event", "section.education", "read", ":material/event_note:"),
+    PageSpec("utilisation.py", "wykorzystanie", "page.utilisation", "section.results", "read",
+             ":material/monitoring:"),
     PageSpec("organisations.py", "organizacje", "page.organisations", "section.register", "read",
              ":material/groups:"),
     PageSpec("organisation.py", "organizacja", "page.organisation", "section.register", "read",
