@@ -40,6 +40,34 @@ if not sessions.empty:
     st.markdown("  \n".join(f"{i + 1}. {fmt_date(s['starts_at'])} {s['starts_at']:%H:%M}–{s['ends_at']:%H:%M}"
                             for i, s in enumerate(event["sessions"])))
 
+orgs = dict(organisations.choices(db))
+
+
+def person_fields(form: str, prefix: str) -> None:
+    """A participant's name, contact, organisation and consent, each with its message."""
+    st.text_input(t("event.full_name") + " *", key=f"{prefix}_name")
+    ui.field_error(form, "full_name")
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_input(t("org.email"), key=f"{prefix}_email")
+        ui.field_error(form, "email")
+    with c2:
+        st.text_input(t("org.phone"), key=f"{prefix}_phone")
+        ui.field_error(form, "phone")
+    st.selectbox(t("booking.organisation"), [None, *orgs], placeholder=t("event.resident"), key=f"{prefix}_org",
+                 format_func=lambda i: t("event.resident") if i is None else orgs[i])
+    ui.field_error(form, "organisation_id")
+    st.checkbox(t("event.consent") + " *", key=f"{prefix}_consent")
+    ui.field_error(form, "consent")
+    ui.field_error(form, "event_id")
+
+
+def person_values(prefix: str) -> dict:
+    return {"full_name": st.session_state[f"{prefix}_name"], "email": st.session_state[f"{prefix}_email"],
+            "phone": st.session_state[f"{prefix}_phone"], "organisation_id": st.session_state[f"{prefix}_org"],
+            "consent": st.session_state[f"{prefix}_consent"]}
+
+
 tab_people, tab_attendance, tab_feedback, tab_documents = st.tabs(
     [t("event.tab_participants"), t("event.tab_attendance"), t("event.tab_feedback"), t("event.tab_documents")])
 
@@ -54,13 +82,9 @@ with tab_people:
                          "waitlist_position": "event.waitlist_position", "sessions_present": "event.present"})
     if writable:
         form = "event_enrol"
-        orgs = dict(organisations.choices(db))
 
         def enrol() -> None:
-            ok, result = ui.run_service(form, lambda: enrolment.enrol(db, actor, event_id, {
-                "full_name": st.session_state["enrol_name"], "email": st.session_state["enrol_email"],
-                "phone": st.session_state["enrol_phone"], "organisation_id": st.session_state["enrol_org"],
-                "consent": st.session_state["enrol_consent"]}))
+            ok, result = ui.run_service(form, lambda: enrolment.enrol(db, actor, event_id, person_values("enrol")))
             if ok:
                 key = "event.enrolled" if result["status"] == "enrolled" else "event.waitlisted_as"
                 ui.flash(t(key, name=st.session_state["enrol_name"], position=result.get("position") or ""))
@@ -73,21 +97,7 @@ with tab_people:
             st.info(t("event.full_waitlist"))
         ui.form_message(form)
         with st.form(form, enter_to_submit=False):
-            st.text_input(t("event.full_name") + " *", key="enrol_name")
-            ui.field_error(form, "full_name")
-            c1, c2 = st.columns(2)
-            with c1:
-                st.text_input(t("org.email"), key="enrol_email")
-                ui.field_error(form, "email")
-            with c2:
-                st.text_input(t("org.phone"), key="enrol_phone")
-                ui.field_error(form, "phone")
-            st.selectbox(t("booking.organisation"), [None, *orgs], placeholder=t("event.resident"), key="enrol_org",
-                         format_func=lambda i: t("event.resident") if i is None else orgs[i])
-            ui.field_error(form, "organisation_id")
-            st.checkbox(t("event.consent") + " *", key="enrol_consent")
-            ui.field_error(form, "consent")
-            ui.field_error(form, "event_id")
+            person_fields(form, "enrol")
             st.form_submit_button(t("event.enrol_submit"), type="primary", on_click=enrol)
 
         active = people[people["status"].isin(("enrolled", "waitlisted"))]
@@ -133,27 +143,14 @@ with tab_attendance:
                 form = "event_walk_in"
 
                 def walk_in() -> None:
-                    ok, _ = ui.run_service(form, lambda: enrolment.add_walk_in(db, actor, session_id, {
-                        "full_name": st.session_state["walk_name"], "email": st.session_state["walk_email"],
-                        "phone": st.session_state["walk_phone"], "organisation_id": None,
-                        "consent": st.session_state["walk_consent"]}))
+                    ok, _ = ui.run_service(form, lambda: enrolment.add_walk_in(db, actor, session_id,
+                                                                                 person_values("walk")))
                     if ok:
                         ui.flash(t("event.walk_in_added", name=st.session_state["walk_name"]))
 
                 ui.form_message(form)
                 with st.form(form, enter_to_submit=False):
-                    st.text_input(t("event.full_name") + " *", key="walk_name")
-                    ui.field_error(form, "full_name")
-                    c1, c2 = st.columns(2)
-                    with c1:
-                        st.text_input(t("org.email"), key="walk_email")
-                        ui.field_error(form, "email")
-                    with c2:
-                        st.text_input(t("org.phone"), key="walk_phone")
-                        ui.field_error(form, "phone")
-                    st.checkbox(t("event.consent") + " *", key="walk_consent")
-                    ui.field_error(form, "consent")
-                    ui.field_error(form, "event_id")
+                    person_fields(form, "walk")
                     st.form_submit_button(t("event.walk_in_submit"), on_click=walk_in)
 
 with tab_feedback:
