@@ -43,6 +43,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("event.py", "wydarzenie", "page.event", "section.education", "read", ":material/event_note:"),
     PageSpec("utilisation.py", "wykorzystanie", "page.utilisation", "section.results", "read",
              ":material/monitoring:"),
+    PageSpec("results.py", "rezultaty", "page.results", "section.results", "read", ":material/flag:"),
     PageSpec("organisations.py", "organizacje", "page.organisations", "section.register", "read",
              ":material/groups:"),
     PageSpec("organisation.py", "organizacja", "page.organisation", "section.register", "read",
