@@ -45,11 +45,52 @@ def _close_hours(value: Any) -> int:
     return int(value)
 
 
+def _money_pln(value: Any) -> float:
+    """A non-negative amount in PLN (a rate or a budget), to the grosz."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError
+    if not 0 <= value <= 1_000_000_000:
+        raise ValueError
+    return round(float(value), 2)
+
+
+def _stuck_days(value: Any) -> int:
+    """Whole days an initiative may wait in one stage before the pipeline flags it: 1 to 365."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError
+    if int(value) != value or not 1 <= int(value) <= 365:
+        raise ValueError
+    return int(value)
+
+
+def _hourly_rate(value: Any) -> float:
+    """PLN per hour of volunteer work (its value in reports): above 0, at most 1,000, two decimals."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError
+    if not 0 < value <= 1000:
+        raise ValueError
+    return round(float(value), 2)
+
+
+def _retention_months(value: Any) -> int:
+    """Months after which an inactive volunteer is due for review (anonymisation): 12 to 240."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError
+    if int(value) != value or not 12 <= int(value) <= 240:
+        raise ValueError
+    return int(value)
+
+
 # Known settings: the validator of each value and its default when the row is missing.
 KNOWN: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "booking_horizon_days": (_horizon, 90),
     "fair_use_weekly_hours": (_fair_use, None),
     "enrolment_close_hours": (_close_hours, 24),
+    "volunteer_hourly_rate_pln": (_hourly_rate, 35.00),
+    "volunteer_retention_months": (_retention_months, 72),
+    "initiative_social_work_rate_pln": (_money_pln, 30.0),
+    "initiative_budget_pln": (_money_pln, 300000.0),
+    "initiative_stuck_days": (_stuck_days, 30),
 }
 
 
@@ -65,6 +106,31 @@ def get_setting_in(cur, key: str, default: Any = None) -> Any:
     """``get_setting`` on the caller's cursor, so a write reads the setting in its own snapshot."""
     cur.execute("select value from app_setting where key = ?", [key])
     return _decoded(cur.fetchone(), key, default)
+
+
+def get_settings(db: Database, defaults: dict[str, Any]) -> dict[str, Any]:
+    """``get_settings_in`` outside a transaction: several settings in one query."""
+    stored = dict(db.rows("select key, value from app_setting where list_contains(?::varchar[], key)",
+                          [list(defaults)]))
+    return {key: decoded(stored.get(key), key, default) for key, default in defaults.items()}
+
+
+def get_settings_in(cur, defaults: dict[str, Any]) -> dict[str, Any]:
+    """Several settings in ONE query on the caller's cursor: {key: value}, ``defaults[key]`` when missing.
+
+    The same rules as ``get_setting_in`` per key (a default of None falls back to the known default).
+    """
+    cur.execute("select key, value from app_setting where list_contains(?::varchar[], key)", [list(defaults)])
+    stored = dict(cur.fetchall())
+    return {key: decoded(stored.get(key), key, default) for key, default in defaults.items()}
+
+
+def decoded(raw: str | None, key: str, default: Any = None) -> Any:
+    """A raw stored value (JSON text; None: the row is missing) as ``get_setting`` would return it.
+
+    For a caller that reads ``app_setting`` within a larger query of its own.
+    """
+    return _decoded(None if raw is None else (raw,), key, default)
 
 
 def _decoded(row: tuple | None, key: str, default: Any) -> Any:

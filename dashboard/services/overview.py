@@ -33,12 +33,34 @@ def _reservations(db: Database, today: date) -> list[tuple[str, str]]:
             ("home.organisations_booking_30d", str(row[2]))]
 
 
+def _trainings(db: Database, today: date) -> list[tuple[str, str]]:
+    start = datetime.combine(today, time.min)
+    row = db.one(
+        "select count(distinct s.event_id) filter (where s.starts_at >= ? and s.starts_at < ?), "
+        "count(distinct s.event_id) filter (where s.starts_at >= ? and s.starts_at < ?) "
+        "from event_session s join event e on e.id = s.event_id where e.status <> 'cancelled'",
+        [start, start + timedelta(days=1), start, start + timedelta(days=8)],
+    )
+    waiting = db.scalar("select count(*) from enrolment n join event e on e.id = n.event_id "
+                        "where n.status = 'waitlisted' and e.status in ('open', 'full')")
+    return [("home.events_today", str(row[0])), ("home.events_next_7d", str(row[1])),
+            ("home.waitlisted", str(waiting))]
+
+
+def _utilisation(db: Database, today: date) -> list[tuple[str, str]]:
+    from dashboard.roles import SYSTEM
+    from dashboard.services import utilisation
+
+    served = utilisation.organisations_served(db, SYSTEM, today - timedelta(days=29), today)
+    return [("home.organisations_served_30d", str(served["organisations"]))]
+
+
 MODULES: list[Module] = [
     Module("module.reservations", _reservations),
-    Module("module.trainings", None),
+    Module("module.trainings", _trainings),
     Module("module.volunteers", None),
     Module("module.initiatives", None),
-    Module("module.utilisation", None),
+    Module("module.utilisation", _utilisation),
 ]
 
 
