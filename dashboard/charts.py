@@ -116,3 +116,28 @@ def monthly_bars(frame: pd.DataFrame, value: str, labels: dict[str, str]) -> alt
         tooltip=[alt.Tooltip("month:T", title=labels["month"], format="%m.%Y"),
                  alt.Tooltip(f"{value}:Q", title=labels[value])],
     )
+
+
+def survey_summary(frame: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
+    """Per future service: how many organisations want it and their mean priority (1–5), side by side.
+
+    ``frame`` columns: service (a label), organisations, mean_priority (NaN when nobody wants it).
+    ``labels``: service, measure, value, organisations, mean_priority.
+    """
+    order = list(frame["service"])
+    long = pd.concat([
+        pd.DataFrame({"service": frame["service"], "measure": labels["organisations"],
+                      "value": frame["organisations"].astype(float)}),
+        pd.DataFrame({"service": frame["service"], "measure": labels["mean_priority"],
+                      "value": frame["mean_priority"].astype(float)}),
+    ], ignore_index=True)
+    measures = [labels["organisations"], labels["mean_priority"]]
+    return alt.Chart(long).mark_bar(cornerRadiusEnd=3).encode(
+        y=alt.Y("service:N", title=None, sort=order, axis=alt.Axis(labelLimit=280)),
+        x=alt.X("value:Q", title=labels["value"]),
+        color=alt.Color("measure:N", title=labels["measure"], scale=alt.Scale(domain=measures, range=PALETTE[2:4]),
+                        legend=None),
+        column=alt.Column("measure:N", title=None, sort=measures, header=alt.Header(labelFontSize=13)),
+        tooltip=[alt.Tooltip("service:N", title=labels["service"]), alt.Tooltip("measure:N", title=labels["measure"]),
+                 alt.Tooltip("value:Q", title=labels["value"], format=".2~f")],
+    ).properties(width=300).resolve_scale(x="independent")

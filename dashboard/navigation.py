@@ -41,6 +41,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("event_new.py", "nowe-wydarzenie", "page.event_new", "section.education", "write",
              ":material/add_circle:"),
     PageSpec("event.py", "wydarzenie", "page.event", "section.education", "read", ":material/event_note:"),
+    PageSpec("advisory.py", "doradztwo", "page.advisory", "section.education", "read", ":material/support_agent:"),
+    PageSpec("survey.py", "oczekiwania-ngo", "page.survey", "section.education", "read", ":material/ballot:"),
     PageSpec("utilisation.py", "wykorzystanie", "page.utilisation", "section.results", "read",
              ":material/monitoring:"),
     PageSpec("results.py", "rezultaty", "page.results", "section.results", "read", ":material/flag:"),

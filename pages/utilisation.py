@@ -6,7 +6,7 @@ import streamlit as st
 import vl_convert
 
 from dashboard import charts, clock, ui
-from dashboard.i18n import fmt_date, fmt_number, t
+from dashboard.i18n import fmt_date, fmt_money, fmt_number, t
 from dashboard.services import app_settings, reservations, utilisation
 
 db, actor = ui.db(), ui.actor()
@@ -113,9 +113,16 @@ def live(date_from: date, date_to: date, resource_ids: list[int]) -> None:
     with right:
         chart("new_orgs", utilisation.new_organisations_by_month(db, actor, date_from, date_to), labels,
               t("util.chart_new_orgs"))
-    for area in ("volunteers", "initiatives"):
-        if not utilisation.area_available(db, area):
-            st.info(t(f"util.not_built.{area}"))
+    volunteering = utilisation.volunteer_hours(db, actor, date_from, date_to)
+    if volunteering is None:
+        st.info(t("util.not_built.volunteers"))
+    else:
+        c1, c2, _ = st.columns(3)
+        c1.metric(t("util.volunteer_hours"), fmt_number(volunteering["hours"], digits=1), border=True)
+        c2.metric(t("util.volunteer_value"), fmt_money(volunteering["value_pln"]), border=True,
+                  help=t("util.volunteer_rate", rate=fmt_money(volunteering["rate"])))
+    if not utilisation.area_available(db, "initiatives"):
+        st.info(t("util.not_built.initiatives"))
 
 
 def _pct(value) -> str:

@@ -167,3 +167,15 @@ def survey_texts(db: Database, actor: Actor) -> pd.DataFrame:
     return db.query("select o.name as organisation, r.answered_on, r.free_text from survey_response r "
                     "join organisation o on o.id = r.organisation_id where r.free_text is not null "
                     "order by r.answered_on desc, o.name")
+
+
+def survey_response(db: Database, actor: Actor, organisation_id: int) -> dict | None:
+    """One organisation's current answer (to show before it is replaced), or None if it has not answered."""
+    require(actor, "read")
+    head = db.rows("select answered_on, free_text from survey_response where organisation_id = ?",
+                   [as_int(organisation_id) or -1])
+    if not head:
+        return None
+    answers = db.rows("select service_code, priority from survey_answer where organisation_id = ?",
+                      [as_int(organisation_id) or -1])
+    return {"answered_on": head[0][0], "free_text": head[0][1], "answers": {code: int(p) for code, p in answers}}

@@ -213,3 +213,16 @@ def _centre(db: Database) -> int | None:
 
     value = app_settings.get_setting(db, "centre_organisation_id")
     return int(value) if value is not None else None
+
+
+def volunteer_hours(db: Database, actor: Actor, date_from: date, date_to: date) -> dict | None:
+    """Approved volunteer hours and their value at the configured rate (None: register not built)."""
+    require(actor, "read")
+    if not area_available(db, "volunteers"):
+        return None
+    from dashboard.services import app_settings
+
+    hours = float(db.scalar("select coalesce(sum(hours), 0) from volunteer_hours where status = 'approved' "
+                            "and work_date between ? and ?", [date_from, date_to]) or 0)
+    rate = float(app_settings.get_setting(db, "volunteer_hourly_rate_pln"))
+    return {"hours": hours, "value_pln": round(hours * rate, 2), "rate": rate}
