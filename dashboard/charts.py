@@ -141,3 +141,12 @@ def survey_summary(frame: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
         tooltip=[alt.Tooltip("service:N", title=labels["service"]), alt.Tooltip("measure:N", title=labels["measure"]),
                  alt.Tooltip("value:Q", title=labels["value"], format=".2~f")],
     ).properties(width=300).resolve_scale(x="independent")
+
+
+def category_bars(frame: pd.DataFrame, category: str, value: str, labels: dict[str, str]) -> alt.Chart:
+    """One horizontal bar per category, in the frame's order (stages of a procedure)."""
+    return alt.Chart(frame).mark_bar(color=PALETTE[0], cornerRadiusTopRight=3, cornerRadiusBottomRight=3).encode(
+        y=alt.Y(f"{category}:N", title=None, sort=list(frame[category])),
+        x=alt.X(f"{value}:Q", title=labels[value]),
+        tooltip=[alt.Tooltip(f"{category}:N", title=labels[category]), alt.Tooltip(f"{value}:Q", title=labels[value])],
+    )

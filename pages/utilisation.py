@@ -7,7 +7,7 @@ import vl_convert
 
 from dashboard import charts, clock, ui
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, t
-from dashboard.services import app_settings, reservations, utilisation
+from dashboard.services import app_settings, initiative_views, reservations, utilisation
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.utilisation"))
@@ -45,6 +45,7 @@ def _spec(kind: str, frame, labels: dict, extra=None) -> dict:
         "heatmap": lambda: charts.weekday_hour_heatmap(frame, labels, extra),
         "events": lambda: charts.stacked_bars(frame, "event_type", "topic", "events", labels),
         "new_orgs": lambda: charts.monthly_bars(frame, "organisations", labels),
+        "initiatives": lambda: charts.category_bars(frame, "stage", "count", labels),
     }
     return charts.themed(builders[kind](), height=280).to_dict()
 
@@ -95,7 +96,8 @@ def live(date_from: date, date_to: date, resource_ids: list[int]) -> None:
     labels = {"week": t("hours.week"), "occupancy": t("util.occupancy"), "resource": t("booking.resource"),
               "booked": t("util.booked_hours"), "open": t("hours.hours_open"), "hour": t("week.hour"),
               "day": t("hours.day"), "event_type": t("event.type"), "topic": t("event.topic"),
-              "events": t("util.events"), "month": t("events.month"), "organisations": t("util.new_organisations")}
+              "events": t("util.events"), "month": t("events.month"), "organisations": t("util.new_organisations"),
+              "stage": t("util.stage"), "count": t("util.initiatives")}
     left, right = st.columns(2)
     with left:
         chart("occupancy", utilisation.room_occupancy(db, actor, date_from, date_to, resource_ids), labels,
@@ -123,6 +125,10 @@ def live(date_from: date, date_to: date, resource_ids: list[int]) -> None:
                   help=t("util.volunteer_rate", rate=fmt_money(volunteering["rate"])))
     if not utilisation.area_available(db, "initiatives"):
         st.info(t("util.not_built.initiatives"))
+    else:
+        stages = initiative_views.pipeline(db, actor)["counts"]
+        stages = stages.assign(stage=stages["name_pl" if st.session_state.get("lang", "pl") == "pl" else "name_en"])
+        chart("initiatives", stages[["stage", "count"]], labels, t("util.chart_initiatives"))
 
 
 def _pct(value) -> str:

@@ -6,8 +6,7 @@
 
 from __future__ import annotations
 
-from dashboard.demo import people, reservations, trainings
-from dashboard.demo import initiatives
+from dashboard.demo import initiatives, people, reservations, trainings
 from db.connection import Database
 
 SEED = 20120701  # the pilot's first day
