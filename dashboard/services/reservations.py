@@ -461,10 +461,18 @@ def cancel_closure(db: Database, actor: Actor, closure_id: int) -> None:
 
 
 # -- booking checks ----------------------------------------------------------------------
+_LIMIT_DEFAULTS = {"booking_horizon_days": 90, "fair_use_weekly_hours": None}
+
+
 def _limits(db: Database) -> dict:
-    """The run-time settings a booking check needs, read once per call."""
-    return {"horizon": int(app_settings.get_setting(db, "booking_horizon_days", 90)),
-            "cap": app_settings.get_setting(db, "fair_use_weekly_hours", None)}
+    """The run-time settings a booking check needs, read once per call (one query)."""
+    return _limits_from(app_settings.get_settings(db, _LIMIT_DEFAULTS))
+
+
+def _limits_from(settings: dict, own_event: bool = False) -> dict:
+    if own_event:
+        return {"horizon": None, "cap": None}
+    return {"horizon": int(settings["booking_horizon_days"]), "cap": settings["fair_use_weekly_hours"]}
 
 
 def _limits_in(cur, own_event: bool = False) -> dict:
@@ -474,14 +482,55 @@ def _limits_in(cur, own_event: bool = False) -> dict:
     the rooms, while the Centre plans its training year ahead. (A horizon of None is not checked.)
     """
     if own_event:
-        return {"horizon": None, "cap": None}
-    return {"horizon": int(app_settings.get_setting_in(cur, "booking_horizon_days", 90)),
-            "cap": app_settings.get_setting_in(cur, "fair_use_weekly_hours", None)}
+        return _limits_from({}, own_event=True)
+    return _limits_from(app_settings.get_settings_in(cur, _LIMIT_DEFAULTS))
 
 
-def _validate_fields(cur, data: dict, errors: Errors) -> dict:
-    """The fields that do not depend on the calendar; errors collected, not raised."""
-    clean: dict = {"resource": _resource(cur, data.get("resource_id"))}
+# Everything the checks of one booking read from the database, in ONE round trip (each part a scalar
+# subquery, NULL when there is no such row): the resource, the organisation's name, the day's opening
+# hours in force (as ``_hours_on``: the latest version from on or before the day), the staff closure of
+# the day (as ``_staff_closure``: one of the whole Centre first, then the lowest id) and the limits'
+# settings (raw JSON text by key). arg_max/arg_min rather than ORDER BY … LIMIT 1: the same row, a
+# cheaper plan. Public holidays come from Python (``holiday_name``, cached per year).
+_CONTEXT_SQL = (
+    "select (select {'id': id, 'kind': kind, 'name': name, 'capacity': capacity, 'location': location, "
+    "'equipment_notes': equipment_notes, 'active': active} from resource where id = $resource), "
+    "(select name from organisation where id = $organisation), "
+    "(select arg_max({'opens': opens, 'closes': closes}, valid_from) from opening_hours "
+    "where resource_id = $resource and weekday = $weekday and valid_from <= $day), "
+    "(select arg_min(reason, [(resource_id is not null)::bigint, id]) from closure where cancelled_at is null "
+    "and (resource_id is null or resource_id = $resource) and $day between date_from and date_to), "
+    "(select list({'key': key, 'value': value}) from app_setting where list_contains($settings, key))"
+)
+
+
+def _context(cur, data: dict) -> dict:
+    """What the checks of the booking ``data`` describes need from the database, read in one query.
+
+    resource (dict or None), organisation (its name or None), day, hours ((opens, closes); None: closed
+    that weekday), closure (the staff closure's reason or None) and settings (the limits' values).
+    """
+    day = as_day(data.get("day"))
+    cur.execute(_CONTEXT_SQL, {"resource": _as_int(data.get("resource_id")) or -1,
+                               "organisation": _as_int(data.get("organisation_id")) or -1,
+                               "weekday": None if day is None else day.weekday(), "day": day,
+                               "settings": list(_LIMIT_DEFAULTS)})
+    resource, organisation, hours, closure, settings = cur.fetchone()
+    stored = {item["key"]: item["value"] for item in settings or ()}
+    return {"resource": resource, "organisation": organisation, "day": day,
+            "hours": None if hours is None or hours["opens"] is None else (hours["opens"], hours["closes"]),
+            "closure": closure,
+            "settings": {key: app_settings.decoded(stored.get(key), key, default)
+                         for key, default in _LIMIT_DEFAULTS.items()}}
+
+
+def _validate_fields(cur, data: dict, errors: Errors, context: dict | None = None) -> dict:
+    """The fields that do not depend on the calendar; errors collected, not raised.
+
+    ``context``: ``_context(cur, data)`` when the caller has already read it.
+    """
+    context = context if context is not None else _context(cur, data)
+    clean: dict = {"resource": context["resource"]}
     resource = clean["resource"]
     if resource is None or not resource["active"]:
         errors.add("resource_id", "error.resource_unknown")
@@ -489,10 +538,9 @@ def _validate_fields(cur, data: dict, errors: Errors) -> dict:
         errors.add("resource_id", "error.locker_not_bookable")
     clean["resource_id"] = resource["id"] if resource else None
     clean["organisation_id"] = _as_int(data.get("organisation_id"))
-    row = _fetch_one(cur, "select name from organisation where id = ?", [clean["organisation_id"] or -1])
-    if row is None:
+    if context["organisation"] is None:
         errors.add("organisation_id", "error.organisation_unknown")
-    clean["organisation"] = row[0] if row else None
+    clean["organisation"] = context["organisation"]
     for field, length in (("contact_person", 120), ("purpose", 500)):
         try:
             clean[field] = validators.clean_text(data.get(field), length, required=True)
@@ -529,18 +577,22 @@ def _validate_times(data: dict, clean: dict, errors: Errors) -> None:
 
 
 def _day_problems(cur, resource_id: int, starts_at: datetime, ends_at: datetime,
-                  limits: dict) -> list[tuple[str, str, Message]]:
-    """What stops this resource being booked then: (series status, form field, message), worst first."""
+                  limits: dict, context: dict | None = None) -> list[tuple[str, str, Message]]:
+    """What stops this resource being booked then: (series status, form field, message), worst first.
+
+    ``context``: ``_context`` read for this resource and day (its hours and closure are then not re-read).
+    """
     day, now = starts_at.date(), clock.local_now()
+    known = context is not None and context["day"] == day and (context["resource"] or {}).get("id") == resource_id
     problems = []
-    reason = holiday_name(day) or _staff_closure(cur, resource_id, day)
+    reason = holiday_name(day) or (context["closure"] if known else _staff_closure(cur, resource_id, day))
     if reason:
         problems.append(("closed", "day", Message("error.closed_day", {"reason": reason})))
     if starts_at < now:
         problems.append(("invalid", "start" if day == now.date() else "day", Message("error.booking_in_past")))
     if limits["horizon"] is not None and day > now.date() + timedelta(days=limits["horizon"]):
         problems.append(("invalid", "day", Message("error.beyond_horizon", {"days": limits["horizon"]})))
-    hours = _hours_on(cur, resource_id, day)
+    hours = context["hours"] if known else _hours_on(cur, resource_id, day)
     if hours is None:
         problems.append(("invalid", "day", Message("error.closed_weekday")))
     elif starts_at.time() < hours[0] or ends_at.time() > hours[1]:
@@ -610,29 +662,42 @@ def _timing_changed(clean: dict, before: dict | None) -> bool:
 
 
 def _checked_booking(cur, data: dict, limits: dict, before: dict | None = None,
-                     ignore: tuple[int, ...] = ()) -> dict:
+                     ignore: tuple[int, ...] = (), context: dict | None = None, check_overlap: bool = True) -> dict:
     """Every check of point 4, in the transaction's snapshot: ValidationError, then Conflict.
 
     An edit that keeps the resource and the time skips the calendar checks, so correcting a
     purpose never fails because the hours were shortened since the booking was made. ``ignore``:
     other bookings this transaction is moving away (``move_all_in``), not in anybody's way.
+
+    ``check_overlap=False`` (``create_booking`` only) leaves the overlap to the booking_slot primary
+    key: the slot insert refuses it and the caller names the clash after the rollback (``_write``).
+    The overlap still wins over the fair-use message: a booking over the cap is checked for it first.
     """
     errors = Errors()
-    clean = _validate_fields(cur, data, errors)
+    context = context if context is not None else _context(cur, data)
+    clean = _validate_fields(cur, data, errors, context)
     calendar_fields_ok = not any(f in errors.errors for f in ("resource_id", "day", "start", "end"))
     if calendar_fields_ok and _timing_changed(clean, before):
         for _status, field, message in _day_problems(cur, clean["resource_id"], clean["starts_at"],
-                                                     clean["ends_at"], limits):
+                                                     clean["ends_at"], limits, context):
             errors.add(field, message.key, **message.params)
     errors.raise_if_any()
     exclude = ((before["id"],) if before else ()) + tuple(ignore)
+    if check_overlap:
+        _refuse_overlap(cur, clean, exclude)
+    message = _fair_use_message(cur, clean, limits, clean["starts_at"], clean["ends_at"], exclude)
+    if message:
+        if not check_overlap:
+            _refuse_overlap(cur, clean, exclude)
+        raise Conflict(**_conflict_args(message))
+    return clean
+
+
+def _refuse_overlap(cur, clean: dict, exclude: tuple[int, ...] = ()) -> None:
+    """Conflict naming whose booking is in the way (as the snapshot of ``cur`` sees it), if any is."""
     found = _overlap(cur, clean["resource_id"], clean["starts_at"], clean["ends_at"], exclude)
     if found:
         raise Conflict(**_conflict_args(_overlap_message(found)))
-    message = _fair_use_message(cur, clean, limits, clean["starts_at"], clean["ends_at"], exclude)
-    if message:
-        raise Conflict(**_conflict_args(message))
-    return clean
 
 
 def _conflict_args(message: Message) -> dict:
@@ -640,11 +705,13 @@ def _conflict_args(message: Message) -> dict:
 
 
 # -- booking writes ----------------------------------------------------------------------
-def _write(db: Database, work: Callable) -> Any:
+def _write(db: Database, work: Callable, explain: Callable[[], None] | None = None) -> Any:
     """Run a slot-taking write; a slot lost to a concurrent writer is retried in a fresh snapshot.
 
     The retry's own checks then see the winner and raise the Conflict naming whose and when.
-    A competitor that is still uncommitted after several rounds gets the generic message.
+    ``explain`` (for a ``work`` that leaves the overlap to the slot key) is called after a lost
+    slot, outside the failed transaction, to raise that Conflict itself. A competitor that is still
+    uncommitted after several rounds gets the generic message.
     """
     for attempt in range(_WRITE_ROUNDS):
         try:
@@ -652,7 +719,9 @@ def _write(db: Database, work: Callable) -> Any:
         except ConstraintViolation as exc:
             if not _is_duplicate_key(exc):
                 raise  # a CHECK or foreign key refused: a bug to see, not a busy slot
-            _time.sleep(random.uniform(0.002, 0.01) * (attempt + 1))
+        if explain is not None:
+            explain()
+        _time.sleep(random.uniform(0.002, 0.01) * (attempt + 1))
     raise Conflict("error.booking_slot_busy")
 
 
@@ -663,13 +732,18 @@ def _is_duplicate_key(exc: ConstraintViolation) -> bool:
 
 def _occupy(cur, resource_id: int, starts_at: datetime, ends_at: datetime, booking_id: int,
             keep_from: datetime | None = None, keep_to: datetime | None = None) -> None:
-    """Insert the slot rows of [starts_at, ends_at), except those in [keep_from, keep_to) it already holds."""
-    cur.execute(
-        "insert into booking_slot (resource_id, slot_start, booking_id) "
-        "select ?, s.range, ? from range(?::timestamp, ?::timestamp, interval 30 minute) s "
-        "where ?::timestamp is null or s.range < ? or s.range >= ?",
-        [resource_id, booking_id, starts_at, ends_at, keep_from, keep_from, keep_to],
-    )
+    """Insert the slot rows of [starts_at, ends_at), except those in [keep_from, keep_to) it already holds.
+
+    One INSERT of all the rows (a list parameter unnested); none at all when there is nothing new.
+    """
+    slots, moment = [], starts_at
+    while moment < ends_at:
+        if keep_from is None or moment < keep_from or moment >= keep_to:
+            slots.append(moment)
+        moment += SLOT
+    if slots:
+        cur.execute("insert into booking_slot (resource_id, slot_start, booking_id) "
+                    "select ?, unnest(?::timestamp[]), ?", [resource_id, slots, booking_id])
 
 
 def _release(cur, booking: dict) -> None:
@@ -811,8 +885,20 @@ def book_in(cur, actor: Actor, data: dict, *, own_event: bool = False) -> int:
     attendees, day, start, end, status ('confirmed' by default, or 'requested').
     """
     require(actor, "write")
-    status = _new_status(data)
-    clean = _checked_booking(cur, data, _limits_in(cur, own_event))
+    return _book(cur, actor, data, _new_status(data), own_event=own_event)
+
+
+def _book(cur, actor: Actor, data: dict, status: str, *, own_event: bool = False, check_overlap: bool = True,
+          attempted: dict | None = None) -> int:
+    """``book_in``'s work: one query for what the checks read, the checks, the booking, its slots, the audit row.
+
+    ``attempted`` receives the checked booking before it is written (for ``create_booking``'s ``explain``).
+    """
+    context = _context(cur, data)
+    clean = _checked_booking(cur, data, _limits_from(context["settings"], own_event), context=context,
+                             check_overlap=check_overlap)
+    if attempted is not None:
+        attempted.update(clean)
     booking_id = _insert_booking(cur, actor.username, clean, status)
     audit.record(cur, actor.username, "create", "booking", booking_id, None, _audit_view(clean, status))
     return booking_id
@@ -899,10 +985,23 @@ def clean_reason(value: Any) -> str:
 
 # -- booking writes through the cursor-level API ---------------------------------------------------
 def create_booking(db: Database, actor: Actor, data: dict) -> int:
-    """Book a resource; ValidationError per field, Conflict for an overlap or the fair-use cap."""
+    """Book a resource; ValidationError per field, Conflict for an overlap or the fair-use cap.
+
+    The same checks as ``book_in``, but the overlap is left to the booking_slot primary key (no
+    pre-check query on the write path): when the slot insert (or the COMMIT) refuses, the clashing
+    booking is looked up in a fresh snapshot and named; if none is visible yet, the write is retried.
+    """
     require(actor, "write")
-    _new_status(data)  # a bad status is refused before the transaction
-    return _write(db, lambda cur: book_in(cur, actor, data))
+    status = _new_status(data)  # a bad status is refused before the transaction
+    attempted: dict = {}
+
+    def explain() -> None:
+        if attempted:
+            with db.transaction() as cur:
+                _refuse_overlap(cur, attempted)
+
+    return _write(db, lambda cur: _book(cur, actor, data, status, check_overlap=False, attempted=attempted),
+                  explain)
 
 
 def update_booking(db: Database, actor: Actor, booking_id: int, data: dict) -> None:
