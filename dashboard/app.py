@@ -30,6 +30,9 @@ except DatabaseError as exc:
 
 pages = navigation.build()
 current = st.navigation(list(pages.values()), position="hidden")
+ui.remember_unknown_page(pages)
+if current.url_path:  # the user has moved on from the home page the unknown address led to
+    st.session_state["_unknown_page"] = None
 actor = auth.gate()
 st.session_state["actor"] = actor
 st.session_state["_pages"] = pages

@@ -140,14 +140,19 @@ def masked(value: Any, kind: str, who: Actor) -> str:
     return privacy.show(value, kind, who)
 
 
-def unknown_page_note() -> None:
-    """Streamlit runs the home page for an unknown address; tell the user once why."""
-    if st.session_state.get("_unknown_page_checked"):
+def remember_unknown_page(pages: dict) -> None:
+    """On a session's first run, note an address that is no page (Streamlit then runs the home
+    page and soon rewrites the address, so it must be read before the login)."""
+    if "_unknown_page" in st.session_state:
         return
-    st.session_state["_unknown_page_checked"] = True
     from urllib.parse import urlparse
 
     requested = urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
-    known = set(st.session_state.get("_pages", {}))
-    if requested and requested not in known:
+    st.session_state["_unknown_page"] = requested if requested and requested not in pages else None
+
+
+def unknown_page_note() -> None:
+    """Tell the user that the address they opened is no page of the app (until they move on)."""
+    requested = st.session_state.get("_unknown_page")
+    if requested:
         st.info(t("nav.unknown_page", page=requested))
