@@ -82,3 +82,11 @@ def app_as(username: str | None, lang: str = "pl"):
         at.session_state["name"] = username
         at.session_state["logout"] = None
     return at
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests race a live server and a real browser; one retry tells a flake from a bug
+    (a genuine failure fails all three times, and pytest reports every rerun)."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=1))

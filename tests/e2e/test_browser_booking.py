@@ -51,12 +51,19 @@ def _book(page: Page, room: str, day: date) -> None:
     open_app(page, "/nowa-rezerwacja")
     _pick(page, "Sala lub zasób", room)
     _pick(page, "Organizacja", "Fundacja")
-    page.get_by_role("textbox", name="Osoba kontaktowa *").fill("Łucja Żółkiewska")
-    page.get_by_role("textbox", name="Cel spotkania *").fill("Zebranie zarządu")
     _set_date(page, "Data *", day)
     _pick(page, "Od", "10:00")
     _pick(page, "Do", "12:00")
+    # Typed fields last, each checked: they are only sent with the form, so make sure they hold.
+    for label, value in (("Osoba kontaktowa *", "Łucja Żółkiewska"), ("Cel spotkania *", "Zebranie zarządu")):
+        field = page.get_by_role("textbox", name=label)
+        field.fill(value)
+        expect(field).to_have_value(value)
+    attendees = page.get_by_role("spinbutton", name="Przewidywana liczba uczestników *")
+    attendees.fill("10")
+    expect(attendees).to_have_value("10")
     page.get_by_text("Oświadczam, że spotkanie służy").click()
+    expect(page.get_by_role("checkbox", name="Oświadczam, że spotkanie służy działalności statutowej organizacji *")).to_be_checked()
     page.get_by_role("button", name="Zarezerwuj").click()
     wait_for_app(page)
 
