@@ -30,6 +30,8 @@ PAGE_QUERY: dict[str, Callable[[Database], dict[str, str]]] = {
     "rezerwacja": lambda db: {"id": str(db.scalar(  # a future one: its page shows the edit form too
         "select coalesce(min(id) filter (where status = 'confirmed' and starts_at > ?), min(id)) from booking",
         [clock.local_now()]))},
+    "wydarzenie": lambda db: {"id": str(db.scalar(  # the best-attended event: the heaviest page
+        "select event_id from enrolment group by event_id order by count(*) desc, event_id limit 1"))},
 }
 
 

@@ -24,15 +24,14 @@ resources = reservations.resources(db)
 resources = resources[resources["kind"] != "locker"]
 bookings = booking_views.day_bookings(db, day)
 states = booking_views.availability(db, [int(i) for i in resources["id"]], day, day, reservations.holiday_name)
-unresolved = bookings[bookings["status"].isin(("requested", "confirmed"))]
+unresolved = bookings[bookings["status"].isin(("requested", "confirmed", "checked_in"))]
 
 
 def hm(value) -> str:
     return value.strftime("%H:%M")
 
 
-def check_in(booking_id: int, organisation: str, attended_key: str) -> None:
-    attended = st.session_state.get(attended_key)
+def check_in(booking_id: int, organisation: str, attended: int) -> None:
     ok, _ = ui.run_service("desk", lambda: reservations.check_in(db, actor, booking_id, attended))
     if ok:
         ui.flash(t("desk.checked_in", organisation=organisation))
@@ -84,10 +83,11 @@ def _arrival_row(booking) -> None:
     cols[0].markdown(f"{hm(booking.starts_at)}–{hm(booking.ends_at)}")
     cols[1].markdown(f"{ui.escape_md(booking.organisation)}  \n:gray[{ui.escape_md(booking.purpose)}]")
     cols[2].markdown(t(f"booking_status.{booking.status}"))
-    cols[3].number_input(t("desk.attendance"), min_value=0, max_value=500, value=int(booking.attendees),
-                         key=f"desk_att_{booking.id}", label_visibility="collapsed")
+    # One click records the expected head count; the form below corrects it. (A number field per
+    # row made a busy day's page several times slower: every widget copies the session state.)
     cols[3].button(t("desk.check_in"), key=f"desk_in_{booking.id}", type="primary", on_click=check_in,
-                   args=(int(booking.id), booking.organisation, f"desk_att_{booking.id}"))
+                   args=(int(booking.id), booking.organisation, int(booking.attendees)),
+                   help=t("desk.check_in_help", count=int(booking.attendees)))
     cols[4].button(t("desk.no_show"), key=f"desk_ns_{booking.id}", on_click=no_show,
                    args=(int(booking.id), booking.organisation))
 
@@ -95,22 +95,24 @@ def _arrival_row(booking) -> None:
 for resource in resources.itertuples():
     mine = bookings[bookings["resource_id"] == resource.id]
     active = mine[mine["status"].isin(booking_views.ACTIVE)]
+    colour, text = state_line(int(resource.id), active)
+    lines = [f"**{ui.escape_md(resource.name)}** · {t('kind.' + resource.kind)} · :{colour}[{ui.escape_md(text)}]"]
+    if day == now.date() and states.get((int(resource.id), day), {}).get("opens") is not None:
+        lines.append(f":gray[{ui.escape_md(t('desk.gaps', gaps=_gaps(int(resource.id), active)))}]")
+    arriving = []
+    for booking in mine.itertuples():
+        now_window = day == now.date() and now - 2 * ARRIVAL_WINDOW <= booking.starts_at <= now + ARRIVAL_WINDOW
+        if actor.can("write") and booking.status in ("requested", "confirmed") and now_window:
+            arriving.append(booking)
+        else:
+            lines.append(_line(booking))
+    # One markdown block per resource (plus rows with buttons only for people arriving now):
+    # on a busy day at city scale every extra element costs the whole page time.
     with st.container(border=True):
-        head, state = st.columns([3, 2])
-        head.markdown(f"**{ui.escape_md(resource.name)}** · {t('kind.' + resource.kind)}")
-        colour, text = state_line(int(resource.id), active)
-        state.markdown(f":{colour}[{ui.escape_md(text)}]")
-        if day == now.date() and states.get((int(resource.id), day), {}).get("opens") is not None:
-            st.caption(t("desk.gaps", gaps=_gaps(int(resource.id), active)))
-        quiet = []
-        for booking in mine.itertuples():
-            arriving = day == now.date() and now - 2 * ARRIVAL_WINDOW <= booking.starts_at <= now + ARRIVAL_WINDOW
-            if actor.can("write") and booking.status in ("requested", "confirmed") and arriving:
-                _arrival_row(booking)
-            else:
-                quiet.append(_line(booking))
-        if quiet:  # one element for the rest of the day keeps a busy page quick
-            st.markdown("\n".join(quiet))
+        head, rest = lines[:2], lines[2:]
+        st.markdown("  \n".join(head) + ("\n\n" + "\n".join(rest) if rest else ""))
+        for booking in arriving:
+            _arrival_row(booking)
 if bookings.empty:
     st.info(t("desk.no_bookings"))
 
@@ -126,5 +128,5 @@ if actor.can("write") and not unresolved.empty:
             missed = c2.form_submit_button(t("desk.no_show"))
         if checked or missed:
             name = unresolved.set_index("id").loc[picked, "organisation"]
-            (check_in(picked, name, "desk_other_att") if checked else no_show(picked, name))
+            (check_in(picked, name, st.session_state["desk_other_att"]) if checked else no_show(picked, name))
             st.rerun()

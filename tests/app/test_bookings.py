@@ -78,10 +78,15 @@ def test_the_front_desk_checks_a_booking_in(app_db, room, two_organisations):
     at.run()
     at.switch_page(page_path("front_desk.py")).run()
     assert not at.exception
-    at.number_input(key=f"desk_att_{booking_id}").set_value(7)
     at.button(key=f"desk_in_{booking_id}").click().run()
 
     assert not at.exception
     status, attended = app_db.one("select status, actual_attendance from booking where id = ?", [booking_id])
-    assert (status, attended) == ("checked_in", 7)
+    assert (status, attended) == ("checked_in", 8)  # one click records the booked head count
     assert any("Zapisano obecność" in s for s in texts(at.success))
+
+    at.selectbox(key="desk_other_pick").set_value(booking_id)
+    at.number_input(key="desk_other_att").set_value(7)
+    at.button(key="FormSubmitter:desk_other-" + translate("pl", "desk.check_in")).click().run()
+    assert not at.exception
+    assert app_db.one("select actual_attendance from booking where id = ?", [booking_id]) == (7,)
