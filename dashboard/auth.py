@@ -8,10 +8,8 @@ rows for each login, and cookie writes that survive the rerun after login and lo
 
 from __future__ import annotations
 
-import time
 from datetime import timezone
 
-import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities.exceptions import LoginError
@@ -21,12 +19,9 @@ from dashboard.i18n import t
 from dashboard.roles import Actor
 from dashboard.services import users
 
-# Cookie writes go through a browser component (streamlit-authenticator's CookieManager) that
-# must mount to act and reports back when it does, which starts another run. So it is drawn
-# only on the login page and while signing out, never beside a page: a report arriving while a
-# page's form registered its widgets reset preset values (a new booking's 10 attendees showed 0
-# in about one fresh page load in five). Reading the cookie needs no component (_sign_in_from_cookie).
-# The logout's delete is done on the run after it.
+# Cookie writes go through a browser component that must mount before the next rerun, so
+# they are done on the run after login/logout rather than on the run that reruns at once.
+_SET_COOKIE = "_auth_set_cookie"
 _DELETE_COOKIE = "_auth_delete_cookie"
 
 
@@ -41,68 +36,38 @@ def _authenticator(credentials: dict) -> stauth.Authenticate:
 def gate() -> Actor:
     """Return the logged-in actor, or draw the login form and stop the run."""
     db = ui.db()
-    if not st.session_state.get(_DELETE_COOKIE):
-        if not st.session_state.get("authentication_status"):
-            _sign_in_from_cookie(db)
-        if st.session_state.get("authentication_status"):
-            # Signed in: no authenticator is built, so no cookie component is drawn (see above).
-            account = users.get_user(db, st.session_state["username"])
-            if account is not None and account["active"]:
-                return Actor(account["username"], account["role"], account["full_name"])
     credentials = users.login_credentials(db)
     authenticator = _authenticator(credentials)
-    st.session_state["_authenticator"] = authenticator
     if st.session_state.pop(_DELETE_COOKIE, False):
         authenticator.cookie_controller.delete_cookie()
     if st.session_state.get("authentication_status") is False:
         st.session_state["authentication_status"] = None  # so False below means "failed in this run"
-    if st.session_state.get("authentication_status"):  # an account gone or deactivated since the last run
+    was_logged_in = bool(st.session_state.get("authentication_status"))
+
+    if not was_logged_in:
+        via_cookie = bool(authenticator.cookie_controller.get_cookie())
+        _login_form(authenticator)
+        status = st.session_state.get("authentication_status")
+        if status is False:
+            _report_failure(credentials)
+        if not status:
+            st.stop()
+        account = users.get_user(db, st.session_state["username"])
+        if account and account.get("language"):
+            ui.set_language(account["language"])
+        if not via_cookie:
+            users.record_login_success(db, st.session_state["username"])
+            st.session_state[_SET_COOKIE] = True
+        st.rerun()  # draw the page without the login form
+
+    account = users.get_user(db, st.session_state["username"])
+    if account is None or not account["active"]:
         _logout_state(authenticator)
         st.rerun()
-
-    via_cookie = bool(authenticator.cookie_controller.get_cookie())  # one _sign_in_from_cookie refused
-    _login_form(authenticator)
-    status = st.session_state.get("authentication_status")
-    if status is False:
-        _report_failure(credentials)
-    if not status:
-        st.stop()
-    if via_cookie:
-        st.rerun()  # draw the page without the login form
-    account = users.get_user(db, st.session_state["username"])
-    if account and account.get("language"):
-        ui.set_language(account["language"])
-    users.record_login_success(db, st.session_state["username"])
-    # The library's login() has just drawn the component that writes the cookie. End the run
-    # here: the component acts when it mounts and its report starts the next run, which draws
-    # the page. (A rerun now would unmount it unwritten; drawing the page now would race with
-    # that report.)
-    st.stop()
-
-
-def _sign_in_from_cookie(db) -> bool:
-    """A returning user's cookie signs them in without the login page (a reload, a deep link,
-    a new tab). It is the library's signed token, checked as the library checks it (signature,
-    ``exp_date``, an active account), but here, so that no cookie component is drawn."""
-    if st.session_state.get("logout"):  # signed out in this session: the cookie no longer counts
-        return False
-    secrets = ui.prepared().secrets["auth"]
-    token = st.context.cookies.get(secrets["cookie_name"])
-    if not token:
-        return False
-    try:
-        claims = jwt.decode(token, secrets["cookie_key"], algorithms=["HS256"])
-        username, expires = str(claims["username"]), float(claims["exp_date"])
-    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
-        return False
-    account = users.get_user(db, username)
-    if account is None or not account["active"] or expires <= time.time():
-        return False
-    st.session_state.update(username=username, name=account["full_name"], email=account["email"],
-                            roles=[account["role"]], authentication_status=True, logout=None)
-    if account.get("language"):
-        ui.set_language(account["language"])
-    return True
+    if st.session_state.pop(_SET_COOKIE, False):
+        authenticator.cookie_controller.set_cookie()
+    st.session_state["_authenticator"] = authenticator
+    return Actor(account["username"], account["role"], account["full_name"])
 
 
 def _login_form(authenticator: stauth.Authenticate) -> None:
@@ -113,16 +78,12 @@ def _login_form(authenticator: stauth.Authenticate) -> None:
         ui.language_switch()
         fields = {"Form name": t("login.title"), "Username": t("login.username"),
                   "Password": t("login.password"), "Login": t("login.submit")}
-        _call_login(authenticator, location="main", fields=fields)
+        try:
+            authenticator.login(location="main", fields=fields, key="login")
+        except LoginError:  # a cookie for an account that is gone or deactivated
+            st.session_state["authentication_status"] = None
+            st.session_state["logout"] = True
         st.session_state["_login_area"] = st.container()
-
-
-def _call_login(authenticator: stauth.Authenticate, **kwargs) -> None:
-    try:
-        authenticator.login(key="login", **kwargs)
-    except LoginError:  # a cookie for an account that is gone or deactivated
-        st.session_state["authentication_status"] = None
-        st.session_state["logout"] = True
 
 
 def _report_failure(credentials: dict) -> None:
@@ -148,6 +109,5 @@ def _logout_state(authenticator: stauth.Authenticate) -> None:
 def logout_button(who: Actor) -> None:
     if st.sidebar.button(t("nav.logout"), icon=":material/logout:", key="logout_button"):
         users.record_logout(ui.db(), who.username)
-        authenticator = st.session_state.get("_authenticator") or _authenticator(users.login_credentials(ui.db()))
-        _logout_state(authenticator)
+        _logout_state(st.session_state["_authenticator"])
         st.rerun()
