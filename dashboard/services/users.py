@@ -7,7 +7,7 @@ Passwords are bcrypt hashes, the format streamlit-authenticator checks at login.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 import bcrypt
@@ -273,4 +273,11 @@ __all__ = [
 
 
 def record_logout(db: Database, username: str) -> None:
+    """The audit row is also the revocation: cookies issued before it no longer sign in."""
     db.write(lambda cur: audit.record(cur, username, "logout", "user", username))
+
+
+def signed_out_at(db: Database, username: str) -> datetime | None:
+    """When the user last signed out (naive UTC), or None."""
+    return db.scalar("select max(at_utc) from audit_log where action = 'logout' and entity = 'user' "
+                     "and entity_id = ?", [username])

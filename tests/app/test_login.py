@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from dashboard.i18n import translate
-from tests.app.conftest import texts
+from tests.app.conftest import page_path, texts
 from tests.conftest import app_as
 
 PASSWORD = "right-password-2026"
@@ -53,13 +55,38 @@ def test_five_failures_lock_the_account_even_for_the_right_password(make_user):
     assert any(e.startswith(locked_prefix) for e in texts(at.error)), texts(at.error)
 
 
+def _cookie_components(at) -> list[str]:
+    """The cookie manager's instances on the page, by method (getAll, set, delete)."""
+    return [json.loads(c.proto.json_args).get("method") for c in at.get("component_instance")
+            if "CookieManager" in c.proto.component_name]
+
+
+def _signed_in(at):
+    """After a good password the run ends with the cookie-writing component drawn; in a browser
+    its report starts the next run, which draws the page. AppTest runs no components: run again."""
+    assert "set" in _cookie_components(at), "the login run draws the component that writes the cookie"
+    return at.run()
+
+
 def test_correct_password_logs_in(make_user):
     username = make_user("staff", PASSWORD)
-    at = _attempt(_logged_out(), username, PASSWORD)
+    at = _signed_in(_attempt(_logged_out(), username, PASSWORD))
     assert texts(at.title) == ["Pulpit"]
     assert not at.error
 
 
 def test_demo_admin_logs_in():
-    at = _attempt(_logged_out(), "admin", "demo-admin-2026")
+    at = _signed_in(_attempt(_logged_out(), "admin", "demo-admin-2026"))
     assert "Pulpit" in texts(at.title)
+
+
+def test_signed_in_pages_draw_no_cookie_component(make_user):
+    """The cookie component reruns the app when it mounts; beside a page, that rerun reset
+    preset form values. It belongs on the login page only."""
+    username = make_user("staff", PASSWORD)
+    at = _signed_in(_attempt(_logged_out(), username, PASSWORD))
+    assert _cookie_components(at) == []
+    at.switch_page(page_path("organisations.py")).run()
+    assert _cookie_components(at) == [] and not at.exception
+    at.button(key="logout_button").click().run()
+    assert translate("pl", "login.submit") in [b.label for b in at.button]
