@@ -1,7 +1,9 @@
 """Translation and Polish/English formatting.
 
-Every user-facing string goes through ``t``. Catalogues are JSON files, one per language,
-with the same keys; a unit test fails when a key is missing from either one.
+Every user-facing string goes through ``t``. Catalogues are JSON files per language with the
+same keys: ``pl.json`` for the shared strings, plus one ``<area>.pl.json`` per area (so work on
+one area never edits another's file); a unit test fails when a key is missing from either
+language or defined in two files.
 """
 
 from __future__ import annotations
@@ -24,9 +26,17 @@ LOCALES = {"pl": "pl_PL", "en": "en_GB"}
 _DIR = Path(__file__).parent / "locales"
 
 
+def catalogue_files(lang: str) -> list[Path]:
+    """The shared catalogue first, then each area's, in a stable order."""
+    return [_DIR / f"{lang}.json", *sorted(_DIR.glob(f"*.{lang}.json"))]
+
+
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, str]:
-    return json.loads((_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in catalogue_files(lang):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
 
 
 def current_language() -> str:

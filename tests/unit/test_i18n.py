@@ -15,6 +15,17 @@ def test_both_catalogues_have_the_same_keys():
     assert en - pl == set(), f"missing in pl.json: {sorted(en - pl)}"
 
 
+def test_no_key_is_defined_in_two_catalogue_files():
+    import json
+
+    for lang in i18n.LANGUAGES:
+        seen: dict[str, str] = {}
+        for path in i18n.catalogue_files(lang):
+            for key in json.loads(path.read_text(encoding="utf-8")):
+                assert key not in seen, f"{key} in both {seen[key]} and {path.name}"
+                seen[key] = path.name
+
+
 def test_every_literal_key_used_in_code_exists():
     used = set()
     for path in list((ROOT / "dashboard").rglob("*.py")) + list((ROOT / "pages").rglob("*.py")):
