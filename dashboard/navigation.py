@@ -43,13 +43,38 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("event.py", "wydarzenie", "page.event", "section.education", "read", ":material/event_note:"),
     PageSpec("advisory.py", "doradztwo", "page.advisory", "section.education", "read", ":material/support_agent:"),
     PageSpec("survey.py", "oczekiwania-ngo", "page.survey", "section.education", "read", ":material/ballot:"),
+    PageSpec("volunteers.py", "wolontariusze", "page.volunteers", "section.volunteers", "read",
+             ":material/volunteer_activism:"),
+    PageSpec("volunteer_new.py", "nowy-wolontariusz", "page.volunteer_new", "section.volunteers", "write",
+             ":material/person_add:"),
+    PageSpec("volunteer.py", "wolontariusz", "page.volunteer", "section.volunteers", "read", ":material/person:"),
+    PageSpec("opportunities.py", "oferty-wolontariatu", "page.opportunities", "section.volunteers", "read",
+             ":material/handshake:"),
+    PageSpec("opportunity.py", "oferta-wolontariatu", "page.opportunity", "section.volunteers", "read",
+             ":material/assignment_ind:"),
+    PageSpec("volunteer_hours.py", "godziny-wolontariatu", "page.volunteer_hours", "section.volunteers", "read",
+             ":material/more_time:"),
+    PageSpec("initiatives.py", "inicjatywy", "page.initiatives", "section.initiatives", "read",
+             ":material/diversity_3:"),
+    PageSpec("initiative_pipeline.py", "inicjatywy-etapy", "page.initiative_pipeline", "section.initiatives",
+             "read", ":material/view_kanban:"),
+    PageSpec("initiative_osiedla.py", "inicjatywy-osiedla", "page.initiative_osiedla", "section.initiatives",
+             "read", ":material/map:"),
+    PageSpec("initiative_new.py", "nowa-inicjatywa", "page.initiative_new", "section.initiatives", "write",
+             ":material/add_location_alt:"),
+    PageSpec("initiative.py", "inicjatywa", "page.initiative", "section.initiatives", "read",
+             ":material/location_city:"),
     PageSpec("utilisation.py", "wykorzystanie", "page.utilisation", "section.results", "read",
              ":material/monitoring:"),
     PageSpec("results.py", "rezultaty", "page.results", "section.results", "read", ":material/flag:"),
+    PageSpec("budget.py", "budzet", "page.budget", "section.results", "read", ":material/payments:"),
+    PageSpec("report.py", "raport", "page.report", "section.results", "export", ":material/summarize:"),
+    PageSpec("forum.py", "forum", "page.forum", "section.results", "read", ":material/slideshow:"),
     PageSpec("organisations.py", "organizacje", "page.organisations", "section.register", "read",
              ":material/groups:"),
     PageSpec("organisation.py", "organizacja", "page.organisation", "section.register", "read",
              ":material/badge:"),
+    PageSpec("import.py", "import", "page.import", "section.admin", "write", ":material/upload_file:"),
     PageSpec("audit.py", "historia-zmian", "page.audit", "section.admin", "audit", ":material/history:"),
     PageSpec("users.py", "uzytkownicy", "page.users", "section.admin", "users", ":material/manage_accounts:"),
     PageSpec("settings.py", "ustawienia", "page.settings", "section.admin", "settings", ":material/tune:"),
@@ -58,7 +83,7 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 # Pages reached from another page (a row's detail), not listed in the sidebar.
-HIDDEN = {"organizacja", "rezerwacja", "wydarzenie"}
+HIDDEN = {"organizacja", "rezerwacja", "wydarzenie", "wolontariusz", "oferta-wolontariatu", "inicjatywa"}
 
 
 def build() -> dict[str, st.Page]:

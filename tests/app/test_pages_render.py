@@ -11,7 +11,10 @@ from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 
 # Detail pages open one record by ?id=: the table to take an id from, and the "not found" text.
-DETAIL = {"organizacja": ("organisation", "org.not_found"), "rezerwacja": ("booking", "bookings.not_found")}
+DETAIL = {"organizacja": ("organisation", "org.not_found"), "rezerwacja": ("booking", "bookings.not_found"),
+          "wydarzenie": ("event", "event.not_found"), "wolontariusz": ("volunteer", "volunteers.not_found"),
+          "oferta-wolontariatu": ("volunteer_opportunity", "volunteer_work.not_found"),
+          "inicjatywa": ("initiative", "initiatives.not_found")}
 
 ALLOWED = [(role, spec) for spec in PAGES for role in ROLES if allows(role, spec.permission)]
 FORBIDDEN = [(role, spec) for spec in PAGES for role in ROLES if not allows(role, spec.permission)]
