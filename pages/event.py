@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, ui
+from dashboard import clock, event_form, exports, ui
 from dashboard.errors import NotFound
-from dashboard.i18n import fmt_date, fmt_number, t
+from dashboard.i18n import current_language, fmt_date, fmt_number, t
 from dashboard.services import certificates, enrolment, organisations, trainings
 
 db, actor = ui.db(), ui.actor()
@@ -20,6 +20,9 @@ except (ValueError, NotFound):
     st.stop()
 
 st.title(event["title"])
+topics = trainings.topics(db, active_only=False)
+topic_names = dict(zip(topics["code"], topics["name_pl" if current_language() == "pl" else "name_en"]
+                       .fillna(topics["name_pl"])))
 ui.show_flash()
 ui.form_message("event_action")
 writable = actor.can("write") and event["status"] not in ("cancelled", "held")
@@ -31,14 +34,48 @@ c4.metric(t("events.sessions"), len(event["sessions"]), border=True)
 st.markdown(
     f"**{t('event.type')}:** {t('event_type.' + event['event_type'])}"
     + (f" · {t('partner.' + event['partner_kind'])}" if event.get("partner_kind") else "")
-    + f"  \n**{t('event.topics')}:** {', '.join(event['topics'])}  \n"
+    + f"  \n**{t('event.topics')}:** {ui.escape_md(', '.join(topic_names.get(c, c) for c in event['topics']))}  \n"
     f"**{t('event.trainer')}:** {ui.escape_md(event.get('trainer_name') or '—')}"
     + (f" ({ui.escape_md(event['trainer_organisation'])})" if event.get("trainer_organisation") else "")
     + f"  \n**{t('booking.resource')}:** {ui.escape_md(event['room'])}")
+if event.get("target_group"):
+    st.markdown(f"**{t('event.target_group')}:** {ui.escape_md(event['target_group'])}")
+if event.get("description"):
+    st.caption(ui.escape_md(event["description"]))
 sessions = pd.DataFrame(event["sessions"])
 if not sessions.empty:
     st.markdown("  \n".join(f"{i + 1}. {fmt_date(s['starts_at'])} {s['starts_at']:%H:%M}–{s['ends_at']:%H:%M}"
                             for i, s in enumerate(event["sessions"])))
+if event["status"] == "cancelled":
+    st.warning(t("events.edit.cancelled_info", reason=event.get("cancel_reason") or "—"))
+
+people = enrolment.participants(db, actor, event_id)
+names = dict(zip(people["enrolment_id"].astype(int), people["full_name"]))
+
+
+def promoted_text(promoted: list[int]) -> str:
+    """Who moved up from the waitlist, by name (staff phone them)."""
+    return t("events.edit.promoted", names=", ".join(names.get(i, str(i)) for i in promoted)) if promoted else ""
+
+
+if writable:
+    EDIT = f"event_edit_{event_id}"
+    if st.session_state.get("_event_edit_loaded") != event_id:
+        event_form.load(EDIT, event)
+        st.session_state["_event_edit_loaded"] = event_id
+
+    def edited(promoted: list[int]) -> None:
+        ui.flash(" ".join(filter(None, [t("events.edit.saved"), promoted_text(promoted)])))
+        st.session_state.pop("_event_edit_loaded", None)
+
+    with st.expander(t("events.edit.title"), icon=":material/edit:",
+                     expanded=bool(ui.form_errors(EDIT) or st.session_state.get(f"_message_{EDIT}"))):
+        st.caption(t("events.edit.hint"))
+        ui.form_message(EDIT)
+        with st.form(EDIT, enter_to_submit=False):
+            event_form.fields(EDIT)
+            st.form_submit_button(t("common.save"), type="primary", on_click=event_form.on_submit(
+                EDIT, lambda values: trainings.update_event(db, actor, event_id, values), edited))
 
 orgs = dict(organisations.choices(db))
 
@@ -71,7 +108,6 @@ def person_values(prefix: str) -> dict:
 tab_people, tab_attendance, tab_feedback, tab_documents = st.tabs(
     [t("event.tab_participants"), t("event.tab_attendance"), t("event.tab_feedback"), t("event.tab_documents")])
 
-people = enrolment.participants(db, actor, event_id)
 with tab_people:
     if people.empty:
         st.info(t("event.no_participants"))
@@ -111,7 +147,8 @@ with tab_people:
                     ok, promoted = ui.run_service("event_action",
                                                   lambda: enrolment.cancel_enrolment(db, actor, chosen))
                     if ok:
-                        ui.flash(t("event.enrolment_cancelled", promoted=len(promoted)))
+                        ui.flash(" ".join(filter(None, [t("event.enrolment_cancelled", promoted=len(promoted)),
+                                                        promoted_text(promoted)])))
                     st.rerun()
 
 with tab_attendance:
@@ -154,8 +191,7 @@ with tab_attendance:
                     st.form_submit_button(t("event.walk_in_submit"), on_click=walk_in)
 
 with tab_feedback:
-    ratings = enrolment.ratings_by_event(db, actor)
-    mine = ratings[ratings["event_id"] == event_id]
+    mine = enrolment.ratings_by_event(db, actor, event_id=event_id)
     if mine.empty:
         st.info(t("event.no_feedback"))
     else:
@@ -184,22 +220,36 @@ with tab_documents:
     export = people.drop(columns=["enrolment_id"]).rename(columns={
         "no": t("event.no"), "full_name": t("event.full_name"), "organisation": t("booking.organisation"),
         "email": t("org.email"), "phone": t("org.phone"), "status": t("event.status")})
-    c1, c2 = st.columns(2)
-    c1.download_button(t("common.export_csv"), lambda: exports.to_csv(export), file_name=f"uczestnicy-{event_id}.csv",
-                       mime="text/csv", icon=":material/download:")
-    c2.download_button(t("common.export_xlsx"), lambda: exports.to_xlsx(export), icon=":material/download:",
-                       file_name=f"uczestnicy-{event_id}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    st.download_button(t("event.attendance_sheet"), lambda: certificates.attendance_sheet_pdf(db, actor, event_id),
-                       file_name=f"lista-obecnosci-{event_id}.pdf", mime="application/pdf",
-                       icon=":material/picture_as_pdf:")
-    if (people["sessions_present"] > 0).any():
+    with st.container(horizontal=True):
+        st.download_button(t("common.export_csv"), lambda: exports.to_csv(export), mime="text/csv",
+                           file_name=f"uczestnicy-{event_id}.csv", icon=":material/download:")
+        st.download_button(t("common.export_xlsx"), lambda: exports.to_xlsx(export), icon=":material/download:",
+                           file_name=f"uczestnicy-{event_id}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        st.download_button(t("event.attendance_sheet"), lambda: certificates.attendance_sheet_pdf(db, actor, event_id),
+                           file_name=f"lista-obecnosci-{event_id}.pdf", mime="application/pdf",
+                           icon=":material/picture_as_pdf:")
+    attendees = people[people["sessions_present"] > 0]
+    if attendees.empty:
+        st.caption(t("event.certificates_none"))
+    else:
         st.download_button(t("event.certificates_zip"), lambda: certificates.certificates_zip(db, actor, event_id),
                            file_name=f"zaswiadczenia-{event_id}.zip", mime="application/zip",
                            icon=":material/workspace_premium:", type="primary")
-    else:
-        st.caption(t("event.certificates_none"))
+        who = dict(zip(attendees["enrolment_id"].astype(int), attendees["full_name"]))
+        c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+        chosen = c1.selectbox(t("events.edit.certificate_for"), list(who), format_func=who.get, key="cert_who")
+        c2.download_button(t("events.edit.certificate_one"), lambda: certificates.certificate_pdf(db, actor, chosen),
+                           file_name=f"zaswiadczenie-{event_id}-{chosen}.pdf", mime="application/pdf",
+                           icon=":material/picture_as_pdf:", key="cert_one")
 
+first_start = min((s["starts_at"] for s in event["sessions"]), default=None)
+if writable and first_start is not None and first_start <= clock.local_now():
+    if st.button(t("events.edit.mark_held"), icon=":material/task_alt:", key="event_held_go"):
+        ok, _ = ui.run_service("event_action", lambda: trainings.set_event_status(db, actor, event_id, "held"))
+        if ok:
+            ui.flash(t("events.edit.marked_held"))
+        st.rerun()
 if writable:
     with st.popover(t("event.cancel_event"), icon=":material/event_busy:"):
         reason = st.text_input(t("bookings.cancel_reason") + " *", key="event_cancel_reason")

@@ -383,13 +383,14 @@ def _period(date_from: date | None, date_to: date | None) -> tuple[str, list]:
 
 
 def ratings_by_event(db: Database, actor: Actor, date_from: date | None = None,
-                     date_to: date | None = None) -> pd.DataFrame:
-    """Per event: how many ratings and their mean."""
+                     date_to: date | None = None, event_id: int | None = None) -> pd.DataFrame:
+    """Per event (or only ``event_id``, for its page): how many ratings and their mean."""
     require(actor, "read")
     where, params = _period(date_from, date_to)
     return db.query("select e.id as event_id, e.title, e.trainer_name, count(*) as ratings, "
                     "round(avg(f.rating), 2) as mean_rating from feedback f join event e on e.id = f.event_id "
-                    f"where {where} group by all order by e.id", params)
+                    f"where (?::bigint is null or f.event_id = ?::bigint) and {where} group by all order by e.id",
+                    [as_int(event_id), as_int(event_id), *params])
 
 
 def ratings_by_trainer(db: Database, actor: Actor, date_from: date | None = None,

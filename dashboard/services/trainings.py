@@ -221,7 +221,7 @@ def _clean_room(cur, data: dict, errors: Errors, clean: dict) -> None:
     if clean["capacity"] is None or clean["capacity"] < 1:
         errors.add("capacity", "error.capacity_invalid")
     elif room and room["capacity"] and clean["capacity"] > room["capacity"]:
-        errors.add("capacity", "error.capacity_above_room", capacity=room["capacity"], room=room["name"])
+        errors.add("capacity", "events.error.capacity_above_room", capacity=room["capacity"], room=room["name"])
 
 
 def _validate(cur, data: dict, keep_topics: tuple = ()) -> dict:
@@ -363,32 +363,47 @@ def _require_changeable(event: dict) -> None:
         raise Conflict(f"error.event_already_{event['status']}")
 
 
-def update_event(db: Database, actor: Actor, event_id: int, data: dict) -> None:
-    """Change an event; fields not given keep their values.
+def update_event(db: Database, actor: Actor, event_id: int, data: dict) -> list[int]:
+    """Change an event; fields not given keep their values. Returns the enrolment ids promoted.
 
     Sessions (a list of {id?, day, start, end}) replace the current ones: a session whose time or
     room changed has its booking moved in place (same booking id, every check run again) in this
     one transaction, so a clash leaves the event exactly as it was. A removed session's booking is
     cancelled. A session with attendance cannot be removed.
+
+    Capacity: lowering it below the number already enrolled is refused (staff decide whom to
+    move, and tell them; nobody loses a promised place silently); raising it gives the new places
+    to the waitlist in order of arrival, each promotion audited, in this same transaction.
     """
     require(actor, "write")
 
     def work(cur):
         event = event_row(cur, event_id)
         _require_changeable(event)
-        merged = {**_form_values(cur, event), **data}
-        clean = _validate(cur, merged, keep_topics=tuple(_form_values(cur, event)["topics"]))
+        current = _form_values(cur, event)
+        clean = _validate(cur, {**current, **data}, keep_topics=tuple(current["topics"]))
         _check_capacity_not_below_seats(cur, event["id"], clean["capacity"])
         _apply_event_fields(cur, event, clean)
         _apply_sessions(cur, actor, event, clean)
-        old, new = audit.changed({k: event.get(k) for k in _audit_event(clean)}, _audit_event(clean))
+        old, new = audit.changed(_audit_form(event, current), _audit_event(clean))
         if new:
             audit.record(cur, actor.username, "update", "event", event["id"], old, new)
         from dashboard.services import enrolment  # promotion after a capacity rise (no import cycle)
-        enrolment.promote_waiting(cur, actor, event["id"])
+        promoted = enrolment.promote_waiting(cur, actor, event["id"])
         enrolment.refresh_status(cur, event["id"])
+        return promoted
 
-    retrying_write(db, work, "error.booking_slot_busy", attempts=16)
+    return retrying_write(db, work, "error.booking_slot_busy", attempts=16)
+
+
+def _audit_form(event: dict, current: dict) -> dict:
+    """The stored event in the shape of ``_audit_event``, so the audit row holds only what changed."""
+    view = {k: event.get(k) for k in _EVENT_FIELDS if k not in ("cancel_reason", "cancelled_at", "cancelled_by",
+                                                                "created_at", "created_by", "id")}
+    view["topics"], view["status"] = current["topics"], current["status"]  # 'full' is derived, not chosen
+    view["sessions"] = [f"{datetime.combine(s['day'], s['start']):%Y-%m-%d %H:%M}-{s['end']:%H:%M}"
+                        for s in sorted(current["sessions"], key=lambda s: (s["day"], s["start"]))]
+    return view
 
 
 def _check_capacity_not_below_seats(cur, event_id: int, capacity: int) -> None:
@@ -397,7 +412,7 @@ def _check_capacity_not_below_seats(cur, event_id: int, capacity: int) -> None:
                                [event_id])
     if taken > capacity:
         errors = Errors()
-        errors.add("capacity", "error.capacity_below_enrolled", enrolled=taken)
+        errors.add("capacity", "events.error.capacity_below_enrolled", enrolled=taken)
         errors.raise_if_any()
     if highest > capacity:  # seat numbers carry no meaning beyond "one per place"
         ids = [r[0] for r in fetch_all(cur, "select enrolment_id from event_seat where event_id = ? order by seat_no",
@@ -432,8 +447,9 @@ def _apply_sessions(cur, actor: Actor, event: dict, clean: dict) -> None:
 
     The moves run together (``reservations.move_all_in``), after the removals, so one session may
     take another's old time within the same edit. A session whose booking no longer holds the room
-    (cancelled by a closure, say) gets a new booking when its time or room changes; a capacity
-    change alone updates only the bookings that still hold the room (a held session stays as it was).
+    (cancelled by a closure, say) gets a new booking when its time or room changes; a change of
+    capacity, title or trainer alone updates only the bookings that still hold the room (a held
+    session stays as it was).
     """
     current = {s["id"]: s for s in session_rows(cur, event["id"])}
     wanted, added = {}, []  # kept sessions by id (an id given twice: the second is a new session)
@@ -443,7 +459,8 @@ def _apply_sessions(cur, actor: Actor, event: dict, clean: dict) -> None:
         else:
             added.append(session)
     room_changed = clean["resource_id"] != event["resource_id"]
-    capacity_changed = clean["capacity"] != event["capacity"]
+    # the bookings carry the event's head count, title (purpose) and trainer (contact): keep them in step
+    booking_changed = any(clean[f] != event[f] for f in ("capacity", "title", "trainer_name"))
     for session_id, old in current.items():
         if session_id in wanted:
             continue
@@ -455,7 +472,7 @@ def _apply_sessions(cur, actor: Actor, event: dict, clean: dict) -> None:
     for session_id, session in wanted.items():
         old = current[session_id]
         retimed = room_changed or (old["starts_at"], old["ends_at"]) != (session["starts_at"], session["ends_at"])
-        if _holds_room(cur, old["booking_id"]) and (retimed or capacity_changed):
+        if _holds_room(cur, old["booking_id"]) and (retimed or booking_changed):
             moves.append((old["booking_id"], _booking_data(cur, actor, clean, session)))
             prefixes[old["booking_id"]] = f"sessions.{session['index']}"
         elif retimed:
@@ -475,14 +492,14 @@ def _apply_sessions(cur, actor: Actor, event: dict, clean: dict) -> None:
 
 
 def move_session(db: Database, actor: Actor, session_id: int, day: date, start: time, end: time) -> None:
-    """Move one session to another time (same room), re-booking it in one transaction."""
+    """Move one session to another time (same room), moving its booking in one transaction."""
     require(actor, "write")
     row = db.one("select event_id from event_session where id = ?", [as_int(session_id) or -1])
     if row is None:
         raise NotFound("error.session_not_found", id=session_id)
     with db.transaction() as cur:
         sessions = _form_values(cur, event_row(cur, row[0]))["sessions"]
-    moved = [{**s, "day": day, "start": start, "end": end} if s["id"] == session_id else s for s in sessions]
+    moved = [{**s, "day": day, "start": start, "end": end} if s["id"] == as_int(session_id) else s for s in sessions]
     update_event(db, actor, row[0], {"sessions": moved})
 
 

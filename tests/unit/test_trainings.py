@@ -119,7 +119,7 @@ def test_validation_reports_every_field(place, staff):
     with pytest.raises(ValidationError) as excinfo:
         trainings.create_event(place.db, staff, form)
     assert field_errors(excinfo) == {"title": "error.required", "event_type": "error.event_type",
-                                     "topics": "error.topic_unknown", "capacity": "error.capacity_above_room",
+                                     "topics": "error.topic_unknown", "capacity": "events.error.capacity_above_room",
                                      "sessions.0.end": "error.end_before_start"}
     assert excinfo.value.errors["capacity"].params["capacity"] == 20
 
@@ -175,7 +175,7 @@ def test_capacity_cannot_exceed_the_room_when_changed_either(place, staff):
     event_id = trainings.create_event(place.db, staff, event_form(place))
     with pytest.raises(ValidationError) as excinfo:
         trainings.update_event(place.db, staff, event_id, {"resource_id": place.small})
-    assert field_errors(excinfo) == {"capacity": "error.capacity_above_room"}
+    assert field_errors(excinfo) == {"capacity": "events.error.capacity_above_room"}
 
 
 def test_topics_are_data_an_admin_extends(place, admin, staff):
