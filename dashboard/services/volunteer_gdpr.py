@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import clock
+from dashboard import clock, validators
 from dashboard.errors import Conflict, Message, ValidationError
 from dashboard.roles import Actor, require
 from dashboard.services import app_settings, audit
@@ -24,7 +24,7 @@ from db.connection import Database
 RETENTION_SETTING = "volunteer_retention_months"  # registered in app_settings.KNOWN
 ERASED = "[usunięto]"
 _PERSONAL_KEYS = ("first_name", "last_name", "email", "phone", "birth_year", "birth_date", "tags", "found_via", "notes",
-                  "guardian_name", "full_name", "description")
+                  "guardian_name", "full_name", "description", "assessment")
 _CHILD_TABLES = ("volunteer_consent", "volunteer_agreement", "volunteer_assignment", "volunteer_hours",
                  "volunteer_document")
 
@@ -130,6 +130,70 @@ def certificate_pdf(db: Database, actor: Actor, document_id: int) -> bytes:
         return _certificate_pdf(name, summary, f"W/{person['id']}/{document['id']}/{clock.today().year}")
 
     return db.write(work)
+
+
+def _reference_pdf(name: str, summary: dict, assessment: str, number: str) -> bytes:
+    pdf = pdfs._pdf()
+    pdf.add_page()
+    pdf.ln(8)
+    pdfs._line(pdf, pdfs.CENTRE, 13, "B")
+    pdf.ln(18)
+    pdfs._line(pdf, "OPINIA O WYKONYWANIU ŚWIADCZEŃ WOLONTARIUSZA", 18, "B", height=10)
+    pdfs._line(pdf, f"nr {number}", 10)
+    pdf.ln(10)
+    pdfs._line(pdf, name, 20, "B", height=11)
+    pdfs._line(pdf, "wykonywał(-a) świadczenia wolontariusza na rzecz Centrum Obywatelskiego w Łodzi", 12)
+    pdfs._line(pdf, f"w okresie od {pdfs._dmy(summary['first'])} do {pdfs._dmy(summary['last'])}", 12)
+    pdf.ln(4)
+    pdfs._line(pdf, "Zakres świadczeń: " + "; ".join(summary["scopes"] or ["—"]), 11)
+    pdfs._line(pdf, f"Łączna liczba zatwierdzonych godzin: {pdfs._hours_text(summary['hours'])} godz.", 11)
+    pdf.ln(6)
+    pdfs._line(pdf, "Opinia o pracy wolontariusza", 12, "B", align="L")
+    pdfs._line(pdf, assessment, 11, align="J", height=6)
+    pdf.ln(6)
+    pdfs._line(pdf, "Opinię wydano na wniosek wolontariusza (art. 44 ust. 3 ustawy o działalności pożytku "
+                    "publicznego i o wolontariacie).", 9)
+    pdf.ln(14)
+    pdfs._line(pdf, f"Łódź, {pdfs._dmy(clock.today())}", 11, align="L")
+    pdf.ln(14)
+    pdfs._line(pdf, "....................................................", 11, align="R")
+    pdfs._line(pdf, "podpis i pieczęć Centrum", 9, align="R")
+    return bytes(pdf.output())
+
+
+def reference_pdf(db: Database, actor: Actor, document_id: int, assessment: str) -> bytes:
+    """The requested reference (opinia): the certificate's facts plus the Centre's written assessment.
+
+    The assessment is typed by staff when issuing; it is kept only in the audit row of the issue (under a
+    personal key, so anonymisation erases it) and in the PDF handed to the volunteer.
+    """
+    require(actor, "write")
+    errors, clean = vol.Errors(), {}
+    vol.field(errors, clean, "assessment", validators.clean_text, assessment, 3000, True)
+    errors.raise_if_any()
+
+    def work(cur):
+        document = _document(cur, document_id)
+        person = vol.writable(cur, document["volunteer_id"])
+        if document["kind"] != "reference":
+            raise ValidationError({"kind": Message("error.volunteer_document_kind")})
+        summary = _work_summary(cur, person["id"])
+        if not summary["hours"]:
+            raise Conflict("error.volunteer_certificate_no_hours")
+        cur.execute("update volunteer_document set issued_on = ? where id = ?", [clock.today(), document["id"]])
+        audit.record(cur, actor.username, "issue", "volunteer_document", document["id"], None,
+                     {"volunteer_id": person["id"], "issued_on": clock.today(), "assessment": clean["assessment"]})
+        name = f"{person['first_name']} {person['last_name']}"
+        return _reference_pdf(name, summary, clean["assessment"], f"O/{person['id']}/{document['id']}/{clock.today().year}")
+
+    return db.write(work)
+
+
+def documents(db: Database, actor: Actor, volunteer_id: int) -> pd.DataFrame:
+    """The person's certificate and reference requests, newest first."""
+    require(actor, "read")
+    return db.query("select id, kind, requested_on, issued_on from volunteer_document where volunteer_id = ? "
+                    "order by requested_on desc, id desc", [vol.as_id(volunteer_id)])
 
 
 # -- export (art. 15 and 20) -------------------------------------------------------------------------------------------

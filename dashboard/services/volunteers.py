@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Callable
 
 import pandas as pd
@@ -219,6 +220,30 @@ def _validate_processing_consent(data: dict) -> tuple[date, str | None]:
     return given, scope or "rejestr wolontariuszy Centrum Obywatelskiego"
 
 
+def _validate_registration_consents(data: dict, given_on: date) -> list[dict]:
+    """The optional consents ticked on the registration form, and a minor's guardian consent if brought along.
+
+    Photos and newsletter are given on the day of the processing consent; a guardian's written consent
+    carries its own date (that day by default) and the guardian's name.
+    """
+    errors, found = Errors(), []
+    for kind in ("photos", "newsletter"):
+        if data.get(f"consent_{kind}") is True:
+            found.append({"kind": kind, "given_on": given_on, "scope": None, "guardian_name": None})
+    clean: dict = {}
+    field(errors, clean, "guardian_name", validators.clean_text, data.get("guardian_name"), 200)
+    required_date(errors, clean, "guardian_consent_on", data.get("guardian_consent_on"), required=False)
+    if clean["guardian_consent_on"] and clean["guardian_consent_on"] > clock.today():
+        errors.add("guardian_consent_on", "error.volunteer_future_date")
+    if clean["guardian_consent_on"] and not clean.get("guardian_name") and "guardian_name" not in errors.errors:
+        errors.add("guardian_name", "error.required")
+    errors.raise_if_any()
+    if clean.get("guardian_name"):
+        found.append({"kind": "guardian", "given_on": clean["guardian_consent_on"] or given_on, "scope": None,
+                      "guardian_name": clean["guardian_name"]})
+    return found
+
+
 # -- volunteers --------------------------------------------------------------------------------------------
 def _insert_consent(cur, actor: Actor, volunteer_id: int, kind: str, given_on: date, scope: str | None,
                     guardian_name: str | None = None) -> int:
@@ -231,25 +256,7 @@ def _insert_consent(cur, actor: Actor, volunteer_id: int, kind: str, given_on: d
 def register(db: Database, actor: Actor, data: dict) -> int:
     """A new volunteer with the processing consent (required: it is the basis for keeping the record)."""
     require(actor, "write")
-    consent_on, scope = _validate_processing_consent(data)
-
-    def work(cur):
-        clean = validate_volunteer(cur, data)
-        now = clock.utc_now()
-        cur.execute(
-            "insert into volunteer (first_name, last_name, email, phone, birth_year, birth_date, skills, tags, languages, "
-            "availability, osiedle_id, status, status_since, found_via, notes, created_at, created_by, updated_at) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
-            [clean["first_name"], clean["last_name"], clean["email"], clean["phone"], clean["birth_year"],
-             clean["birth_date"], clean["skills"], clean["tags"], clean["languages"], clean["availability"],
-             clean["osiedle_id"], clean["status"], clock.today(), clean["found_via"], clean["notes"], now,
-             actor.username, now])
-        volunteer_id = cur.fetchone()[0]
-        _insert_consent(cur, actor, volunteer_id, "processing", consent_on, scope)
-        audit.record(cur, actor.username, "create", "volunteer", volunteer_id, None, clean)
-        return volunteer_id
-
-    return db.write(work)
+    return db.write(lambda cur: register_in(cur, actor, data))
 
 
 def update(db: Database, actor: Actor, volunteer_id: int, data: dict) -> None:
@@ -483,9 +490,20 @@ def activate_agreement(db: Database, actor: Actor, agreement_id: int) -> None:
             raise ValidationError(problems)
         cur.execute("update volunteer_agreement set status = 'active', updated_at = ? where id = ?",
                     [clock.utc_now(), agreement["id"]])
+        _candidate_becomes_active(cur, actor, agreement["volunteer_id"])
         return {"status": "active"}
 
     _agreement_write(db, actor, agreement_id, change)
+
+
+def _candidate_becomes_active(cur, actor: Actor, volunteer_id: int) -> None:
+    """A started engagement makes a candidate an active volunteer (so matching offers them) — in the same write."""
+    changed = cur.execute("update volunteer set status = 'active', status_since = ?, updated_at = ? "
+                          "where id = ? and status = 'candidate' returning id",
+                          [clock.today(), clock.utc_now(), volunteer_id]).fetchall()
+    if changed:
+        audit.record(cur, actor.username, "update", "volunteer", volunteer_id, {"status": "candidate"},
+                     {"status": "active"})
 
 
 def terminate_agreement(db: Database, actor: Actor, agreement_id: int, terminated_on: Any = None) -> None:
@@ -510,16 +528,60 @@ def skills(db: Database) -> pd.DataFrame:
     return db.query("select code, name_pl, name_en from volunteer_skill where active order by sort")
 
 
-def list_volunteers(db: Database, actor: Actor, status: str | None = None, limit: int = 500) -> pd.DataFrame:
-    """The register for a list page; contacts through ``privacy.show`` (masked for the coordinator)."""
+def _register_filters(status: str | None, skill: str | None, osiedle_id: int | None,
+                      text: str | None) -> tuple[str, list]:
+    """The WHERE clause of the register list (fixed SQL, values as parameters only)."""
+    where, params = ["v.anonymised_at is null"], []
+    if status:
+        where.append("v.status = ?")
+        params.append(status)
+    if skill:
+        where.append("list_contains(v.skills, ?)")
+        params.append(skill)
+    if osiedle_id:
+        where.append("v.osiedle_id = ?")
+        params.append(as_id(osiedle_id))
+    if text and text.strip():
+        # By name only: a search by e-mail or phone would let a masked viewer test who is registered.
+        # Diacritics folded (ł too, which is a letter of its own), so "zolkiewska" finds "Żółkiewska".
+        where.append("strip_accents(replace(lower(v.first_name || ' ' || v.last_name || ' ' || v.first_name), 'ł', 'l')) "
+                     "like strip_accents(replace(?, 'ł', 'l'))")
+        params.append("%" + " ".join(text.lower().split()) + "%")
+    return " and ".join(where), params
+
+
+# Formatting a phone number parses it (~0.1 ms); the list redraws the same rows on every rerun.
+_shown = lru_cache(maxsize=65_536)(privacy.show)
+
+
+def list_volunteers(db: Database, actor: Actor, status: str | None = None, limit: int = 500, *,
+                    skill: str | None = None, osiedle_id: int | None = None, text: str | None = None) -> pd.DataFrame:
+    """The register for a list page, filtered; contacts through ``privacy.show`` (masked for the coordinator)."""
     require(actor, "read")
+    where, params = _register_filters(status, skill, osiedle_id, text)
     frame = db.query(
-        "select id, first_name, last_name, email, phone, status, osiedle_id, skills, availability from volunteer "
-        "where anonymised_at is null and (? is null or status = ?) order by last_name, first_name, id limit ?",
-        [status, status, int(limit)])
-    frame["email"] = [privacy.show(v, "email", actor) for v in frame["email"]]
-    frame["phone"] = [privacy.show(v, "phone", actor) for v in frame["phone"]]
+        "select v.id, v.first_name, v.last_name, v.email, v.phone, v.status, v.status_since, v.osiedle_id, "
+        "o.name as osiedle, v.skills, v.languages from volunteer v "
+        "left join osiedle o on o.id = v.osiedle_id where " + where +
+        " order by v.last_name, v.first_name, v.id limit ?", [*params, int(limit)])
+    frame["email"] = [_shown(None if pd.isna(v) else v, "email", actor) for v in frame["email"]]
+    frame["phone"] = [_shown(None if pd.isna(v) else v, "phone", actor) for v in frame["phone"]]
     return frame
+
+
+def count_volunteers(db: Database, actor: Actor, status: str | None = None, *, skill: str | None = None,
+                     osiedle_id: int | None = None, text: str | None = None) -> int:
+    """How many volunteers match the filters (the list itself stops at its limit)."""
+    require(actor, "read")
+    where, params = _register_filters(status, skill, osiedle_id, text)
+    return int(db.scalar("select count(*) from volunteer v where " + where, params))
+
+
+def status_counts(db: Database, actor: Actor) -> dict[str, int]:
+    """Volunteers per status (anonymised ones excluded): the register's headline figures."""
+    require(actor, "read")
+    counts = dict(db.rows("select status, count(*) from volunteer where anonymised_at is null group by 1"))
+    return {status: int(counts.get(status, 0)) for status in STATUSES}
 
 
 def get_volunteer(db: Database, actor: Actor, volunteer_id: int) -> dict:
@@ -530,3 +592,109 @@ def get_volunteer(db: Database, actor: Actor, volunteer_id: int) -> dict:
     row["email"] = privacy.show(row["email"], "email", actor)
     row["phone"] = privacy.show(row["phone"], "phone", actor)
     return row
+
+
+def processing_state(db: Database, actor: Actor, volunteer_id: int) -> str:
+    """'allowed', 'stopped' (the processing consent withdrawn) or 'anonymised': what the page must say."""
+    require(actor, "read")
+    with db.transaction() as cur:
+        row = volunteer_row(cur, volunteer_id)
+        if row["anonymised_at"] is not None:
+            return "anonymised"
+        return "allowed" if processing_allowed(cur, row["id"]) else "stopped"
+
+
+def consents(db: Database, actor: Actor, volunteer_id: int) -> pd.DataFrame:
+    """Every consent of the person, newest first; a guardian's name only for roles that see personal data."""
+    require(actor, "read")
+    frame = db.query("select id, kind, given_on, scope, guardian_name, withdrawn_on from volunteer_consent "
+                     "where volunteer_id = ? order by given_on desc, id desc", [as_id(volunteer_id)])
+    if not actor.can("personal"):
+        frame["guardian_name"] = ["***" if isinstance(v, str) and v else "" for v in frame["guardian_name"]]
+    return frame
+
+
+def is_minor(db: Database, actor: Actor, volunteer_id: int, on: date | None = None) -> bool:
+    """Under 18 on the day (today by default), by the same rule the agreements and assignments use."""
+    row = get_volunteer(db, actor, volunteer_id)
+    return not adult_on(row["birth_date"], row["birth_year"], on or clock.today())
+
+
+def agreements(db: Database, actor: Actor, volunteer_id: int) -> list[dict]:
+    """The person's agreements, newest first, each with its length in days and, for a draft, what blocks it."""
+    require(actor, "read")
+    with db.transaction() as cur:
+        rows = fetch_dicts(cur, "select * from volunteer_agreement where volunteer_id = ? order by starts_on desc, id desc",
+                           [as_id(volunteer_id)])
+        for row in rows:
+            row["days"] = engagement_days(row["starts_on"], row["ends_on"])
+            row["problems"] = activation_problems(cur, row) if row["status"] == "draft" else {}
+    return rows
+
+
+def assignments_of(db: Database, actor: Actor, volunteer_id: int) -> pd.DataFrame:
+    """The person's assignments with their opportunity and hours (approved and waiting), newest first."""
+    require(actor, "read")
+    return db.query(
+        "select a.id, a.opportunity_id, o.title, o.host_kind, a.starts_at, a.ends_at, a.status, a.agreement_id, "
+        "coalesce(sum(h.hours) filter (where h.status = 'approved'), 0)::double as approved_hours, "
+        "coalesce(sum(h.hours) filter (where h.status = 'pending'), 0)::double as pending_hours "
+        "from volunteer_assignment a join volunteer_opportunity o on o.id = a.opportunity_id "
+        "left join volunteer_hours h on h.assignment_id = a.id where a.volunteer_id = ? "
+        "group by all order by a.starts_at desc, a.id desc", [as_id(volunteer_id)])
+
+
+def hours_summary(db: Database, actor: Actor, volunteer_id: int) -> dict:
+    """Approved, waiting and rejected hours of one person, and the period of the approved ones."""
+    require(actor, "read")
+    row = db.one("select coalesce(sum(hours) filter (where status = 'approved'), 0)::double, "
+                 "coalesce(sum(hours) filter (where status = 'pending'), 0)::double, "
+                 "coalesce(sum(hours) filter (where status = 'rejected'), 0)::double, "
+                 "min(work_date) filter (where status = 'approved'), max(work_date) filter (where status = 'approved') "
+                 "from volunteer_hours where volunteer_id = ?", [as_id(volunteer_id)])
+    return {"approved": row[0], "pending": row[1], "rejected": row[2], "first": row[3], "last": row[4]}
+
+
+def register_in(cur, actor: Actor, data: dict) -> int:
+    """``register`` on the caller's cursor (nothing is committed here), for a write of many at once
+    (the spreadsheet import): the same checks, rows and audit row; every message at once.
+    """
+    require(actor, "write")
+    errors = Errors()
+    consent_on, scope, extra = None, None, []
+    for step in ("processing", "extra"):
+        try:
+            if step == "processing":
+                consent_on, scope = _validate_processing_consent(data)
+            else:
+                extra = _validate_registration_consents(data, consent_on or clock.today())
+        except ValidationError as exc:
+            errors.errors.update(exc.errors)
+    try:
+        clean = validate_volunteer(cur, data)
+    except ValidationError as exc:
+        errors.errors.update(exc.errors)
+    errors.raise_if_any()
+    now = clock.utc_now()
+    cur.execute(
+        "insert into volunteer (first_name, last_name, email, phone, birth_year, birth_date, skills, tags, languages, "
+        "availability, osiedle_id, status, status_since, found_via, notes, created_at, created_by, updated_at) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+        [clean["first_name"], clean["last_name"], clean["email"], clean["phone"], clean["birth_year"],
+         clean["birth_date"], clean["skills"], clean["tags"], clean["languages"], clean["availability"],
+         clean["osiedle_id"], clean["status"], clock.today(), clean["found_via"], clean["notes"], now,
+         actor.username, now])
+    volunteer_id = cur.fetchone()[0]
+    _insert_consent(cur, actor, volunteer_id, "processing", consent_on, scope)
+    for consent in extra:
+        _insert_consent(cur, actor, volunteer_id, consent["kind"], consent["given_on"], consent["scope"],
+                        consent["guardian_name"])
+    audit.record(cur, actor.username, "create", "volunteer", volunteer_id, None,
+                 {**clean, "consents": [c["kind"] for c in extra]})
+    return volunteer_id
+
+
+def tag_suggestions(db: Database, limit: int = 40) -> list[str]:
+    """The free interest tags most used so far, offered on the form so the same interest is spelled one way."""
+    return [r[0] for r in db.rows("select tag, count(*) from (select unnest(tags) as tag from volunteer "
+                                  "where anonymised_at is null) group by 1 order by 2 desc, 1 limit ?", [int(limit)])]

@@ -57,6 +57,17 @@ def test_30_days_oral_with_insurance_activates_but_31_days_oral_does_not(db, sta
     assert db.scalar("select status from volunteer_agreement where id = ?", [thirty_one]) == "draft"
 
 
+def test_activating_the_first_agreement_makes_a_candidate_active_and_says_so_in_the_audit_log(db, staff):
+    vid = person(db, staff, status="candidate")
+    aid = agreement(db, staff, vid, date(2026, 3, 1), date(2026, 6, 30))
+
+    vol.activate_agreement(db, staff, aid)
+
+    assert db.scalar("select status from volunteer where id = ?", [vid]) == "active"
+    assert db.scalar("select count(*) from audit_log where entity = 'volunteer' and entity_id = ? "
+                     "and after like '%active%'", [str(vid)]) == 1
+
+
 # -- art. 46: ≤30 days needs NNW or an admin's waiver ---------------------------------------------------------------------
 def test_short_engagement_needs_insurance_or_an_admin_waiver(db, staff, admin):
     vid = person(db, staff)
@@ -282,7 +293,6 @@ def test_export_contains_all_records_and_is_json(db, staff):
 
 
 def test_certificate_pdf_has_hours_and_records_the_issue_date(db, staff):
-    import zlib, re
     vid, asg = confirmed(db, staff)
     work.decide_hours(db, staff, work.log_hours(db, staff, asg, {"work_date": date(2026, 2, 10), "hours": 3.5}), True)
     doc = gdpr.request_document(db, staff, vid, "certificate", date(2026, 3, 1))
@@ -296,3 +306,89 @@ def test_retention_review_lists_long_inactive(db, staff):
     assert gdpr.retention_review(db, staff).empty
     clock.freeze(datetime(2032, 3, 3, 10, 0, tzinfo=timezone.utc))
     assert list(gdpr.retention_review(db, staff)["id"]) == [vid]
+
+
+# -- registration with its consents ----------------------------------------------------------------------------------------
+def test_registration_records_optional_and_guardian_consents_in_one_go(db, staff):
+    vid = person(db, staff, birth_date=date(2011, 6, 1), consent_photos=True, consent_newsletter=False,
+                 guardian_name="Anna Żółkiewska", guardian_consent_on=date(2026, 1, 9))
+    kinds = dict(db.rows("select kind, given_on from volunteer_consent where volunteer_id = ?", [vid]))
+    assert kinds == {"processing": date(2026, 1, 10), "photos": date(2026, 1, 10), "guardian": date(2026, 1, 9)}
+    assert vol.is_minor(db, staff, vid)
+
+
+def test_registration_reports_consent_and_record_errors_together_and_writes_nothing(db, staff):
+    with pytest.raises(ValidationError) as caught:
+        person(db, staff, email="zly-adres", consent=False, guardian_consent_on=date(2026, 1, 9))
+    assert {"email", "consent", "guardian_name"} <= set(caught.value.errors)
+    assert db.scalar("select count(*) from volunteer") == 0
+    assert db.scalar("select count(*) from volunteer_consent") == 0
+
+
+# -- the register list ---------------------------------------------------------------------------------------------------------
+def test_register_filters_by_status_skill_osiedle_and_name_without_diacritics(db, staff):
+    lucja = person(db, staff, osiedle_id=25)
+    person(db, staff, first_name="Jan", last_name="Nowak", email="jan@example.org", skills=["photo"], status="candidate")
+    assert list(vol.list_volunteers(db, staff, text="zolkiewska lucja")["id"]) == [lucja]
+    assert list(vol.list_volunteers(db, staff, text="  lucja   zółkiew")["id"]) == [lucja]
+    assert list(vol.list_volunteers(db, staff, text="lucja nowak")["id"]) == []
+    assert list(vol.list_volunteers(db, staff, text="Żółkiewska Łucja")["id"]) == [lucja]
+    assert list(vol.list_volunteers(db, staff, skill="it")["id"]) == [lucja]
+    assert list(vol.list_volunteers(db, staff, osiedle_id=25)["osiedle"]) == ["Katedralna"]
+    assert vol.count_volunteers(db, staff, status="candidate") == 1
+    assert vol.count_volunteers(db, staff, text="lucja.z@example.org") == 0  # no search by contact data
+    assert vol.status_counts(db, staff) == {"candidate": 1, "active": 1, "inactive": 0}
+
+
+def test_the_record_lists_show_blocking_rules_and_mask_the_guardian_for_the_coordinator(db, staff, coordinator):
+    vid = person(db, staff, birth_date=date(2010, 1, 1))
+    vol.add_consent(db, staff, vid, "guardian", date(2026, 2, 1), guardian_name="Jan Żółkiewski")
+    vol.withdraw_consent(db, staff, vid, "guardian", date(2026, 2, 20))
+    agreement(db, staff, vid, date(2026, 3, 1), date(2026, 3, 10), form="oral")
+    [draft] = vol.agreements(db, coordinator, vid)
+    assert draft["days"] == 10 and set(draft["problems"]) == {"nnw_policy", "guardian"}
+    assert "Jan Żółkiewski" not in vol.consents(db, coordinator, vid).to_string()
+    assert "Jan Żółkiewski" in set(vol.consents(db, staff, vid)["guardian_name"])
+    assert vol.processing_state(db, coordinator, vid) == "allowed"
+    vol.withdraw_consent(db, staff, vid, "processing", date(2026, 3, 1))
+    assert vol.processing_state(db, staff, vid) == "stopped"
+    gdpr.anonymise(db, staff, vid)
+    assert vol.processing_state(db, staff, vid) == "anonymised"
+
+
+def test_assignments_of_a_volunteer_carry_their_hours(db, staff):
+    vid, asg = confirmed(db, staff)
+    work.decide_hours(db, staff, work.log_hours(db, staff, asg, {"work_date": date(2026, 2, 10), "hours": 3}), True)
+    work.log_hours(db, staff, asg, {"work_date": date(2026, 2, 11), "hours": 1.5})
+    [row] = vol.assignments_of(db, staff, vid).to_dict("records")
+    assert (row["title"], row["approved_hours"], row["pending_hours"]) == ("Piknik sąsiedzki", 3, 1.5)
+    summary = vol.hours_summary(db, staff, vid)
+    assert (summary["approved"], summary["pending"], summary["first"]) == (3, 1.5, date(2026, 2, 10))
+
+
+# -- the reference (opinia) -----------------------------------------------------------------------------------------------------
+def test_reference_pdf_needs_an_assessment_records_the_issue_and_is_erased_with_the_person(db, staff):
+    vid, asg = confirmed(db, staff)
+    work.decide_hours(db, staff, work.log_hours(db, staff, asg, {"work_date": date(2026, 2, 10), "hours": 4}), True)
+    reference = gdpr.request_document(db, staff, vid, "reference", date(2026, 3, 1))
+    certificate = gdpr.request_document(db, staff, vid, "certificate", date(2026, 3, 1))
+    with pytest.raises(ValidationError) as caught:
+        gdpr.reference_pdf(db, staff, reference, "  ")
+    assert set(caught.value.errors) == {"assessment"}
+    with pytest.raises(ValidationError):
+        gdpr.reference_pdf(db, staff, certificate, "Sumienna i punktualna.")
+    assert db.scalar("select count(*) from volunteer_document where issued_on is not null") == 0
+    pdf = gdpr.reference_pdf(db, staff, reference, "Wolontariuszka sumienna, punktualna, świetnie pracuje z dziećmi.")
+    assert pdf.startswith(b"%PDF")
+    assert db.scalar("select issued_on from volunteer_document where id = ?", [reference]) == TODAY
+    assert list(gdpr.documents(db, staff, vid)["kind"]) == ["certificate", "reference"]  # newest first
+    gdpr.anonymise(db, staff, vid)
+    assert db.scalar("select count(*) from audit_log where after::varchar like '%punktualna%'") == 0
+
+
+def test_reference_without_approved_hours_is_refused(db, staff):
+    from dashboard.errors import Conflict
+    vid, _ = confirmed(db, staff)
+    reference = gdpr.request_document(db, staff, vid, "reference")
+    with pytest.raises(Conflict):
+        gdpr.reference_pdf(db, staff, reference, "Bardzo dobra współpraca.")
