@@ -143,6 +143,31 @@ def _agreement_rules(errors: Errors, row: dict, sets: dict, today: date) -> None
         errors.add("agreement_date", "error.date_range")
 
 
+def update_preparation(db: Database, actor: Actor, initiative_id: int, data: dict) -> None:
+    """Correct the schedule, cost estimate or responsible city unit while the initiative is in preparation.
+
+    The city unit and the applicants work these out together, so they change after the move
+    into preparation; once the agreement is signed they are fixed. The stage does not change
+    and no history row is added; the audit keeps what changed.
+    """
+    require(actor, "write")
+    fields = _SETS["preparation"]
+
+    def work(cur):
+        row = fetch(cur, initiative_id)
+        if row["stage"] != "preparation":
+            raise Conflict("initiatives.error.not_in_preparation", stage=row["stage"])
+        sets = _stage_data(row, "preparation", {f: data.get(f) for f in fields}, clock.today())
+        old, new = audit.changed({f: row[f] for f in fields}, sets)
+        if not new:
+            return
+        cur.execute("update initiative set " + ", ".join(f + " = ?" for f in fields) + ", updated_at = ? where id = ?",
+                    [*[sets[f] for f in fields], clock.utc_now(), row["id"]])
+        audit.record(cur, actor.username, "update", "initiative", row["id"], old, new)
+
+    db.write(work)
+
+
 def committed(db_or_cur, year: int, exclude_id: int | None = None) -> Decimal:
     """The city's part of the year's initiatives accepted and later (by the year of acceptance)."""
     sql = ("select coalesce(sum(city_part_pln), 0) from initiative where stage in (?, ?, ?, ?, ?) "
@@ -158,12 +183,13 @@ def _budget_guard(cur, row: dict, accepted_on: date, note: str | None, confirmed
     """Refuse an acceptance that overruns the year's budget unless confirmed with a reason.
 
     Touches the guard row first, so two acceptances at once conflict and the retry sees both.
+    An initiative that costs the city nothing adds nothing to an overrun, so it passes.
     Returns the note to store (the confirmation's reason is appended, so the history shows it).
     """
     cur.execute("update initiative_budget_guard set accepts = accepts + 1 where id = 1")
     budget = Decimal(str(app_settings.get_setting_in(cur, BUDGET_SETTING)))
     after = committed(cur, accepted_on.year, row["id"]) + Decimal(row["city_part_pln"])
-    if after <= budget:
+    if after <= budget or Decimal(row["city_part_pln"]) == 0:
         return note
     if not confirmed:
         raise Conflict("error.initiative_over_budget", year=accepted_on.year, budget=str(budget),

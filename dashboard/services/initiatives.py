@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from dashboard import clock, privacy, validators
-from dashboard.errors import Errors, NotFound
+from dashboard.errors import Conflict, Errors, NotFound
 from dashboard.roles import Actor, require
 from dashboard.services import app_settings, audit
 from dashboard.services.organisations import _as_id
@@ -192,12 +192,19 @@ def create(db: Database, actor: Actor, data: dict) -> int:
 
 
 def update(db: Database, actor: Actor, initiative_id: int, data: dict) -> None:
-    """Correct the application's data (not its stage); the audit keeps only what changed."""
+    """Correct the application's data (not its stage); the audit keeps only what changed.
+
+    A closed initiative (settled, rejected, withdrawn) is a record of what happened, so its
+    data no longer changes.
+    """
     require(actor, "write")
     clean = validate(db, data)
 
     def work(cur):
         before = fetch(cur, initiative_id)
+        cur.execute("select closed from initiative_stage where code = ?", [before["stage"]])
+        if cur.fetchone()[0]:
+            raise Conflict("initiatives.error.closed_no_edit", stage=before["stage"])
         cur.execute("update initiative set " + ", ".join(f + " = ?" for f in FIELDS) + ", updated_at = ? where id = ?",
                     [clean[f] for f in FIELDS] + [clock.utc_now(), before["id"]])
         old, new = audit.changed({f: before[f] for f in FIELDS}, clean)

@@ -172,3 +172,15 @@ def test_the_coordinator_cannot_write_and_sees_contact_masked(db, staff, coordin
     assert counts(db) == before
     card = initiative_views.get_initiative(db, coordinator, new_id)
     assert card["leader_email"] == "j***@example.org" and card["leader_phone"] == "*** *** 567"
+
+
+def test_a_closed_initiative_keeps_its_data(db, staff):
+    from dashboard.errors import Conflict
+
+    new_id = initiatives.create(db, staff, group_initiative())
+    initiative_stages.move(db, staff, new_id, "withdrawn", "Grupa zrezygnowała")
+    before = counts(db)
+    with pytest.raises(Conflict) as refused:
+        initiatives.update(db, staff, new_id, group_initiative(money_pln=800))
+    assert refused.value.message.key == "initiatives.error.closed_no_edit"
+    assert counts(db) == before and initiatives.get_row(db, staff, new_id)["money_pln"] == Decimal("500.00")

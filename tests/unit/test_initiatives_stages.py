@@ -211,6 +211,20 @@ def test_exactly_the_budget_passes_and_rejected_or_withdrawn_ones_free_their_mon
     assert initiative_stages.budget(db, staff, 2026)["committed_pln"] == Decimal("20000.00")
 
 
+def test_once_the_budget_is_spent_only_initiatives_costing_the_city_something_need_a_confirmation(db, staff, admin):
+    app_settings.set_setting(db, admin, "initiative_budget_pln", 20000)
+    bring_to(db, staff, "accepted", city_part_pln=20000)
+    free = bring_to(db, staff, "review", city_part_pln=0)        # residents' work and goods only
+    costly = bring_to(db, staff, "review", city_part_pln="0,01")
+
+    initiative_stages.move(db, staff, free, "accepted")
+    assert stage_of(db, free) == "accepted"
+    assert "ponad budżet" not in (initiative_stages.timeline(db, staff, free)["note"].iloc[-1] or "")
+    with pytest.raises(Conflict):
+        initiative_stages.move(db, staff, costly, "accepted")
+    assert stage_of(db, costly) == "review"
+
+
 def test_last_years_acceptances_do_not_count_and_settled_ones_are_spent(db, staff, admin):
     clock.freeze(datetime(2025, 12, 30, 9, 0, tzinfo=timezone.utc))
     old = bring_to(db, staff, "settled", {"agreement_date": date(2025, 12, 30)}, city_part_pln=290000)
@@ -261,3 +275,36 @@ def test_points_outside_the_scale_or_unknown_criteria_are_refused(db, staff):
         "social_work": "error.points_range", "need": "error.points_range", "beauty": "error.criterion_unknown",
         "strategy": "error.points_range"}
     assert db.scalar("select count(*) from initiative_score") == 0
+
+
+def test_preparation_data_can_be_corrected_while_in_preparation_only(db, staff):
+    new_id = bring_to(db, staff, "preparation")
+    history = db.scalar("select count(*) from initiative_history")
+    initiative_stages.update_preparation(db, staff, new_id, {"responsible_unit": "Zarząd Inwestycji Miejskich",
+                                                             "schedule": "czerwiec–lipiec",
+                                                             "cost_estimate_pln": "12 400,50"})
+
+    row = initiatives.get_row(db, staff, new_id)
+    assert (row["responsible_unit"], row["schedule"], row["cost_estimate_pln"], row["stage"]) == (
+        "Zarząd Inwestycji Miejskich", "czerwiec–lipiec", Decimal("12400.50"), "preparation")
+    assert db.scalar("select count(*) from initiative_history") == history  # a correction, not a move
+    audit_row = db.rows("select before::varchar, after::varchar from audit_log where action = 'update'")
+    assert [tuple(json.loads(x) for x in r) for r in audit_row] == [(
+        {"responsible_unit": "Zarząd Zieleni Miejskiej", "schedule": "maj–czerwiec", "cost_estimate_pln": "11800.00"},
+        {"responsible_unit": "Zarząd Inwestycji Miejskich", "schedule": "czerwiec–lipiec",
+         "cost_estimate_pln": "12400.50"})]
+
+
+def test_a_preparation_correction_is_checked_and_refused_outside_preparation(db, staff):
+    new_id = bring_to(db, staff, "preparation")
+    before = counts(db)
+    with pytest.raises(ValidationError) as caught:
+        initiative_stages.update_preparation(db, staff, new_id, {"responsible_unit": " ", "cost_estimate_pln": "-5"})
+    assert set(caught.value.errors) == {"responsible_unit", "cost_estimate_pln"}
+    assert counts(db) == before
+    signed = bring_to(db, staff, "agreement_signed")
+    before = counts(db)
+    with pytest.raises(Conflict) as refused:
+        initiative_stages.update_preparation(db, staff, signed, {"responsible_unit": "ZZM"})
+    assert refused.value.message.key == "initiatives.error.not_in_preparation"
+    assert counts(db) == before

@@ -153,3 +153,46 @@ def test_the_demo_walks_the_real_procedure_across_osiedla_spheres_and_stages(db,
                          "where h.to_stage = 'accepted' and year(i.accepted_on) = ? and h.note like '%ponad budżet%'",
                          [year]) >= 1
     assert initiative_stages.budget(db, coordinator, 2025)["committed_pln"] > 0
+
+
+def test_the_board_shows_the_latest_arrivals_per_stage_but_counts_them_all(db, staff):
+    first = bring_to(db, staff, "formal_check")
+    clock.freeze(MONDAY + timedelta(days=40))
+    second = bring_to(db, staff, "formal_check")
+    clock.freeze(MONDAY + timedelta(days=41))
+    third = bring_to(db, staff, "formal_check")
+    waiting = bring_to(db, staff, "submitted")
+
+    pipe = initiative_views.pipeline(db, staff, per_stage=2)
+    counts = pipe["counts"].set_index("stage")
+    assert counts.loc["formal_check", "count"] == 3 and counts.loc["submitted", "count"] == 1
+    assert counts.loc["formal_check", "stuck"] == 1 and counts["stuck"].sum() == 1  # only the first: 41 days
+    assert pipe["items"]["id"].tolist() == [waiting, second, third]  # first is the oldest arrival: left off
+    assert first not in pipe["items"]["id"].tolist() and pipe["stuck_days"] == 30
+
+
+def test_the_list_finds_text_in_title_applicant_or_agreement_and_keeps_only_stuck_ones(db, staff):
+    garden = bring_to(db, staff, "submitted", title="Ogród sąsiedzki przy Tuwima")
+    bench = bring_to(db, staff, "agreement_signed", title="Ławki na skwerze", leader_name="Łucja Żółkiewska")
+    percent = bring_to(db, staff, "submitted", title="Zniżka 100% dla seniorów")
+
+    def ids(**filters):
+        return sorted(initiative_views.list_initiatives(db, staff, **filters)["id"])
+
+    assert ids(text="OGRÓD") == [garden]
+    assert ids(text="żółkiewska") == [bench]
+    assert ids(text="IL/7/2026") == [bench]
+    assert ids(text="%") == [percent]  # literal, not a wildcard
+    assert ids(text="  ") == sorted([garden, bench, percent])
+    assert ids(stuck_only=True) == []
+    clock.freeze(MONDAY + timedelta(days=31))
+    assert ids(stuck_only=True) == sorted([garden, bench, percent])
+    assert initiative_views.list_initiatives(db, staff, stage="submitted")["days_in_stage"].tolist() == [31, 31]
+
+
+def test_the_years_offered_are_those_with_initiatives_and_this_one(db, staff):
+    assert initiative_views.years(db, staff) == [2026]
+    clock.freeze(datetime(2024, 6, 3, 9, 0, tzinfo=timezone.utc))
+    bring_to(db, staff, "submitted")
+    clock.freeze(MONDAY)
+    assert initiative_views.years(db, staff) == [2026, 2024]
