@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dashboard.demo import initiatives, people, reservations, trainings
+from dashboard.demo import budget, initiatives, people, reservations, trainings, volunteers
 from db.connection import Database
 
 SEED = 20120701  # the pilot's first day
@@ -14,7 +14,7 @@ SEED = 20120701  # the pilot's first day
 DEMO_LOGINS = people.DEMO_LOGINS
 
 # Each filler: (db, rng_seed, scale) -> None, in dependency order.
-FILLERS = [people.fill, reservations.fill, trainings.fill, initiatives.fill]
+FILLERS = [people.fill, reservations.fill, trainings.fill, initiatives.fill, volunteers.fill, budget.fill]
 
 
 def fill(db: Database, scale: float = 1.0) -> None:

@@ -1,0 +1,238 @@
+"""Budget: the pilot's plan by cost category and funding source against the actual costs.
+
+Staff record costs (and correct or remove them); an admin edits the plan; everyone sees plan vs actual.
+Volunteer work is valued from the volunteer register, never typed in.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, clock, period_picker, ui
+from dashboard.i18n import current_language, fmt_date, fmt_money, fmt_number, t, tm
+from dashboard.services import budget
+
+db, actor = ui.db(), ui.actor()
+ADD, EDIT, PLAN = "budget_cost", "budget_cost_edit", "budget_plan"
+FIELDS = budget.COST_FIELDS
+st.title(t("page.budget"))
+ui.show_flash()
+today = clock.today()
+pilot = budget.pilot_period(db)
+lang = current_language()
+categories, sources = budget.categories(db), budget.sources(db)
+name_column = "name_pl" if lang == "pl" else "name_en"
+category_names = dict(zip(categories["code"], categories[name_column]))
+source_names = dict(zip(sources["code"], sources[name_column]))
+typed_sources = [code for code, register in zip(sources["code"], sources["from_register"]) if not register]
+
+
+def whole(amount) -> str:
+    """Money without the grosze, so a metric tile shows the whole figure."""
+    return t("report.budget.pln", amount=fmt_number(round(float(amount))))
+
+
+def pct(value) -> str:
+    return "—" if value is None or value != value else fmt_number(value * 100, digits=1) + " %"
+
+
+period = period_picker.pick("budget", pilot, today)
+if period is None:
+    st.stop()
+date_from, date_to = period
+years = list(range(date_from.year, date_to.year + 1))
+st.caption(t("report.budget.plan_years", years=", ".join(map(str, years))))
+
+frame = budget.plan_vs_actual(db, actor, date_from, date_to)
+valued = budget.volunteer_valuation(db, actor, date_from, date_to)
+by_source = budget.totals_by(frame, "source_code")
+grant = by_source[by_source["kind"] == "grant"]
+m = st.columns(4)
+m[0].metric(t("report.budget.planned_total"), whole(frame["planned"].sum()), border=True)
+m[1].metric(t("report.budget.actual_total"), whole(frame["actual"].sum()), border=True,
+            help=t("report.budget.actual_help"))
+m[2].metric(t("report.budget.grant_used"), whole(grant["actual"].sum()), border=True,
+            help=t("report.budget.of_plan", share=pct(grant["actual"].sum() / grant["planned"].sum()
+                                                       if grant["planned"].sum() else None)))
+m[3].metric(t("report.budget.volunteer_value"), whole(valued["value_pln"]), border=True,
+            help=t("report.budget.volunteer_help", hours=fmt_number(valued["hours"], digits=1),
+                   rate=fmt_money(valued["rate"])))
+
+st.subheader(t("report.budget.plan_vs_actual"))
+if frame.empty:
+    st.info(t("report.budget.nothing"))
+else:
+    shown = by_source.assign(source=by_source["source_code"].map(source_names),
+                             planned_text=by_source["planned"].map(fmt_money),
+                             actual_text=by_source["actual"].map(fmt_money),
+                             remaining_text=by_source["remaining"].map(fmt_money), used=by_source["share"].map(pct))
+    columns = {"source": "report.col.source", "planned_text": "report.col.planned", "actual_text": "report.col.actual",
+               "remaining_text": "report.col.remaining", "used": "report.col.used"}
+    ui.table(shown, columns, key="budget_sources")
+    structure = budget.structure(frame)
+    st.caption(t("report.budget.structure", grant=pct(structure["planned"]["grant_share"]),
+                 own=pct(structure["planned"]["own_share"]), actual_grant=pct(structure["actual"]["grant_share"])))
+
+    measures = [t("report.budget.measure_plan"), t("report.budget.measure_actual")]
+    source_order = [source_names[c] for c in sources["code"]]
+    long = pd.concat([
+        pd.DataFrame({"category": frame["category_code"].map(category_names),
+                      "source": frame["source_code"].map(source_names), "measure": label, "amount": frame[column],
+                      "source_order": frame["source_sort"]})
+        for label, column in zip(measures, ("planned", "actual"))], ignore_index=True)
+    long = long[long["amount"] > 0]
+    labels = {"amount": t("report.budget.amount_axis"), "source": t("report.col.source"),
+              "category": t("report.col.category"), "measure": t("report.budget.measure")}
+    chart = charts.budget_plan_actual(long, labels, [category_names[c] for c in categories["code"]], source_order,
+                                      measures, thousands=" " if lang == "pl" else ",")
+    st.altair_chart(charts.themed(chart, height=360), theme=None, width="stretch")
+
+    with st.expander(t("report.budget.details")):
+        lines = frame.assign(category=frame["category_code"].map(category_names),
+                             source=frame["source_code"].map(source_names),
+                             planned_text=frame["planned"].map(fmt_money), actual_text=frame["actual"].map(fmt_money),
+                             remaining_text=frame["remaining"].map(fmt_money), used=frame["share"].map(pct))
+        ui.table(lines, {"category": "report.col.category", **columns}, key="budget_lines")
+
+if actor.can("settings"):
+    with st.expander(t("report.plan.edit"), expanded=bool(ui.form_errors(PLAN))):
+        known_years = sorted(set(budget.plan_years(db)) | set(years) | {pilot[0].year})
+        year = st.selectbox(t("report.plan.year"), known_years, index=known_years.index(years[0]),
+                            key="budget_plan_year")
+        current = budget.plan(db, actor, year)
+        grid = current.pivot(index="category_code", columns="source_code", values="amount_pln")
+        grid = grid.reindex(index=list(categories["code"]), columns=list(sources["code"])).fillna(0.0)
+        editor_key = f"budget_plan_editor_{year}"
+        edited = st.data_editor(
+            grid.reset_index(names="category_code").assign(
+                category_code=lambda f: f["category_code"].map(category_names)),
+            hide_index=True, disabled=["category_code"], key=editor_key, width="stretch",
+            column_config={"category_code": t("report.col.category"),
+                           **{code: st.column_config.NumberColumn(source_names[code], help=source_names[code],
+                                                                  min_value=0.0, step=100.0, format="%.2f", width=150)
+                              for code in sources["code"]}})
+        grant_codes = list(sources.loc[sources["kind"] == "grant", "code"])
+        st.caption(t("report.plan.totals", grant=fmt_money(edited[grant_codes].sum().sum()),
+                     total=fmt_money(edited[list(sources["code"])].sum().sum())))
+        if st.button(t("report.plan.save"), type="primary", key="budget_plan_save"):
+            amounts = {(category, source): 0 if pd.isna(edited.iloc[index][source]) else edited.iloc[index][source]
+                       for index, category in enumerate(categories["code"]) for source in sources["code"]}
+            ok, changed = ui.run_service(PLAN, lambda: budget.set_plan(db, actor, year, amounts))
+            if ok:
+                ui.flash(t("report.plan.saved", year=year, count=changed))
+                st.session_state.pop(editor_key, None)
+                st.rerun()
+        ui.form_message(PLAN)
+        for field, message in ui.form_errors(PLAN).items():
+            category, _, source = field.partition(".")
+            where = " / ".join(filter(None, [category_names.get(category), source_names.get(source)]))
+            st.markdown(f":red[{ui.escape_md((where + ': ' if where else '') + tm(message))}]")
+
+
+# -- costs -------------------------------------------------------------------------------------------------------------
+def key(form: str, field: str) -> str:
+    return f"{form}__{field}"
+
+
+def values(form: str) -> dict:
+    return {field: st.session_state.get(key(form, field)) for field in FIELDS}
+
+
+def cost_fields(form: str) -> None:
+    """The cost's fields, each with its message under it."""
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.date_input(t("report.cost.spent_on") + " *", format="DD.MM.YYYY", min_value=pilot[0], max_value=pilot[1],
+                      key=key(form, "spent_on"))
+        ui.field_error(form, "spent_on")
+    with c2:
+        st.selectbox(t("report.cost.category") + " *", list(category_names), format_func=category_names.get,
+                     placeholder=t("common.choose"), key=key(form, "category_code"))
+        ui.field_error(form, "category_code")
+    with c3:
+        st.selectbox(t("report.cost.source") + " *", typed_sources, format_func=source_names.get,
+                     placeholder=t("common.choose"), key=key(form, "source_code"))
+        ui.field_error(form, "source_code")
+    c1, c2 = st.columns([1, 2])
+    with c1:
+        st.number_input(t("report.cost.amount") + " *", step=10.0, format="%.2f", key=key(form, "amount_pln"))
+        ui.field_error(form, "amount_pln")
+    with c2:
+        st.text_input(t("report.cost.document_no"), max_chars=60, placeholder=t("report.cost.document_placeholder"),
+                      key=key(form, "document_no"))
+        ui.field_error(form, "document_no")
+    st.text_input(t("report.cost.description") + " *", max_chars=500, key=key(form, "description"))
+    ui.field_error(form, "description")
+
+
+def add() -> None:
+    ok, new_id = ui.run_service(ADD, lambda: budget.add_cost(db, actor, values(ADD)))
+    if ok:
+        ui.flash(t("report.cost.added", id=new_id))
+        for field in ("amount_pln", "description", "document_no"):  # the date, category and source stay
+            st.session_state.pop(key(ADD, field), None)
+
+
+st.subheader(t("report.cost.title"))
+if actor.can("write"):
+    default_day = min(max(today, pilot[0]), pilot[1])
+    for field, default in (("spent_on", default_day), ("category_code", None), ("source_code", typed_sources[0]),
+                           ("amount_pln", None), ("description", ""), ("document_no", "")):
+        st.session_state.setdefault(key(ADD, field), default)
+    with st.expander(t("report.cost.add"), expanded=bool(ui.form_errors(ADD))):
+        ui.form_message(ADD)
+        st.caption(t("report.cost.period_hint", start=fmt_date(pilot[0]), end=fmt_date(pilot[1])))
+        with st.form(ADD, enter_to_submit=False):
+            cost_fields(ADD)
+            st.form_submit_button(t("report.cost.submit"), type="primary", on_click=add)
+
+listed = budget.costs(db, actor, date_from, date_to)
+if listed.empty:
+    st.info(t("report.cost.none"))
+    st.stop()
+shown = listed.assign(spent_on_text=listed["spent_on"].map(fmt_date),
+                      category=listed["category_code"].map(category_names),
+                      source=listed["source_code"].map(source_names), amount=listed["amount_pln"].map(fmt_money))
+st.caption(t("report.cost.count", count=len(listed), total=fmt_money(listed["amount_pln"].sum())))
+columns = {"spent_on_text": "report.cost.spent_on", "category": "report.cost.category", "source": "report.cost.source",
+           "amount": "report.cost.amount", "description": "report.cost.description",
+           "document_no": "report.cost.document_no"}
+if not actor.can("write"):
+    ui.table(shown, columns, key="budget_costs")
+    st.stop()
+
+picked = ui.table(shown, columns, on_select="rerun", selection_mode="single-row", key="budget_costs")
+st.caption(t("report.cost.pick_hint"))
+if not (picked and picked.selection.rows):
+    st.session_state.pop("_budget_cost_loaded", None)
+    st.stop()
+cost_id = int(listed.iloc[picked.selection.rows[0]]["id"])
+if st.session_state.get("_budget_cost_loaded") != cost_id:
+    row = budget.get_cost(db, actor, cost_id)
+    for field in FIELDS:
+        st.session_state[key(EDIT, field)] = row[field] if row[field] is not None else ""
+    ui.set_form_errors(EDIT, {})
+    st.session_state["_budget_cost_loaded"] = cost_id
+
+
+def save() -> None:
+    ok, _ = ui.run_service(EDIT, lambda: budget.update_cost(db, actor, cost_id, values(EDIT)))
+    if ok:
+        ui.flash(t("report.cost.saved", id=cost_id))
+        st.session_state.pop("_budget_cost_loaded", None)
+
+
+def delete() -> None:
+    ok, _ = ui.run_service(EDIT, lambda: budget.delete_cost(db, actor, cost_id))
+    if ok:
+        ui.flash(t("report.cost.deleted", id=cost_id))
+        st.session_state.pop("_budget_cost_loaded", None)
+        st.session_state.pop("budget_costs", None)
+
+
+st.markdown(f"**{t('report.cost.edit', id=cost_id)}**")
+ui.form_message(EDIT)
+with st.form(EDIT, enter_to_submit=False):
+    cost_fields(EDIT)
+    with st.container(horizontal=True):
+        st.form_submit_button(t("common.save"), type="primary", on_click=save)
+        st.form_submit_button(t("report.cost.delete"), on_click=delete)
