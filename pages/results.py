@@ -1,36 +1,67 @@
 """Results against targets: what the pilot promised (rezultaty) and what it has achieved."""
 
-from datetime import date
+from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import clock, ui
+from dashboard import cached, clock, traceable, ui
 from dashboard.i18n import fmt_date, fmt_number, t
-from dashboard.services import app_settings, results, utilisation
+from dashboard.services import results, utilisation
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.results"))
 ui.show_flash()
 today = clock.today()
-pilot = (date.fromisoformat(app_settings.get_setting(db, "pilot_start", "2026-07-01")),
-         date.fromisoformat(app_settings.get_setting(db, "pilot_end", "2026-12-31")))
-preset = st.segmented_control(t("util.period"), ["pilot", "quarter", "month", "year"], default="pilot",
+c1, c2 = st.columns([3, 2])
+preset = c1.segmented_control(t("util.period"), ["pilot", "quarter", "month", "year", "custom"], default="pilot",
                               key="results_preset", format_func=lambda p: t(f"util.preset.{p}")) or "pilot"
-date_from, date_to = utilisation.period(preset, today, pilot)
+custom = None
+if preset == "custom":
+    picked = c2.date_input(t("util.custom"), value=(today - timedelta(days=29), today), format="DD.MM.YYYY",
+                           key="results_custom")
+    if len(picked) != 2:
+        st.info(t("util.pick_both"))
+        st.stop()
+    if picked[0] > picked[1]:
+        st.error(t("error.period_reversed"))
+        st.stop()
+    custom = (picked[0], picked[1])
+date_from, date_to = utilisation.period(preset, today, utilisation.pilot_period(db), custom)
+if (date_to - date_from).days >= utilisation.MAX_PERIOD_DAYS:
+    st.error(t("forum.error.period_too_long", days=utilisation.MAX_PERIOD_DAYS))
+    st.stop()
 st.caption(t("util.range", start=fmt_date(date_from), end=fmt_date(date_to)))
 
-frame = results.table(db, actor, date_from, date_to)
-LIGHTS = {"green": "🟢", "amber": "🟡", "red": "🔴", "none": "⚪"}
-shown = frame.assign(
-    result=frame["code"].map(lambda c: t(f"result.{c}")),
-    target_text=[fmt_number(v, digits=0) + (" " + t("results.per_week") if w else "")
-                 for v, w in zip(frame["target"], frame["per_week"])],
-    achieved_text=[t("results.not_measured") if v is None or v != v else fmt_number(v, digits=1) for v in frame["achieved"]],
-    status=[f"{LIGHTS[light]} {t('results.light.' + light)}" for light in frame["light"]],
-)
-ui.table(shown, {"result": "results.result", "target_text": "results.target", "achieved_text": "results.achieved",
-                 "status": "results.status"})
+read = cached.Reader()
+frame = read(results.table, date_from, date_to)
+COLOURS = {"green": "#5E8C31", "amber": "#B07B00", "red": "#C8102E", "none": "#8C8C8C"}  # text, not emoji: any font
+COUNTED = {"trainings_held", "participants", "organisations_served"}
+shown = pd.DataFrame({
+    t("results.result"): frame["code"].map(lambda c: t(f"result.{c}")),
+    t("results.target"): [fmt_number(v, digits=0) + (" " + t("results.per_week") if w else "")
+                          for v, w in zip(frame["target"], frame["per_week"])],
+    t("results.achieved"): [t("results.not_measured") if v is None or v != v
+                            else fmt_number(v, digits=0 if c in COUNTED else 1)
+                            for c, v in zip(frame["code"], frame["achieved"])],
+    t("results.status"): [f"● {t('results.light.' + light)}" for light in frame["light"]],
+})
+st.dataframe(shown.style.apply(lambda column: [f"color: {COLOURS[k]}" for k in frame["light"]],
+                               subset=[t("results.status")]), hide_index=True, width="stretch")
 st.caption(t("results.help"))
+
+with st.container(border=True):
+    st.markdown(f"**{t('forum.trace.results_title')}**")
+    code = st.selectbox(t("forum.trace.results_choose"), list(frame["code"]), index=None, key="results_trace",
+                        format_func=lambda c: t(f"result.{c}"), placeholder=t("common.choose"))
+    if code:
+        rows = read(results.achieved_rows, code, date_from, date_to)
+        figure = results.figure_from_rows(code, rows)
+        rule = ("mean" if code in ("room_hours_per_week", "evenings_per_week") else
+                "count" if results.ROWS_OF[code] is None else "sum")
+        value = "—" if figure is None else fmt_number(figure, digits=0 if rule == "count" else 2)
+        traceable.show(rows, rule, results.ROWS_OF[code], value, f"{code}_{date_from}_{date_to}",
+                       masked=not actor.can("personal"))
 
 if actor.can("settings"):
     with st.expander(t("results.edit_targets")):

@@ -1,20 +1,21 @@
-"""Live utilisation: rooms, events, organisations served and advice — refreshed every 30 s."""
+"""Live utilisation: rooms, workstations, lockers, events, organisations served, advice, volunteering
+and local initiatives — refreshed every 30 s; every headline figure opens the rows behind it."""
 
-from datetime import date, timedelta
+import json
+from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 import vl_convert
 
-from dashboard import charts, clock, ui
+from dashboard import cached, charts, clock, traceable, ui
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, t
-from dashboard.services import app_settings, initiative_views, reservations, utilisation
+from dashboard.services import reservations, utilisation
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.utilisation"))
 today = clock.today()
 
-pilot = (date.fromisoformat(app_settings.get_setting(db, "pilot_start", "2026-07-01")),
-         date.fromisoformat(app_settings.get_setting(db, "pilot_end", "2026-12-31")))
 c1, c2 = st.columns([3, 2])
 preset = c1.segmented_control(t("util.period"), utilisation.PRESETS, default="month", key="util_preset",
                               format_func=lambda p: t(f"util.preset.{p}")) or "month"
@@ -22,53 +23,53 @@ custom = None
 if preset == "custom":
     picked = c2.date_input(t("util.custom"), value=(today - timedelta(days=29), today), format="DD.MM.YYYY",
                            key="util_custom")
-    if len(picked) != 2 or picked[0] > picked[1]:
-        st.error(t("error.period_reversed") if len(picked) == 2 else t("util.pick_both"))
+    if len(picked) != 2:
+        st.info(t("util.pick_both"))
+        st.stop()
+    if picked[0] > picked[1]:
+        st.error(t("error.period_reversed"))
         st.stop()
     custom = (picked[0], picked[1])
-date_from, date_to = utilisation.period(preset, today, pilot, custom)
+date_from, date_to = utilisation.period(preset, today, utilisation.pilot_period(db), custom)
+if (date_to - date_from).days >= utilisation.MAX_PERIOD_DAYS:
+    st.error(t("forum.error.period_too_long", days=utilisation.MAX_PERIOD_DAYS))
+    st.stop()
 resources = reservations.resources(db)
-rooms = resources[resources["kind"] == "room"]
+room_ids = [int(i) for i in resources.loc[resources["kind"] == "room", "id"]]
 names = dict(zip(resources["id"].astype(int), resources["name"]))
-chosen = st.multiselect(t("week.resources"), [i for i in names if i in set(rooms["id"].astype(int))] +
-                        [i for i in names if i not in set(rooms["id"].astype(int))],
-                        default=[int(i) for i in rooms["id"]], format_func=names.get, key="util_resources",
-                        placeholder=t("common.choose"))
+chosen = st.multiselect(t("week.resources"), room_ids + [i for i in names if i not in room_ids], default=room_ids,
+                        format_func=names.get, key="util_resources", placeholder=t("common.choose"))
 st.caption(t("util.range", start=fmt_date(date_from), end=fmt_date(date_to)))
+if not chosen:
+    st.info(t("week.choose_resource"))
+    st.stop()
+chosen = sorted(int(i) for i in chosen)
+
+KPI_LABELS = {"organisations_served": "util.organisations_served", "bookings_held": "util.bookings_held",
+              "no_show_rate": "forum.util.no_show_rate", "events_held": "util.events_held",
+              "participants": "forum.util.participants", "attendance_rate": "util.attendance_rate",
+              "rating": "forum.util.rating", "advisory_hours": "util.advisory_hours",
+              "volunteer_hours": "util.volunteer_hours"}
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _spec(kind: str, frame, labels: dict, extra=None) -> dict:
-    """Vega-Lite specs are cached: building and validating one costs ~15 ms."""
-    builders = {
-        "occupancy": lambda: charts.occupancy_weeks(frame, labels, utilisation.TARGET_OCCUPANCY),
-        "heatmap": lambda: charts.weekday_hour_heatmap(frame, labels, extra),
-        "events": lambda: charts.stacked_bars(frame, "event_type", "topic", "events", labels),
-        "new_orgs": lambda: charts.monthly_bars(frame, "organisations", labels),
-        "initiatives": lambda: charts.category_bars(frame, "stage", "count", labels),
-    }
-    return charts.themed(builders[kind](), height=280).to_dict()
+def _pct(value) -> str:
+    return "—" if value is None else f"{fmt_number(value * 100)}%"
 
 
-def chart(kind: str, frame, labels: dict, title: str, extra=None) -> None:
-    st.markdown(f"**{title}**")
-    if frame.empty:
-        st.info(t("common.no_data"))
-        return
-    spec = _spec(kind, frame, labels, extra)
-    st.vega_lite_chart(spec, theme=None, width="stretch")
-    c1, c2, _ = st.columns([1, 1, 2])
-    c1.download_button("PNG", lambda: vl_convert.vegalite_to_png(spec, scale=2), file_name=f"{kind}.png",
-                       mime="image/png", key=f"png_{kind}", width="stretch")
-    c2.download_button("SVG", lambda: vl_convert.vegalite_to_svg(spec), file_name=f"{kind}.svg",
-                       mime="image/svg+xml", key=f"svg_{kind}", width="stretch")
+def _trace_button(column, kpi: str) -> None:
+    """Under each KPI: open the rows it was computed from (the panel below the figures)."""
+    if column.button(t("forum.trace.button"), key=f"trace_{kpi}", type="tertiary", icon=":material/table_rows:",
+                     help=t("forum.trace.button_help")):
+        st.session_state["util_trace"] = kpi
+        st.rerun()
 
 
-@st.fragment(run_every="30s")
-def live(date_from: date, date_to: date, resource_ids: list[int]) -> None:
-    """Everything below the filters; reruns by itself, the filters stay as the user set them."""
+@st.fragment(run_every=utilisation.LIVE_REFRESH_S)
+def live_figures(date_from, date_to, resource_ids: tuple[int, ...]) -> None:
+    """The "now" strip and the headline figures; reruns by itself, the filters stay as the user set them."""
+    read = cached.Reader()
     now = clock.local_now()
-    strip = utilisation.now_strip(db, actor, now)
+    strip = read(utilisation.now_strip, now.replace(second=0, microsecond=0))  # a minute's "now", and any write
     c1, c2, c3 = st.columns(3)
     c1.metric(t("util.in_use_now"), len(strip["in_use"]), border=True,
               help=", ".join(f"{r.resource}: {r.organisation}" for r in strip["in_use"].itertuples()) or None)
@@ -78,64 +79,196 @@ def live(date_from: date, date_to: date, resource_ids: list[int]) -> None:
               help=", ".join(f"{r.starts_at:%H:%M} {r.title}" for r in strip["events"].itertuples()) or None)
     st.caption(t("util.refreshed", time=now.strftime("%H:%M:%S")))
 
-    served = utilisation.organisations_served(db, actor, date_from, date_to)
-    visits = utilisation.attendance(db, actor, date_from, date_to, resource_ids)
-    events = utilisation.events_summary(db, actor, date_from, date_to)
-    advice = utilisation.advisory_hours(db, actor, date_from, date_to)
-    k = st.columns(5)
-    k[0].metric(t("util.organisations_served"), fmt_number(served["organisations"]), border=True)
-    k[1].metric(t("util.bookings_held"), fmt_number(visits["held"]), border=True,
-                help=t("util.no_show_rate", rate=_pct(visits["no_show_rate"])))
-    k[2].metric(t("util.events_held"), fmt_number(events["events"]), border=True,
-                help=t("util.participants", count=events["participants"]))
-    k[3].metric(t("util.attendance_rate"), _pct(events["attendance_rate"]), border=True,
-                help=t("util.rating", rating="—" if events["rating"] is None else f"{events['rating']:.2f}"))
-    k[4].metric(t("util.advisory_hours"), fmt_number(advice["hours"], digits=1), border=True,
-                help=t("util.advisory_sessions", count=advice["sessions"]))
+    figures = read(utilisation.kpi_figures, date_from, date_to, resource_ids)
+    visits = read(utilisation.attendance, date_from, date_to, resource_ids)
+    events = read(utilisation.events_summary, date_from, date_to)
+    advice = read(utilisation.advisory_hours, date_from, date_to)
+    volunteering = read(utilisation.volunteer_hours, date_from, date_to)
+    shown = {
+        "organisations_served": fmt_number(figures["organisations_served"]),
+        "bookings_held": fmt_number(figures["bookings_held"]),
+        "no_show_rate": _pct(figures["no_show_rate"]),
+        "events_held": fmt_number(figures["events_held"]),
+        "participants": fmt_number(figures["participants"]),
+        "attendance_rate": _pct(figures["attendance_rate"]),
+        "rating": "—" if figures["rating"] is None else fmt_number(figures["rating"], digits=2),
+        "advisory_hours": fmt_number(figures["advisory_hours"], digits=1),
+        "volunteer_hours": fmt_number(figures["volunteer_hours"], digits=1),
+    }
+    helps = {
+        "bookings_held": t("forum.util.people_present", people=fmt_number(visits["people"])),
+        "no_show_rate": t("forum.util.no_shows", count=fmt_number(visits["no_show"])),
+        "rating": t("forum.util.ratings", count=fmt_number(events["ratings"])),
+        "advisory_hours": t("util.advisory_sessions", count=advice["sessions"]),
+        "volunteer_hours": t("forum.util.volunteer_help", value=fmt_money(volunteering["value_pln"]),
+                             rate=fmt_money(volunteering["rate"])),
+    }
+    keys = list(utilisation.KPIS)
+    for first in (0, 5):
+        columns = st.columns(5)
+        for column, kpi in zip(columns, keys[first:first + 5]):
+            column.metric(t(KPI_LABELS[kpi]), shown[kpi], border=True, help=helps.get(kpi))
+            _trace_button(column, kpi)
+        if first == 5:
+            columns[4].metric(t("util.volunteer_value"), fmt_money(volunteering["value_pln"]), border=True,
+                              help=t("util.volunteer_rate", rate=fmt_money(volunteering["rate"])))
 
+
+def trace_panel(date_from, date_to, resource_ids: tuple[int, ...]) -> None:
+    """The rows one KPI was computed from, with what they add up to, and a CSV of them."""
+    kpi = st.session_state.get("util_trace")
+    if kpi not in utilisation.KPIS:
+        return
+    with st.container(border=True):
+        head, close = st.columns([5, 1])
+        head.subheader(t("forum.trace.title", kpi=t(KPI_LABELS[kpi])))
+        if close.button(t("forum.trace.close"), key="trace_close", icon=":material/close:", width="stretch"):
+            st.session_state.pop("util_trace", None)
+            st.rerun()
+        rows = cached.Reader()(utilisation.kpi_rows, kpi, date_from, date_to, resource_ids)
+        show_rows(kpi, rows, utilisation.figure_from_rows(kpi, rows), f"{kpi}_{date_from}_{date_to}")
+
+
+RULES = {"no_show_rate": ("mean", "no_show"), "attendance_rate": ("mean", "present"), "rating": ("mean", "rating"),
+         "advisory_hours": ("sum", "hours"), "volunteer_hours": ("sum", "hours")}
+
+
+def show_rows(kpi: str, rows, figure, file_stem: str) -> None:
+    rule, column = RULES.get(kpi, ("count", None))
+    if figure is None:
+        value = "—"
+    elif kpi in ("no_show_rate", "attendance_rate"):
+        value = _pct(figure)
+    else:
+        value = fmt_number(figure, digits=0 if rule == "count" else 2)
+    traceable.show(rows, rule, column, value, file_stem, masked=not actor.can("personal"))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _spec(kind: str, key: tuple, _frame, _labels: dict, _extra=None, height: int = 280) -> dict:
+    """Vega-Lite specs are cached (building and validating one costs ~15 ms), keyed by the frame's digest and
+    the language (``key``), so a write elsewhere rebuilds only the charts whose data it changed."""
+    frame, labels, extra = _frame, _labels, _extra
+    builders = {
+        "occupancy": lambda: charts.occupancy_weeks(frame, labels, utilisation.TARGET_OCCUPANCY),
+        "heatmap": lambda: charts.weekday_hour_heatmap(frame, labels, extra),
+        "outcomes": lambda: charts.status_columns(frame, labels, extra),
+        "evenings": lambda: charts.overlay_columns(frame, "evenings", "used", labels),
+        "workstations": lambda: charts.occupancy_weeks(frame, labels, utilisation.TARGET_OCCUPANCY),
+        "lockers": lambda: charts.occupied_line(frame, "day", "occupied", "lockers", labels),
+        "events": lambda: charts.stacked_bars(frame, "event_type", "topic", "events", labels),
+        "new_orgs": lambda: charts.month_columns(_months(frame, "organisations", 0), "organisations", labels),
+        "advisory": lambda: charts.month_columns(_months(frame, "hours", 1), "hours", labels),
+        "volunteers": lambda: charts.month_columns(_months(frame, "hours", 1), "hours", labels),
+        "stages": lambda: charts.category_bars(frame, "stage", "initiatives", labels),
+        "osiedla": lambda: charts.category_bars(frame, "osiedle", "initiatives", labels),
+    }
+    # JSON-safe (dates as ISO text): vl-convert, which renders the PNG and SVG downloads, takes only JSON types.
+    return json.loads(json.dumps(charts.themed(builders[kind](), height=height).to_dict(), default=str))
+
+
+def _months(frame, value: str, digits: int):
+    """A per-month frame as month_columns wants it: a label per month and the value as the page writes it."""
+    return frame.assign(month_label=[f"{m:%m.%Y}" for m in frame["month"]],
+                        tooltip=[fmt_number(v, digits=digits) for v in frame[value]])
+
+
+def chart(kind: str, key: tuple, frame, labels: dict, title: str, extra=None, empty: bool | None = None) -> None:
+    """A titled chart with PNG and SVG downloads; a period without data says so instead of empty axes."""
+    st.markdown(f"**{ui.escape_md(title)}**")
+    if frame.empty if empty is None else empty:
+        st.info(t("common.no_data"))
+        return
+    height = max(280, 22 * len(frame)) if kind in ("stages", "osiedla") else 280
+    digest = int(pd.util.hash_pandas_object(frame.astype(str), index=False).sum())
+    spec = _spec(kind, (*key, digest, tuple(frame.columns)), frame, labels, extra, height)
+    st.vega_lite_chart(spec, theme=None, width="stretch")
+    c1, c2, _ = st.columns([1, 1, 2])
+    # A downloaded chart says what it is, at a width that suits a report page.
+    titled = {**spec, "width": 900, "title": {"text": title, "anchor": "start", "fontSize": 15}}
+    c1.download_button("PNG", lambda: vl_convert.vegalite_to_png(titled, scale=2), file_name=f"{kind}.png",
+                       mime="image/png", key=f"png_{kind}", width="stretch", icon=":material/image:",
+                       on_click="ignore")
+    c2.download_button("SVG", lambda: vl_convert.vegalite_to_svg(titled), file_name=f"{kind}.svg",
+                       mime="image/svg+xml", key=f"svg_{kind}", width="stretch", icon=":material/draw:",
+                       on_click="ignore")
+
+
+@st.fragment(run_every=utilisation.LIVE_REFRESH_S)
+def live_charts(date_from, date_to, resource_ids: tuple[int, ...]) -> None:
+    """Every chart of the period; reruns by itself like the figures above."""
+    read = cached.Reader()
+    key = (st.session_state.get("lang", "pl"),)
+    if not read(utilisation.period_has_data, date_from, date_to):
+        st.info(t("forum.util.no_data_period"))
+        return
+    lang = st.session_state.get("lang", "pl")
     labels = {"week": t("hours.week"), "occupancy": t("util.occupancy"), "resource": t("booking.resource"),
               "booked": t("util.booked_hours"), "open": t("hours.hours_open"), "hour": t("week.hour"),
               "day": t("hours.day"), "event_type": t("event.type"), "topic": t("event.topic"),
               "events": t("util.events"), "month": t("events.month"), "organisations": t("util.new_organisations"),
-              "stage": t("util.stage"), "count": t("util.initiatives")}
+              "stage": t("util.stage"), "initiatives": t("util.initiatives"), "osiedle": t("forum.col.osiedle"),
+              "bookings": t("forum.util.bookings"), "status": t("booking.status"),
+              "evenings": t("forum.util.evenings_open"), "used": t("forum.util.evenings_used"),
+              "value": t("forum.util.evenings"), "occupied": t("forum.util.lockers_occupied"),
+              "lockers": t("forum.util.lockers_total"), "hours": t("forum.col.hours")}
+    statuses = {s: t(f"booking_status.{s}") for s in ("checked_in", "no_show", "confirmed", "requested")}
+    band = t("util.chart_occupancy", low=int(utilisation.TARGET_OCCUPANCY[0] * 100),
+             high=int(utilisation.TARGET_OCCUPANCY[1] * 100))
+
     left, right = st.columns(2)
     with left:
-        chart("occupancy", utilisation.room_occupancy(db, actor, date_from, date_to, resource_ids), labels,
-              t("util.chart_occupancy", low=int(utilisation.TARGET_OCCUPANCY[0] * 100),
-                high=int(utilisation.TARGET_OCCUPANCY[1] * 100)))
+        occupancy = read(utilisation.room_occupancy, date_from, date_to, resource_ids)
+        chart("occupancy", key, occupancy, labels, band, empty=occupancy["booked_hours"].sum() == 0)
     with right:
-        chart("heatmap", utilisation.heatmap(db, actor, date_from, date_to, resource_ids), labels,
+        chart("heatmap", key, read(utilisation.heatmap, date_from, date_to, resource_ids), labels,
               t("util.chart_heatmap"), [t(f"weekday_short.{d}") for d in range(7)])
-    st.caption(t("util.evenings", count=visits["evening"], people=visits["people"]))
     left, right = st.columns(2)
     with left:
-        frame = utilisation.events_by_type_topic(db, actor, date_from, date_to)
-        frame["event_type"] = frame["event_type"].map(lambda v: t(f"event_type.{v}"))
-        chart("events", frame, labels, t("util.chart_events"))
+        visits = read(utilisation.attendance, date_from, date_to, resource_ids)
+        chart("outcomes", key, read(utilisation.booking_outcomes, date_from, date_to, resource_ids), labels,
+              t("forum.util.chart_outcomes", rate=_pct(visits["no_show_rate"])), statuses)
     with right:
-        chart("new_orgs", utilisation.new_organisations_by_month(db, actor, date_from, date_to), labels,
+        evenings = read(utilisation.evening_use, date_from, date_to, resource_ids)
+        title = t("forum.util.chart_evenings", used=fmt_number(evenings["used"].sum()),
+                  evenings=fmt_number(evenings["evenings"].sum()))
+        chart("evenings", key, evenings, labels, title, empty=evenings.empty or evenings["used"].sum() == 0)
+    left, right = st.columns(2)
+    with left:
+        workstations = read(utilisation.workstation_use, date_from, date_to)
+        chart("workstations", key, workstations.assign(resource=t("forum.util.all_workstations")), labels,
+              t("forum.util.chart_workstations"), empty=workstations["booked_hours"].sum() == 0)
+    with right:
+        lockers = read(utilisation.lockers_occupied, date_from, date_to)
+        chart("lockers", key, lockers, labels, t("forum.util.chart_lockers"),
+              empty=lockers.empty or lockers["occupied"].sum() == 0)
+    left, right = st.columns(2)
+    with left:
+        frame = read(utilisation.events_by_type_topic, date_from, date_to)
+        frame["event_type"] = frame["event_type"].map(lambda v: t(f"event_type.{v}"))
+        chart("events", key, frame, labels, t("util.chart_events"))
+    with right:
+        chart("new_orgs", key, read(utilisation.new_organisations_by_month, date_from, date_to), labels,
               t("util.chart_new_orgs"))
-    volunteering = utilisation.volunteer_hours(db, actor, date_from, date_to)
-    if volunteering is None:
-        st.info(t("util.not_built.volunteers"))
-    else:
-        c1, c2, _ = st.columns(3)
-        c1.metric(t("util.volunteer_hours"), fmt_number(volunteering["hours"], digits=1), border=True)
-        c2.metric(t("util.volunteer_value"), fmt_money(volunteering["value_pln"]), border=True,
-                  help=t("util.volunteer_rate", rate=fmt_money(volunteering["rate"])))
-    if not utilisation.area_available(db, "initiatives"):
-        st.info(t("util.not_built.initiatives"))
-    else:
-        stages = initiative_views.pipeline(db, actor)["counts"]
-        stages = stages.assign(stage=stages["name_pl" if st.session_state.get("lang", "pl") == "pl" else "name_en"])
-        chart("initiatives", stages[["stage", "count"]], labels, t("util.chart_initiatives"))
+    left, right = st.columns(2)
+    with left:
+        chart("advisory", key, read(utilisation.advisory_by_month, date_from, date_to), labels,
+              t("forum.util.chart_advisory"))
+    with right:
+        volunteering = read(utilisation.volunteer_hours, date_from, date_to)
+        chart("volunteers", key, read(utilisation.volunteer_by_month, date_from, date_to), labels,
+              t("forum.util.chart_volunteers", value=fmt_money(volunteering["value_pln"])))
+    left, right = st.columns(2)
+    with left:
+        stages = read(utilisation.initiatives_by_stage, date_from, date_to)
+        stages = stages.assign(stage=stages["name_pl" if lang == "pl" else "name_en"])
+        chart("stages", key, stages[["stage", "initiatives"]], labels, t("forum.util.chart_stages"))
+    with right:
+        chart("osiedla", key, read(utilisation.initiatives_by_osiedle, date_from, date_to), labels,
+              t("forum.util.chart_osiedla"))
 
 
-def _pct(value) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
-
-
-if not chosen:
-    st.info(t("week.choose_resource"))
-else:
-    live(date_from, date_to, chosen)
+ids = tuple(chosen)
+live_figures(date_from, date_to, ids)
+trace_panel(date_from, date_to, ids)
+live_charts(date_from, date_to, ids)

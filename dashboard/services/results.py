@@ -7,11 +7,12 @@ no figure (None), never a zero that would read as failure.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from dashboard.errors import Errors
+from dashboard import clock
+from dashboard.errors import Errors, Message, ValidationError
 from dashboard.roles import Actor, require
 from dashboard.services import audit, reservations, utilisation
 from db.connection import Database
@@ -57,34 +58,88 @@ def set_targets(db: Database, actor: Actor, values: dict[str, object]) -> None:
 
 
 def achieved(db: Database, actor: Actor, date_from: date, date_to: date) -> dict[str, float | None]:
-    """Each result's figure for the period (weekly ones as the mean over the rooms' weeks)."""
+    """Each result's figure for the period (weekly ones as the mean over the rooms' weeks).
+
+    Every figure is an aggregate of the rows ``achieved_rows`` lists for it, so a number on the
+    results page can always be opened and checked.
+    """
     require(actor, "read")
-    rooms = [int(i) for i in reservations.resources(db, kind="room")["id"]]
-    weeks = [reservations.compliance(db, room, date_from, date_to) for room in rooms]
-    weeks = pd.concat(weeks) if weeks else pd.DataFrame()
-    best_room = weeks.groupby("week_start")[["hours_open", "evenings"]].max() if not weeks.empty else None
-    events = utilisation.events_summary(db, actor, date_from, date_to)
-    trainings_held = db.scalar(
-        "select count(*) from event e where e.event_type = 'training' and e.status in ('held', 'open', 'full', 'planned') "
-        "and (select min(starts_at) from event_session s where s.event_id = e.id) between ? and ?::date + 1 "
-        "and (select max(ends_at) from event_session s where s.event_id = e.id) < now()::timestamp",
-        [date_from, date_to])
+    weeks = room_weeks(db, actor, date_from, date_to)
     return {
-        "room_hours_per_week": None if best_room is None else float(best_room["hours_open"].mean()),
-        "evenings_per_week": None if best_room is None else float(best_room["evenings"].mean()),
-        "trainings_held": float(trainings_held or 0),
-        "participants": float(events["participants"]),
+        "room_hours_per_week": float(weeks["hours_open"].mean()) if len(weeks) else None,
+        "evenings_per_week": float(weeks["evenings"].mean()) if len(weeks) else None,
+        "trainings_held": float(db.scalar("select count(*) from (" + _TRAININGS + ")",
+                                          _trainings_params(date_from, date_to)) or 0),
+        "participants": float(utilisation.events_summary(db, actor, date_from, date_to)["participants"]),
         "organisations_served": float(utilisation.organisations_served(db, actor, date_from, date_to)["organisations"]),
         "advisory_hours": float(utilisation.advisory_hours(db, actor, date_from, date_to)["hours"]),
-        "volunteer_hours": _volunteer_hours(db, date_from, date_to),
+        "volunteer_hours": utilisation.volunteer_hours(db, actor, date_from, date_to)["hours"],
     }
 
 
-def _volunteer_hours(db: Database, date_from: date, date_to: date) -> float | None:
-    if not utilisation.area_available(db, "volunteers"):
-        return None
-    return float(db.scalar("select coalesce(sum(hours), 0) from volunteer_hours where status = 'approved' "
-                           "and work_date between ? and ?", [date_from, date_to]) or 0)
+# Trainings held: training events not cancelled whose first session falls in the period and whose
+# last session has ended.
+_TRAININGS = (
+    "select e.id, e.title, min(s.starts_at) as first_session, max(s.ends_at) as last_session_end, "
+    "count(*) as sessions, e.status, (select count(*) from enrolment n where n.event_id = e.id "
+    "and n.status = 'enrolled') as participants from event e join event_session s on s.event_id = e.id "
+    "where e.event_type = 'training' and e.status in ('held', 'open', 'full', 'planned') group by all "
+    "having min(s.starts_at) >= ? and min(s.starts_at) < ? and max(s.ends_at) < ?"
+)
+
+
+def _trainings_params(date_from: date, date_to: date) -> list:
+    return [datetime.combine(date_from, time.min), datetime.combine(date_to + timedelta(days=1), time.min),
+            clock.local_now()]
+
+
+def room_weeks(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
+    """Per ISO week of the period, the room open longest: its hours open, and the most evenings
+    (until 20:00) any room was open — what the open call's terms (Q1, Q2) are checked on."""
+    require(actor, "read")
+    rooms = reservations.resources(db, kind="room")
+    frames = []
+    for room in rooms.itertuples():
+        weeks = reservations.compliance(db, int(room.id), date_from, date_to)
+        frames.append(weeks.assign(room=room.name)[["week_start", "room", "hours_open", "evenings"]])
+    if not frames or all(f.empty for f in frames):
+        return pd.DataFrame(columns=["week_start", "room", "hours_open", "evenings"])
+    weeks = pd.concat(frames, ignore_index=True)
+    best = weeks.sort_values(["week_start", "hours_open"], ascending=[True, False], kind="stable")
+    best = best.groupby("week_start", as_index=False).first()[["week_start", "room", "hours_open"]]
+    best["evenings"] = best["week_start"].map(weeks.groupby("week_start")["evenings"].max())
+    return best.astype({"hours_open": float, "evenings": int}).reset_index(drop=True)
+
+
+ROWS_OF = {"room_hours_per_week": "hours_open", "evenings_per_week": "evenings", "trainings_held": None,
+           "participants": None, "organisations_served": None, "advisory_hours": "hours", "volunteer_hours": "hours"}
+
+
+def achieved_rows(db: Database, actor: Actor, code: str, date_from: date, date_to: date) -> pd.DataFrame:
+    """The rows a result's achieved figure was computed from (contacts as the role may see them).
+
+    Weekly results: the mean of the column ``ROWS_OF[code]``; hours: its sum; counts: the number of rows.
+    """
+    require(actor, "read")
+    if code not in ROWS_OF:
+        raise ValidationError({"code": Message("error.target_unknown")})
+    if code in ("room_hours_per_week", "evenings_per_week"):
+        return room_weeks(db, actor, date_from, date_to)
+    if code == "trainings_held":
+        return db.query(_TRAININGS + " order by first_session, e.id", _trainings_params(date_from, date_to))
+    if code == "volunteer_hours":
+        return utilisation.volunteer_rows(db, actor, date_from, date_to)
+    return utilisation.kpi_rows(db, actor, code, date_from, date_to)
+
+
+def figure_from_rows(code: str, rows: pd.DataFrame) -> float | None:
+    """What ``achieved_rows`` add up to: equal to the achieved figure on the page."""
+    column = ROWS_OF[code]
+    if column is None:
+        return float(len(rows))
+    if code in ("room_hours_per_week", "evenings_per_week"):
+        return float(rows[column].mean()) if len(rows) else None
+    return float(rows[column].sum()) if len(rows) else 0.0
 
 
 def light(target: float, value: float | None) -> str:

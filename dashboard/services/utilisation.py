@@ -1,8 +1,9 @@
 """Figures for the live utilisation page: every one aggregated in DuckDB into a small frame.
 
 Each function takes a period (Warsaw dates, both ends included) and returns what one chart or
-KPI needs. Areas whose pages do not exist yet (volunteers, local initiatives) are reported as
-missing by ``area_available``, so the page says so instead of drawing invented figures.
+KPI needs (the volunteer and initiative tables exist since migrations 0004–0005). Every headline figure (``KPIS``) also has its rows (``kpi_rows``): the records it was
+computed from, so staff and the coordinator can check any number the page or the Forum shows.
+Contact data in those rows goes through ``privacy.show`` (masked for the coordinator).
 """
 
 from __future__ import annotations
@@ -11,15 +12,23 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
+from dashboard import privacy
+from dashboard.errors import Message, ValidationError
 from dashboard.roles import Actor, require
-from dashboard.services import reservations
+from dashboard.services import app_settings, reservations, volunteer_work
 from db.connection import Database
 
 PRESETS = ("week", "month", "quarter", "pilot", "year", "custom")
 # Occupancy the Centre aims for (booked ÷ open hours): below the band the room is under-used,
 # above it NGOs start to be turned away.
 TARGET_OCCUPANCY = (0.5, 0.8)
-LONG_DAY_END = time(20, 0)
+LONG_DAY_END = time(20, 0)   # the open call's long day: the room open until 20:00 (twice a week)
+EVENING_FROM = time(18, 0)   # from here on a long day's hours count as its evening
+LIVE_REFRESH_S = 30          # the page's live part reruns by itself this often
+BOOKED = ("requested", "confirmed", "checked_in", "no_show")  # what occupies a room's time
+MAX_PERIOD_DAYS = 3 * 366    # longer periods are refused (nobody reads a decade of weeks)
+KPIS = ("organisations_served", "bookings_held", "no_show_rate", "events_held", "participants",
+        "attendance_rate", "rating", "advisory_hours", "volunteer_hours")
 
 
 def period(preset: str, today: date, pilot: tuple[date, date] | None = None,
@@ -45,45 +54,113 @@ def period(preset: str, today: date, pilot: tuple[date, date] | None = None,
     return today - timedelta(days=29), today
 
 
+def pilot_period(db: Database) -> tuple[date, date]:
+    """The pilot's dates (settings pilot_start / pilot_end; the open call's July–December by default)."""
+    return (date.fromisoformat(app_settings.get_setting(db, "pilot_start", "2026-07-01")),
+            date.fromisoformat(app_settings.get_setting(db, "pilot_end", "2026-12-31")))
+
+
+def check_period(date_from: object, date_to: object) -> tuple[date, date]:
+    """Both ends given, as dates, in order and not absurdly long; else a ValidationError on ``period``."""
+    if not isinstance(date_from, date) or not isinstance(date_to, date):
+        raise ValidationError({"period": Message("forum.error.period_missing")})
+    if isinstance(date_from, datetime) or isinstance(date_to, datetime):
+        date_from, date_to = _day(date_from), _day(date_to)
+    if date_from > date_to:
+        raise ValidationError({"period": Message("error.period_reversed")})
+    if (date_to - date_from).days >= MAX_PERIOD_DAYS:
+        raise ValidationError({"period": Message("forum.error.period_too_long", {"days": MAX_PERIOD_DAYS})})
+    return date_from, date_to
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
 def _bounds(date_from: date, date_to: date) -> list[datetime]:
     return [datetime.combine(date_from, time.min), datetime.combine(date_to + timedelta(days=1), time.min)]
 
 
+def _ids(resource_ids) -> list[int]:
+    return [int(i) for i in (resource_ids or [])]
+
+
+def _whole_weeks(date_from: date, date_to: date) -> tuple[date, date]:
+    return date_from - timedelta(days=date_from.weekday()), date_to + timedelta(days=6 - date_to.weekday())
+
+
+# -- opening hours ----------------------------------------------------------------------------------------------
+def open_days(db: Database, resource_ids, date_from: date, date_to: date) -> pd.DataFrame:
+    """Every day each resource was open: opens, closes and hours, in one query for all resources.
+
+    The same rules as the compliance check (``reservations.compliance``): the opening-hours week in
+    force that day, minus public holidays and staff closures.
+    """
+    ids = _ids(resource_ids)
+    if not ids or date_from > date_to:
+        return pd.DataFrame(columns=["resource_id", "day", "opens", "closes", "hours"])
+    holidays = [date_from + timedelta(days=i) for i in range((date_to - date_from).days + 1)
+                if reservations.holiday_name(date_from + timedelta(days=i))]
+    frame = db.query(
+        "with grid as (select r.resource_id, d.day::date as day, isodow(d.day) - 1 as weekday "
+        "from (select unnest(?::bigint[]) as resource_id) r, "
+        "(select unnest(generate_series(?::date, ?::date, interval 1 day)) as day) d) "
+        "select g.resource_id, g.day, h.opens, h.closes, date_diff('second', h.opens, h.closes) / 3600.0 as hours from grid g "
+        "asof join opening_hours h on g.resource_id = h.resource_id and g.weekday = h.weekday and g.day >= h.valid_from "
+        "where h.opens is not null and not list_contains(?::date[], g.day) and not exists (select 1 from closure c "
+        "where c.cancelled_at is null and (c.resource_id is null or c.resource_id = g.resource_id) "
+        "and g.day between c.date_from and c.date_to) order by g.resource_id, g.day",
+        [ids, date_from, date_to, holidays])
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    return frame
+
+
+def _week_start(days: pd.Series) -> pd.Series:
+    return pd.Series([d - timedelta(days=d.weekday()) for d in days], index=days.index, dtype=object)
+
+
+# -- rooms --------------------------------------------------------------------------------------------------------
 def room_occupancy(db: Database, actor: Actor, date_from: date, date_to: date,
                    resource_ids: list[int]) -> pd.DataFrame:
-    """Per room and ISO week: hours booked (active and held bookings) ÷ hours the room was open.
+    """Per room and ISO week: hours booked (every booking not cancelled) ÷ hours the room was open.
 
     Weeks are whole ISO weeks overlapping the period, so a period starting on a Sunday does not
     show a week of one day at 0 %.
     """
     require(actor, "read")
-    date_from = date_from - timedelta(days=date_from.weekday())
-    date_to = date_to + timedelta(days=6 - date_to.weekday())
-    if not resource_ids:
-        return pd.DataFrame(columns=["week_start", "resource", "booked_hours", "open_hours", "occupancy"])
+    columns = ["week_start", "resource_id", "resource", "booked_hours", "open_hours", "occupancy"]
+    ids = _ids(resource_ids)
+    if not ids:
+        return pd.DataFrame(columns=columns)
+    first, last = _whole_weeks(date_from, date_to)
     booked = db.query(
         "select b.resource_id, date_trunc('week', b.starts_at)::date as week_start, "
         "sum(epoch(b.ends_at - b.starts_at)) / 3600.0 as booked_hours "
         "from booking b where b.starts_at >= ? and b.starts_at < ? and b.status in "
         "('requested', 'confirmed', 'checked_in', 'no_show') and list_contains(?, b.resource_id) group by all",
-        [*_bounds(date_from, date_to), [int(i) for i in resource_ids]],
-    )
-    names = reservations.resources(db, active_only=False).set_index("id")["name"]
-    frames = []
-    for resource_id in resource_ids:
-        weeks = reservations.compliance(db, int(resource_id), date_from, date_to)
-        if weeks.empty:
-            continue
-        frames.append(pd.DataFrame({"resource_id": int(resource_id), "week_start": pd.to_datetime(weeks["week_start"]).dt.date,
-                                    "open_hours": weeks["hours_open"].astype(float)}))
-    if not frames:
-        return pd.DataFrame(columns=["week_start", "resource", "booked_hours", "open_hours", "occupancy"])
-    opened = pd.concat(frames)
+        [*_bounds(first, last), ids])
     booked["week_start"] = pd.to_datetime(booked["week_start"]).dt.date
-    out = opened.merge(booked, on=["resource_id", "week_start"], how="left").fillna({"booked_hours": 0.0})
+    opened = open_days(db, ids, first, last)
+    opened = (opened.assign(week_start=_week_start(opened["day"])).groupby(["resource_id", "week_start"], as_index=False)
+              ["hours"].sum().rename(columns={"hours": "open_hours"}))
+    weeks = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+    grid = pd.DataFrame([(r, w) for r in ids for w in weeks], columns=["resource_id", "week_start"])
+    out = (grid.merge(opened, on=["resource_id", "week_start"], how="left")
+           .merge(booked, on=["resource_id", "week_start"], how="left")
+           .fillna({"open_hours": 0.0, "booked_hours": 0.0}))
+    names = reservations.resources(db, active_only=False).set_index("id")["name"]
     out["resource"] = out["resource_id"].map(names)
     out["occupancy"] = (out["booked_hours"] / out["open_hours"]).where(out["open_hours"] > 0)
-    return out.sort_values(["week_start", "resource"]).reset_index(drop=True)
+    return out[columns].sort_values(["week_start", "resource"]).reset_index(drop=True)
+
+
+def total_occupancy(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rooms of a ``room_occupancy`` frame together: per week, all booked ÷ all open hours."""
+    if frame.empty:
+        return pd.DataFrame(columns=["week_start", "booked_hours", "open_hours", "occupancy"])
+    out = frame.groupby("week_start", as_index=False)[["booked_hours", "open_hours"]].sum()
+    out["occupancy"] = (out["booked_hours"] / out["open_hours"]).where(out["open_hours"] > 0)
+    return out
 
 
 def heatmap(db: Database, actor: Actor, date_from: date, date_to: date, resource_ids: list[int]) -> pd.DataFrame:
@@ -93,7 +170,7 @@ def heatmap(db: Database, actor: Actor, date_from: date, date_to: date, resource
         "select isodow(s.slot_start) - 1 as weekday, hour(s.slot_start) as hour, count(*) / 2.0 as booked_hours "
         "from booking_slot s where s.slot_start >= ? and s.slot_start < ? and list_contains(?, s.resource_id) "
         "group by all order by 1, 2",
-        [*_bounds(date_from, date_to), [int(i) for i in resource_ids]],
+        [*_bounds(date_from, date_to), _ids(resource_ids)],
     )
 
 
@@ -105,7 +182,7 @@ def attendance(db: Database, actor: Actor, date_from: date, date_to: date, resou
         "count(*) filter (where status in ('checked_in', 'no_show') and ends_at > starts_at::date + interval 18 hour), "
         "coalesce(sum(actual_attendance) filter (where status = 'checked_in'), 0) "
         "from booking where starts_at >= ? and starts_at < ? and list_contains(?, resource_id)",
-        [*_bounds(date_from, date_to), [int(i) for i in resource_ids]],
+        [*_bounds(date_from, date_to), _ids(resource_ids)],
     )
     held, no_show, evening, people = (int(v or 0) for v in row)
     done = held + no_show
@@ -113,56 +190,155 @@ def attendance(db: Database, actor: Actor, date_from: date, date_to: date, resou
             "evening": evening, "people": people}
 
 
+def booking_outcomes(db: Database, actor: Actor, date_from: date, date_to: date,
+                     resource_ids: list[int]) -> pd.DataFrame:
+    """Bookings per week by what became of them: held (checked in), no-show, or still to come."""
+    require(actor, "read")
+    frame = db.query(
+        "select date_trunc('week', starts_at)::date as week_start, status, count(*) as bookings from booking "
+        "where starts_at >= ? and starts_at < ? and list_contains(?, resource_id) and status in "
+        "('requested', 'confirmed', 'checked_in', 'no_show') group by all order by 1, 2",
+        [*_bounds(date_from, date_to), _ids(resource_ids)])
+    frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
+    return frame
+
+
+def evening_use(db: Database, actor: Actor, date_from: date, date_to: date, resource_ids: list[int]) -> pd.DataFrame:
+    """Per week, the long days (a room open until 20:00) and how their evenings (from 18:00) were used.
+
+    ``evenings``: room-days open until 20:00; ``used``: those with a booking in the evening;
+    ``open_hours`` / ``booked_hours``: the evening hours open and booked on those days.
+    """
+    require(actor, "read")
+    columns = ["week_start", "evenings", "used", "open_hours", "booked_hours"]
+    days = open_days(db, resource_ids, date_from, date_to)
+    days = days[[c >= LONG_DAY_END for c in days["closes"]]] if not days.empty else days
+    if days.empty:
+        return pd.DataFrame(columns=columns)
+    booked = db.query(
+        "select resource_id, starts_at::date as day, sum(epoch(ends_at - greatest(starts_at, "
+        "starts_at::date + interval 18 hour))) / 3600.0 as booked_hours from booking "
+        "where starts_at >= ? and starts_at < ? and list_contains(?, resource_id) and status in "
+        "('requested', 'confirmed', 'checked_in', 'no_show') and ends_at > starts_at::date + interval 18 hour "
+        "group by all", [*_bounds(date_from, date_to), _ids(resource_ids)])
+    booked["day"] = pd.to_datetime(booked["day"]).dt.date
+    merged = days.merge(booked, on=["resource_id", "day"], how="left").fillna({"booked_hours": 0.0})
+    evening_start = datetime.combine(date.min, EVENING_FROM)
+    merged["open_hours"] = [(datetime.combine(date.min, c) - evening_start).total_seconds() / 3600
+                            for c in merged["closes"]]
+    merged["used"] = merged["booked_hours"] > 0
+    merged["week_start"] = _week_start(merged["day"])
+    out = merged.groupby("week_start", as_index=False).agg(
+        evenings=("day", "size"), used=("used", "sum"), open_hours=("open_hours", "sum"),
+        booked_hours=("booked_hours", "sum"))
+    return out[columns].astype({"evenings": int, "used": int})
+
+
+def workstation_use(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
+    """All workstations (S2's computer access) together, per week: booked ÷ open hours."""
+    require(actor, "read")
+    ids = [int(i) for i in reservations.resources(db, kind="workstation")["id"]]
+    return total_occupancy(room_occupancy(db, actor, date_from, date_to, ids))
+
+
+def lockers_occupied(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
+    """Per day: lockers held by an organisation (assigned that day, or its key still out) of all lockers."""
+    require(actor, "read")
+    if date_from > date_to:
+        return pd.DataFrame(columns=["day", "occupied", "lockers"])
+    frame = db.query(
+        "with days as (select unnest(generate_series(?::date, ?::date, interval 1 day))::date as day), "
+        "lockers as (select id from resource where kind = 'locker' and active) "
+        "select d.day, count(distinct a.resource_id) as occupied, (select count(*) from lockers) as lockers "
+        "from days d left join locker_assignment a on a.resource_id in (select id from lockers) and ("
+        "(a.date_from <= d.day and coalesce(a.date_to, d.day) >= d.day) or (a.key_handed_on <= d.day "
+        "and (a.key_returned_on is null or a.key_returned_on > d.day))) group by d.day order by d.day",
+        [date_from, date_to])
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    return frame
+
+
+# -- events ---------------------------------------------------------------------------------------------------------
+# Events that took place in the period: not cancelled, first session inside it.
+_EVENTS = ("select e.id from event e join event_session s on s.event_id = e.id where e.status <> 'cancelled' "
+           "group by e.id having min(s.starts_at) >= ? and min(s.starts_at) < ?")
+
+
 def events_by_type_topic(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
     """Events that took place (not cancelled, first session in the period) by type and topic."""
     require(actor, "read")
     return db.query(
-        "with ev as (select e.id, e.event_type, min(s.starts_at) as first_start from event e "
-        "join event_session s on s.event_id = e.id where e.status <> 'cancelled' group by all) "
-        "select ev.event_type, t.topic_code as topic, count(distinct ev.id) as events from ev "
-        "join event_topic t on t.event_id = ev.id where ev.first_start >= ? and ev.first_start < ? group by all "
-        "order by 1, 2",
+        "select e.event_type, t.topic_code as topic, count(distinct e.id) as events from event e "
+        "join event_topic t on t.event_id = e.id where e.id in (" + _EVENTS + ") group by all order by 1, 2",
         _bounds(date_from, date_to),
     )
+
+
+def events_by_type(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
+    """Events that took place per type (each event once)."""
+    require(actor, "read")
+    return db.query("select event_type, count(*) as events from event where id in (" + _EVENTS + ") "
+                    "group by 1 order by 2 desc, 1", _bounds(date_from, date_to))
+
+
+def events_by_topic(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
+    """Events that took place per education topic (T1–T6…; an event with two topics counts in both)."""
+    require(actor, "read")
+    return db.query(
+        "select t.code as topic, t.name_pl, t.name_en, count(distinct et.event_id) as events from topic t "
+        "join event_topic et on et.topic_code = t.code where et.event_id in (" + _EVENTS + ") "
+        "group by all order by min(t.sort)", _bounds(date_from, date_to))
 
 
 def events_summary(db: Database, actor: Actor, date_from: date, date_to: date) -> dict:
     """Events held, participants, attendance rate (present marks ÷ marks) and average rating."""
     require(actor, "read")
     row = db.one(
-        "with ev as (select e.id from event e join event_session s on s.event_id = e.id "
-        "where e.status <> 'cancelled' group by e.id having min(s.starts_at) >= ? and min(s.starts_at) < ?) "
+        "with ev as (" + _EVENTS + ") "
         "select (select count(*) from ev), "
         "(select count(*) from enrolment n where n.event_id in (select id from ev) and n.status = 'enrolled'), "
         "(select count(*) filter (where a.present) from attendance a join enrolment n on n.id = a.enrolment_id "
         " where n.event_id in (select id from ev)), "
         "(select count(*) from attendance a join enrolment n on n.id = a.enrolment_id where n.event_id in (select id from ev)), "
-        "(select avg(f.rating) from feedback f where f.event_id in (select id from ev))",
+        "(select avg(f.rating) from feedback f where f.event_id in (select id from ev)), "
+        "(select count(*) from feedback f where f.event_id in (select id from ev))",
         _bounds(date_from, date_to),
     )
-    events, participants, present, marks, rating = row
+    events, participants, present, marks, rating, ratings = row
     return {"events": int(events or 0), "participants": int(participants or 0),
-            "attendance_rate": (present / marks) if marks else None,
-            "rating": float(rating) if rating is not None else None}
+            "attendance_rate": (present / marks) if marks else None, "marks": int(marks or 0),
+            "rating": float(rating) if rating is not None else None, "ratings": int(ratings or 0)}
 
 
+# -- organisations --------------------------------------------------------------------------------------------------
+# Every service an organisation received, with the day: a room booking (not of the Centre's own
+# events), a place at an event that took place, an advisory session.
 _SERVED = (
-    "select organisation_id, starts_at::date as served_on from booking "
+    "select organisation_id, starts_at::date as served_on, 'booking' as kind, id as ref from booking "
     "where status in ('confirmed', 'checked_in') and organisation_id <> coalesce(?, -1) "
-    "union all select n.organisation_id, s.starts_at::date from enrolment n "
-    "join event_session s on s.event_id = n.event_id where n.status = 'enrolled' and n.organisation_id is not null "
-    "union all select organisation_id, held_on from advisory"
+    "union all select n.organisation_id, s.starts_at::date, 'event', n.event_id from enrolment n "
+    "join event_session s on s.event_id = n.event_id join event e on e.id = n.event_id "
+    "where n.status = 'enrolled' and n.organisation_id is not null and e.status <> 'cancelled' "
+    "union all select organisation_id, held_on, 'advisory', id from advisory"
 )
 
 
 def organisations_served(db: Database, actor: Actor, date_from: date, date_to: date) -> dict:
     """Unique organisations served in the period (rooms, events, advisory): the pilot's headline."""
     require(actor, "read")
-    centre = _centre(db)
     count = db.scalar(
         "select count(distinct organisation_id) from (" + _SERVED + ") where served_on between ? and ?",
-        [centre, date_from, date_to])
+        [_centre(db), date_from, date_to])
     return {"organisations": int(count or 0)}
+
+
+def organisations_by_service(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
+    """How many organisations used each service (rooms, events, advisory) in the period."""
+    require(actor, "read")
+    return db.query(
+        "select kind, count(distinct organisation_id) as organisations from (" + _SERVED + ") "
+        "where served_on between ? and ? group by 1 order by case kind when 'booking' then 0 "
+        "when 'event' then 1 else 2 end", [_centre(db), date_from, date_to])
 
 
 def new_organisations_by_month(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
@@ -175,6 +351,7 @@ def new_organisations_by_month(db: Database, actor: Actor, date_from: date, date
         [_centre(db), date_from, date_to])
 
 
+# -- advisory and volunteers ----------------------------------------------------------------------------------------
 def advisory_hours(db: Database, actor: Actor, date_from: date, date_to: date) -> dict:
     require(actor, "read")
     row = db.one("select count(*), coalesce(sum(duration_min), 0) / 60.0, count(distinct organisation_id) "
@@ -182,6 +359,57 @@ def advisory_hours(db: Database, actor: Actor, date_from: date, date_to: date) -
     return {"sessions": int(row[0]), "hours": float(row[1]), "organisations": int(row[2])}
 
 
+def advisory_by_month(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
+    """Advisory hours and sessions per month."""
+    require(actor, "read")
+    return db.query("select date_trunc('month', held_on)::date as month, sum(duration_min) / 60.0 as hours, "
+                    "count(*) as sessions from advisory where held_on between ? and ? group by 1 order by 1",
+                    [date_from, date_to])
+
+
+def advisory_by_topic(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
+    """Advisory hours and sessions per education topic."""
+    require(actor, "read")
+    return db.query("select t.code as topic, t.name_pl, t.name_en, sum(a.duration_min) / 60.0 as hours, "
+                    "count(*) as sessions from advisory a join topic t on t.code = a.topic_code "
+                    "where a.held_on between ? and ? group by all order by min(t.sort)", [date_from, date_to])
+
+
+def volunteer_hours(db: Database, actor: Actor, date_from: date, date_to: date) -> dict | None:
+    """Approved volunteer hours, their value at the configured rate, and how many people gave them."""
+    require(actor, "read")
+    summary = volunteer_work.hours_summary(db, actor, date_from, date_to)
+    return {"hours": float(summary["hours"]), "value_pln": summary["value_pln"], "rate": summary["rate_pln"],
+            "volunteers": int(summary["volunteers"]), "entries": int(summary["entries"])}
+
+
+def volunteer_by_month(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
+    """Approved hours, their value and the number of volunteers per month."""
+    require(actor, "read")
+    frame = volunteer_work.totals(db, actor, "month", date_from, date_to)
+    frame["month"] = pd.to_datetime(frame["key"] + "-01").dt.date
+    return frame[["month", "hours", "value_pln", "volunteers", "entries"]]
+
+
+# -- local initiatives ----------------------------------------------------------------------------------------------
+def initiatives_by_stage(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
+    """Initiatives submitted in the period, by the stage they are in now (procedure order, non-empty)."""
+    require(actor, "read")
+    return db.query(
+        "select s.code as stage, s.name_pl, s.name_en, count(*) as initiatives from initiative i "
+        "join initiative_stage s on s.code = i.stage where i.submitted_on between ? and ? "
+        "group by all order by min(s.sort)", [date_from, date_to])
+
+
+def initiatives_by_osiedle(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
+    """Initiatives submitted in the period per osiedle (housing estate), most first."""
+    require(actor, "read")
+    return db.query(
+        "select o.name as osiedle, count(*) as initiatives from initiative i join osiedle o on o.id = i.osiedle_id "
+        "where i.submitted_on between ? and ? group by all order by 2 desc, 1", [date_from, date_to])
+
+
+# -- now ------------------------------------------------------------------------------------------------------------
 def now_strip(db: Database, actor: Actor, now: datetime) -> dict:
     """Rooms in use right now, the next bookings today, and today's events."""
     require(actor, "read")
@@ -201,28 +429,145 @@ def now_strip(db: Database, actor: Actor, now: datetime) -> dict:
     return {"in_use": in_use, "upcoming": upcoming, "events": events}
 
 
+def period_has_data(db: Database, actor: Actor, date_from: date, date_to: date) -> bool:
+    """Whether anything was recorded in the period (bookings, events, advice, volunteering, initiatives).
+
+    Lockers alone do not count: an assignment "until further notice" would make every future period look used.
+    """
+    require(actor, "read")
+    start, end = _bounds(date_from, date_to)
+    checks = [
+        ("select 1 from booking where starts_at >= ? and starts_at < ? and status <> 'cancelled' limit 1", [start, end]),
+        ("select 1 from event_session where starts_at >= ? and starts_at < ? limit 1", [start, end]),
+        ("select 1 from advisory where held_on between ? and ? limit 1", [date_from, date_to]),
+        ("select 1 from volunteer_hours where work_date between ? and ? limit 1", [date_from, date_to]),
+        ("select 1 from initiative where submitted_on between ? and ? limit 1", [date_from, date_to]),
+    ]
+    return any(db.one(sql, params) for sql, params in checks)
+
+
 def area_available(db: Database, area: str) -> bool:
-    """Whether the tables behind an area exist yet (volunteers and initiatives come later)."""
+    """Whether the tables behind an area exist (kept for callers; every area's migration now runs)."""
     table = {"volunteers": "volunteer_hours", "initiatives": "initiative"}.get(area, area)
     return bool(db.scalar("select count(*) from information_schema.tables where table_name = ?", [table]))
 
 
 def _centre(db: Database) -> int | None:
     """The Centre's own organisation (its events' room bookings) is not a served organisation."""
-    from dashboard.services import app_settings
-
     value = app_settings.get_setting(db, "centre_organisation_id")
     return int(value) if value is not None else None
 
 
-def volunteer_hours(db: Database, actor: Actor, date_from: date, date_to: date) -> dict | None:
-    """Approved volunteer hours and their value at the configured rate (None: register not built)."""
-    require(actor, "read")
-    if not area_available(db, "volunteers"):
-        return None
-    from dashboard.services import app_settings
+# -- the rows behind each KPI ---------------------------------------------------------------------------------------
+def kpi_figures(db: Database, actor: Actor, date_from: date, date_to: date, resource_ids: list[int]) -> dict:
+    """Every headline figure of the page, keyed as ``KPIS`` (None: nothing to compute it from)."""
+    visits = attendance(db, actor, date_from, date_to, resource_ids)
+    events = events_summary(db, actor, date_from, date_to)
+    return {
+        "organisations_served": organisations_served(db, actor, date_from, date_to)["organisations"],
+        "bookings_held": visits["held"], "no_show_rate": visits["no_show_rate"],
+        "events_held": events["events"], "participants": events["participants"],
+        "attendance_rate": events["attendance_rate"], "rating": events["rating"],
+        "advisory_hours": advisory_hours(db, actor, date_from, date_to)["hours"],
+        "volunteer_hours": volunteer_hours(db, actor, date_from, date_to)["hours"],
+    }
 
-    hours = float(db.scalar("select coalesce(sum(hours), 0) from volunteer_hours where status = 'approved' "
-                            "and work_date between ? and ?", [date_from, date_to]) or 0)
-    rate = float(app_settings.get_setting(db, "volunteer_hourly_rate_pln"))
-    return {"hours": hours, "value_pln": round(hours * rate, 2), "rate": rate}
+
+def kpi_rows(db: Database, actor: Actor, kpi: str, date_from: date, date_to: date,
+             resource_ids: list[int] | None = None) -> pd.DataFrame:
+    """The records one KPI was computed from, as the role may see them.
+
+    The figure follows from the rows (see ``figure_from_rows``): a count is the number of rows, hours
+    are the sum of ``hours``, a rate is the mean of its 0/1 column, the rating the mean of ``rating``.
+    """
+    require(actor, "read")
+    if kpi not in KPIS:
+        raise ValidationError({"kpi": Message("forum.error.kpi_unknown", {"kpi": kpi})})
+    start, end = _bounds(date_from, date_to)
+    if kpi == "organisations_served":
+        return db.query(
+            "select o.id, o.name as organisation, min(s.served_on) as first_served_on, "
+            "count(distinct s.ref) filter (where s.kind = 'booking') as bookings, "
+            "count(distinct s.ref) filter (where s.kind = 'event') as events, "
+            "count(distinct s.ref) filter (where s.kind = 'advisory') as advisory_sessions "
+            "from (" + _SERVED + ") s join organisation o on o.id = s.organisation_id "
+            "where s.served_on between ? and ? group by all order by o.name, o.id",
+            [_centre(db), date_from, date_to])
+    if kpi in ("bookings_held", "no_show_rate"):
+        statuses = ["checked_in"] if kpi == "bookings_held" else ["checked_in", "no_show"]
+        frame = db.query(
+            "select b.id, b.starts_at::date as day, strftime(b.starts_at, '%H:%M') as starts, "
+            "strftime(b.ends_at, '%H:%M') as ends, r.name as resource, o.name as organisation, b.contact_person, "
+            "b.purpose, b.attendees, b.actual_attendance, b.status, (b.status = 'no_show')::int as no_show "
+            "from booking b join resource r on r.id = b.resource_id join organisation o on o.id = b.organisation_id "
+            "where b.starts_at >= ? and b.starts_at < ? and list_contains(?, b.resource_id) "
+            "and list_contains(?, b.status) order by b.starts_at, b.id",
+            [start, end, _ids(resource_ids), statuses])
+        return frame if kpi == "no_show_rate" else frame.drop(columns=["no_show"])
+    if kpi == "events_held":
+        return db.query(
+            "select e.id, e.title, e.event_type, min(s.starts_at) as first_session, count(s.id) as sessions, "
+            "e.status, (select string_agg(t.topic_code, ', ' order by t.topic_code) from event_topic t "
+            "where t.event_id = e.id) as topics, (select count(*) from enrolment n where n.event_id = e.id "
+            "and n.status = 'enrolled') as participants from event e join event_session s on s.event_id = e.id "
+            "where e.id in (" + _EVENTS + ") group by all order by first_session, e.id", [start, end])
+    if kpi == "participants":
+        frame = db.query(
+            "select n.id, e.title as event, (select min(s.starts_at) from event_session s where s.event_id = e.id) "
+            "as first_session, n.full_name, n.email, n.phone, coalesce(o.name, '') as organisation, n.walk_in "
+            "from enrolment n join event e on e.id = n.event_id left join organisation o on o.id = n.organisation_id "
+            "where n.status = 'enrolled' and n.event_id in (" + _EVENTS + ") order by first_session, e.id, n.full_name, n.id",
+            [start, end])
+        return _contacts(frame, actor)
+    if kpi == "attendance_rate":
+        return db.query(
+            "select s.starts_at as session, e.title as event, n.full_name, a.present::int as present "
+            "from attendance a join enrolment n on n.id = a.enrolment_id join event_session s on s.id = a.session_id "
+            "join event e on e.id = n.event_id where n.event_id in (" + _EVENTS + ") "
+            "order by s.starts_at, e.id, n.full_name, n.id", [start, end])
+    if kpi == "rating":
+        return db.query(
+            "select e.id as event_id, e.title as event, f.rating, f.created_at::date as rated_on from feedback f "
+            "join event e on e.id = f.event_id where f.event_id in (" + _EVENTS + ") order by e.id, f.enrolment_id",
+            [start, end])
+    if kpi == "advisory_hours":
+        return db.query(
+            "select a.id, a.held_on, o.name as organisation, a.advisor, a.topic_code as topic, a.form, "
+            "a.duration_min, a.duration_min / 60.0 as hours from advisory a join organisation o on o.id = a.organisation_id "
+            "where a.held_on between ? and ? order by a.held_on, a.id", [date_from, date_to])
+    return volunteer_rows(db, actor, date_from, date_to)
+
+
+def volunteer_rows(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
+    """Approved volunteer-hour entries of the period with their value; names only for roles that see them."""
+    require(actor, "read")
+    columns = ["id", "work_date", "volunteer", "opportunity", "hours", "value_pln"]
+    frame = db.query(
+        "select h.id, h.work_date, case when v.anonymised_at is null then v.last_name || ' ' || v.first_name end "
+        "as volunteer, o.title as opportunity, h.hours::double as hours from volunteer_hours h "
+        "join volunteer v on v.id = h.volunteer_id left join volunteer_assignment a on a.id = h.assignment_id "
+        "left join volunteer_opportunity o on o.id = a.opportunity_id where h.status = 'approved' "
+        "and h.work_date between ? and ? order by h.work_date, h.id", [date_from, date_to])
+    if not actor.can("personal"):
+        frame["volunteer"] = None
+    frame["value_pln"] = (frame["hours"] * volunteer_work.hourly_rate(db)).round(2)
+    return frame[columns]
+
+
+def figure_from_rows(kpi: str, rows: pd.DataFrame) -> float | None:
+    """What a KPI's rows add up to: the same number the page shows (a check anyone can redo in a sheet)."""
+    if kpi in ("no_show_rate", "attendance_rate", "rating"):
+        column = {"no_show_rate": "no_show", "attendance_rate": "present", "rating": "rating"}[kpi]
+        return float(rows[column].mean()) if len(rows) else None
+    if kpi in ("advisory_hours", "volunteer_hours"):
+        return float(rows["hours"].sum()) if len(rows) else 0.0
+    return float(len(rows))
+
+
+def _contacts(frame: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+    """E-mail and phone as the role may see them (masked for the coordinator)."""
+    for column in ("email", "phone"):
+        seen: dict = {}
+        frame[column] = [seen.setdefault(v, privacy.show(v, column, actor)) if isinstance(v, str) else ""
+                         for v in frame[column]]
+    return frame
