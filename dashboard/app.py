@@ -14,7 +14,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import auth, navigation, ui  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
-from dashboard.services import users  # noqa: E402
+from dashboard.services import backup, users  # noqa: E402
 from db.connection import DatabaseError  # noqa: E402
 
 st.set_page_config(page_title="Centrum Obywatelskie Łódź", page_icon=":material/diversity_3:", layout="wide")
@@ -35,6 +35,7 @@ if current.url_path:  # the user has moved on from the home page the unknown add
     st.session_state["_unknown_page"] = None
 actor = auth.gate()
 st.session_state["actor"] = actor
+backup.start_daily_backup(ui.db(), ui.config())  # once a day, in the background
 st.session_state["_pages"] = pages
 
 with st.sidebar:

@@ -34,6 +34,9 @@ SETTINGS = (
             "How long a login cookie stays valid, in hours."),
     Setting("backup_dir", "CIVIC_BACKUP_DIR", str(PROJECT_ROOT / "db" / "backups"),
             "Where backups are written."),
+    Setting("daily_backup", "CIVIC_DAILY_BACKUP", "1",
+            "1: an automatic backup on the first request of each day (kept as long as the admin sets); "
+            "0: none (the benchmark, which measures memory and time)."),
 )
 
 
@@ -46,6 +49,7 @@ class Config:
     secrets_path: Path
     session_hours: float
     backup_dir: Path
+    daily_backup: bool = True
 
 
 def load() -> Config:
@@ -60,4 +64,5 @@ def load() -> Config:
         secrets_path=Path(raw["secrets_path"]),
         session_hours=float(raw["session_hours"]),
         backup_dir=Path(raw["backup_dir"]),
+        daily_backup=raw["daily_backup"].strip().lower() in ("1", "true", "yes", "tak"),
     )

@@ -81,6 +81,15 @@ def _retention_months(value: Any) -> int:
     return int(value)
 
 
+def _backup_days(value: Any) -> int:
+    """Days the automatic daily backups are kept (today's included): 1 to 365."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError
+    if int(value) != value or not 1 <= int(value) <= 365:
+        raise ValueError
+    return int(value)
+
+
 # Known settings: the validator of each value and its default when the row is missing.
 KNOWN: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "booking_horizon_days": (_horizon, 90),
@@ -91,6 +100,7 @@ KNOWN: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "initiative_social_work_rate_pln": (_money_pln, 30.0),
     "initiative_budget_pln": (_money_pln, 300000.0),
     "initiative_stuck_days": (_stuck_days, 30),
+    "backup_retention_days": (_backup_days, 14),
 }
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import operator
 import unicodedata
+from bisect import bisect_left, bisect_right
 from difflib import SequenceMatcher
 from datetime import date
+from typing import Callable
 
 import pandas as pd
 
@@ -135,6 +138,62 @@ def _similar(a: str, b: str) -> bool:
     if not a or not b:
         return False
     return a == b or SequenceMatcher(None, a, b).ratio() >= _NAME_SIMILARITY
+
+
+def duplicate_matcher(db: Database) -> Callable[[dict], list[dict]]:
+    """``find_duplicates`` for many candidates at once (a spreadsheet import): the same rules, the
+    register read once, and each name compared only with names of a length that could match.
+
+    Two names can reach the similarity threshold only if 2·min(len)/(sum of len) does, and only if
+    SequenceMatcher's ``quick_ratio`` (an upper bound of ``ratio``) does, so the others are skipped
+    without changing any result. Returns ``match(clean) -> matches``.
+    """
+    rows = db.dicts("select id, name, nip, krs from organisation order by id")
+    by_length = sorted((len(key), key, row["id"]) for row in rows for key in [_normalise_name(row["name"])])
+    lengths = [length for length, _key, _id in by_length]
+    threshold = _NAME_SIMILARITY
+
+    def could_be_similar(matcher: SequenceMatcher, key: str) -> bool:
+        matcher.set_seq2(key)
+        return matcher.quick_ratio() >= threshold
+
+    def match(clean: dict) -> list[dict]:
+        target = _normalise_name(clean["name"])
+        low = bisect_left(lengths, math.floor(len(target) * threshold / (2 - threshold)))
+        high = bisect_right(lengths, math.ceil(len(target) * (2 - threshold) / threshold))
+        matcher = SequenceMatcher(None, target, "")
+        similar = {row_id for _length, key, row_id in by_length[low:high]
+                   if (key == target or could_be_similar(matcher, key)) and _similar(target, key)}
+        matches = []
+        for row in rows:
+            reasons = [reason for reason, hit in (
+                ("nip", bool(clean.get("nip")) and row["nip"] == clean["nip"]),
+                ("krs", bool(clean.get("krs")) and row["krs"] == clean["krs"]),
+                ("name", row["id"] in similar)) if hit]
+            if reasons:
+                matches.append({**row, "reasons": reasons})
+        return matches[:10]
+
+    return match
+
+
+def create_in(cur, actor: Actor, clean: dict) -> int:
+    """Insert an organisation with its audit row on the caller's cursor (nothing is committed here).
+
+    ``clean`` is what ``validate`` returned; checking duplicates is the caller's choice (the
+    spreadsheet import compares every row with the register and with the rest of the file).
+    """
+    require(actor, "write")
+    now = clock.utc_now()
+    cur.execute(
+        "insert into organisation (name, legal_form, krs, nip, regon, street, postal_code, city, osiedle_id, "
+        "contact_person, email, phone, first_served_on, notes, created_at, updated_at) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+        [clean[f] for f in FIELDS] + [now, now],
+    )
+    new_id = cur.fetchone()[0]
+    audit.record(cur, actor.username, "create", "organisation", new_id, None, clean)
+    return new_id
 
 
 def create(db: Database, actor: Actor, data: dict, *, confirm_duplicate: bool = False) -> int:

@@ -4,16 +4,19 @@ was taken in; restore checks the backup before touching anything and keeps the r
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
-from datetime import datetime, timezone
+import stat
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from dashboard import clock
-from dashboard.services import backup, organisations, users
+from dashboard import clock, settings
+from dashboard.errors import ValidationError
+from dashboard.services import app_settings, backup, organisations, users
 from db.connection import DatabaseError, DatabaseLocked, close_database, code_schema_version, get_database
 
 
@@ -56,6 +59,7 @@ def test_a_backup_is_a_verified_copy_named_by_its_time(the_centre, admin, tmp_pa
     info = backup.verify(path)
     assert info["schema_version"] == code_schema_version()
     assert info["counts"]["organisation"] == 2 and info["counts"]["app_user"] == 2
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # personal data: the app's account only
     assert the_centre.rows("select username, action, entity, entity_id from audit_log where action = 'backup'") == [
         (admin.username, "backup", "database", path.name)]
 
@@ -198,3 +202,161 @@ def test_restore_refuses_a_database_this_process_still_has_open(the_centre, admi
 
     assert organisations.count(the_centre) == 2  # still the live file, still writable
     assert list(tmp_path.glob("civic.replaced-*")) == []
+
+
+# -- the automatic daily backup ----------------------------------------------------------------------
+def at_warsaw(*moment) -> None:
+    clock.freeze(datetime(*moment, tzinfo=clock.WARSAW))
+
+
+@pytest.fixture
+def fresh_process():
+    """The per-process memory of the daily backup, as in a newly started app."""
+    backup._Daily.day, backup._Daily.thread = None, None
+    yield
+    if backup._Daily.thread is not None:
+        backup._Daily.thread.join(timeout=30)
+    backup._Daily.day, backup._Daily.thread = None, None
+
+
+def installation(folder: Path, daily_backup: bool = True) -> settings.Config:
+    return dataclasses.replace(settings.load(), backup_dir=folder, daily_backup=daily_backup)
+
+
+def automatic(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("civic-auto-*"))
+
+
+def test_one_automatic_backup_a_day_however_often_it_is_asked_for(the_centre, tmp_path):
+    folder = tmp_path / "backups"
+    at_warsaw(2026, 3, 2, 7, 55)
+    first = backup.run_daily_backup(the_centre, folder)
+    at_warsaw(2026, 3, 2, 23, 59)
+    assert backup.run_daily_backup(the_centre, folder) is None
+
+    assert first.name == "civic-auto-20260302-065500.duckdb"  # named in UTC, like the manual ones
+    assert automatic(folder) == [first.name]
+    assert backup.verify(first)["counts"]["organisation"] == 2
+    assert the_centre.rows("select username, action, entity_id from audit_log where action = 'backup'") == [
+        ("system", "backup", first.name)]
+
+    at_warsaw(2026, 3, 3, 0, 1)  # past midnight in Łódź (still 2 March in UTC): a new day
+    second = backup.run_daily_backup(the_centre, folder)
+    assert second is not None and automatic(folder) == [first.name, second.name]
+
+
+def test_automatic_backups_older_than_the_retention_are_pruned_and_manual_ones_never(the_centre, admin, tmp_path):
+    folder = tmp_path / "backups"
+    at_warsaw(2026, 3, 1, 9, 0)
+    manual = backup.create_backup(the_centre, admin, folder)
+    app_settings.set_setting(the_centre, admin, "backup_retention_days", 3)
+
+    for day in range(1, 8):  # a week of first requests of the day
+        at_warsaw(2026, 3, day, 8, 30)
+        backup.run_daily_backup(the_centre, folder)
+
+    assert [b.day for b in backup.list_backups(folder) if b.automatic] == [
+        date(2026, 3, 7), date(2026, 3, 6), date(2026, 3, 5)]
+    assert manual.exists()
+    pruned = the_centre.rows("select after from audit_log where action = 'backup' and username = 'system' "
+                             "order by id desc limit 1")[0][0]
+    assert "civic-auto-20260304-073000.duckdb" in pruned
+
+
+def test_the_retention_setting_keeps_fourteen_days_by_default_and_accepts_one_to_365(the_centre, admin):
+    assert app_settings.get_setting(the_centre, "backup_retention_days") == 14
+    for bad in (0, 366, 1.5, "14", True, None, float("nan")):
+        with pytest.raises(ValidationError):
+            app_settings.set_setting(the_centre, admin, "backup_retention_days", bad)
+    for good in (1, 365, 30.0):
+        app_settings.set_setting(the_centre, admin, "backup_retention_days", good)
+    assert app_settings.get_setting(the_centre, "backup_retention_days") == 30
+
+
+def test_an_interrupted_copy_is_never_taken_for_todays_backup(the_centre, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    at_warsaw(2026, 3, 2, 8, 0)
+    (folder / "civic-auto-20260302-065000.duckdb.partial").write_bytes(b"half a file")
+
+    made = backup.run_daily_backup(the_centre, folder)
+
+    assert made is not None and backup.list_backups(folder)[0].path == made
+    assert list(folder.glob("*.partial")) == []
+
+
+def test_the_first_request_of_the_day_starts_the_backup_in_the_background_and_later_ones_do_nothing(
+        the_centre, tmp_path, fresh_process):
+    folder = tmp_path / "backups"
+    at_warsaw(2026, 3, 2, 8, 0)
+
+    thread = backup.start_daily_backup(the_centre, installation(folder))
+    assert thread is not None
+    thread.join(timeout=30)
+    assert len(automatic(folder)) == 1
+
+    for made in automatic(folder):
+        (folder / made).unlink()  # the process remembers; it does not even look at the folder again today
+    assert backup.start_daily_backup(the_centre, installation(folder)) is None
+    assert automatic(folder) == []
+
+    at_warsaw(2026, 3, 3, 8, 0)
+    tomorrow = backup.start_daily_backup(the_centre, installation(folder))
+    tomorrow.join(timeout=30)
+    assert len(automatic(folder)) == 1
+
+
+def test_an_installation_may_switch_the_daily_backup_off(the_centre, tmp_path, fresh_process):
+    at_warsaw(2026, 3, 2, 8, 0)
+    assert backup.start_daily_backup(the_centre, installation(tmp_path / "backups", daily_backup=False)) is None
+    assert not (tmp_path / "backups").exists()
+
+
+def test_a_failed_daily_backup_is_logged_and_not_retried_on_every_request(the_centre, tmp_path, fresh_process,
+                                                                           caplog):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the backup folder should be")
+    at_warsaw(2026, 3, 2, 8, 0)
+
+    backup.start_daily_backup(the_centre, installation(blocked)).join(timeout=30)
+
+    assert "automatic daily backup" in caplog.text
+    assert backup.start_daily_backup(the_centre, installation(blocked)) is None
+
+
+# -- restore: more ways it must refuse ---------------------------------------------------------------
+def test_restore_refuses_the_database_file_itself(the_centre, db_path):
+    close_database(db_path)
+    with pytest.raises(DatabaseError, match="database file itself"):
+        backup.restore(db_path, db_path)
+    assert db_path.exists()
+
+
+def test_a_copy_that_differs_from_the_backup_replaces_nothing(the_centre, admin, db_path, tmp_path, monkeypatch):
+    saved = backup.create_backup(the_centre, admin, tmp_path / "backups")
+    close_database(db_path)
+    current = fingerprint(db_path)
+
+    def bad_disk(source, target):  # the copy arrives damaged
+        Path(target).write_bytes(random.Random(7).randbytes(8192))
+
+    monkeypatch.setattr(backup.shutil, "copy2", bad_disk)
+    with pytest.raises(DatabaseError):
+        backup.restore(db_path, saved)
+
+    assert fingerprint(db_path) == current
+    assert list(tmp_path.glob("civic.replaced-*")) == [] and list(tmp_path.glob("*.restoring")) == []
+
+
+def test_restoring_a_backup_from_an_older_version_says_it_will_be_brought_up_to_date(the_centre, admin, db_path,
+                                                                                        tmp_path):
+    saved = backup.create_backup(the_centre, admin, tmp_path / "backups")
+    older = duckdb.connect(str(saved))
+    older.execute("delete from schema_version where version = ?", [code_schema_version()])
+    older.close()
+    close_database(db_path)
+
+    report = backup.restore(db_path, saved)
+
+    assert f"schema version {code_schema_version() - 1}" in report
+    assert f"brings it to schema version {code_schema_version()}" in report
