@@ -57,8 +57,11 @@ def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
-def _verdict(ok: bool, error: str | None = None) -> str:
-    return "ERROR" if error else ("ok" if ok else "SLOW")
+def _verdict(ok: bool, error: str | None = None, note: str | None = None) -> str:
+    if error:
+        return "ERROR"
+    verdict = "ok" if ok else "SLOW"
+    return f"{verdict} (no data)" if note and note.startswith("no data") else verdict
 
 
 def render(figures: dict) -> str:
@@ -75,12 +78,13 @@ def render(figures: dict) -> str:
         "",
         table(["page", "login", "median ms", "p95 ms", "target ms", "ok?"],
               [[p["page"], p["login"], _ms(p["median_ms"]), _ms(p["p95_ms"]), _ms(p["target_ms"]),
-                _verdict(p["ok"], p["error"])] for p in figures["pages"]]),
+                _verdict(p["ok"], p["error"], p.get("note"))] for p in figures["pages"]]),
         "",
         table(["service call", "calls", "refused (untimed)", "median ms", "p95 ms", "target ms", "ok?"],
               [[s["service"], s["calls"], s["rejected_attempts"], _ms(s["median_ms"]), _ms(s["p95_ms"]),
                 _ms(s["target_ms"]),
-                "skipped: " + s["skipped"] if s["skipped"] else _verdict(s["ok"], s["error"])]
+                s["skipped"] if s["skipped"] and s["skipped"].startswith("no data")
+                else "skipped: " + s["skipped"] if s["skipped"] else _verdict(s["ok"], s["error"])]
                for s in figures["services"]]),
         "",
         table(["resource", "value", "target", "ok?"], [

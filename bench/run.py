@@ -47,7 +47,8 @@ def isolated_environment(keep: bool):
     """A temporary folder for the database, secrets and backups; the old environment restored after."""
     folder = Path(tempfile.mkdtemp(prefix="civic-bench-"))
     env = {"CIVIC_DB_PATH": str(folder / "civic.duckdb"), "CIVIC_SECRETS_PATH": str(folder / "secrets.toml"),
-           "CIVIC_BACKUP_DIR": str(folder / "backups"), "CIVIC_DEMO": "0", "CIVIC_LANG": "pl"}
+           "CIVIC_BACKUP_DIR": str(folder / "backups"), "CIVIC_DEMO": "0", "CIVIC_LANG": "pl",
+           "CIVIC_DAILY_BACKUP": "0"}  # the app's daily backup would add its copy to the times and the peak RSS
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
     try:
