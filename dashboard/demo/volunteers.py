@@ -443,8 +443,9 @@ def fill(db: Database, seed: int, scale: float) -> None:
                 if agreement["status"] != "draft":
                     _assign(rng, out, ctx, person, agreement, agreement_id)
             _documents(rng, out, person, today)
-            if stopped and rng.random() < 0.5:
+            if stopped and (rng.random() < 0.5 or not ctx.get("anonymised")):  # at least one, at any scale
                 _anonymise(person, stopped, out)
+                ctx["anonymised"] = True
             person.update(status=plan["status"], status_since=plan["since"], updated_at=person["created_at"])
             out.add("volunteer", **{k: v for k, v in person.items() if not k.startswith("_")})
         for opp in ctx["opportunities"]:
