@@ -15,6 +15,10 @@ STATUS_COLOURS = {"requested": "#F2A900", "confirmed": "#2D6A8E", "checked_in": 
 FONT = "Source Sans Pro, DejaVu Sans, sans-serif"
 
 
+# Whole things (events, initiatives, lockers) are counted in whole numbers: no 0.2 ticks on a small count.
+COUNT_AXIS = alt.Axis(tickMinStep=1, format="~d")
+
+
 def themed(chart: alt.Chart, height: int = 320) -> alt.Chart:
     return (chart.properties(height=height)
             .configure(font=FONT)
@@ -101,7 +105,7 @@ def stacked_bars(frame: pd.DataFrame, category: str, stack: str, value: str, lab
     """Counts per category, stacked by a second dimension (events by type and topic)."""
     return alt.Chart(frame).mark_bar().encode(
         y=alt.Y(f"{category}:N", title=None, sort="-x"),
-        x=alt.X(f"sum({value}):Q", title=labels[value]),
+        x=alt.X(f"sum({value}):Q", title=labels[value], axis=COUNT_AXIS),
         color=alt.Color(f"{stack}:N", title=labels[stack]),
         tooltip=[alt.Tooltip(f"{category}:N", title=labels[category]), alt.Tooltip(f"{stack}:N", title=labels[stack]),
                  alt.Tooltip(f"{value}:Q", title=labels[value])],
@@ -147,7 +151,7 @@ def category_bars(frame: pd.DataFrame, category: str, value: str, labels: dict[s
     """One horizontal bar per category, in the frame's order (stages of a procedure)."""
     return alt.Chart(frame).mark_bar(color=PALETTE[0], cornerRadiusTopRight=3, cornerRadiusBottomRight=3).encode(
         y=alt.Y(f"{category}:N", title=None, sort=list(frame[category])),
-        x=alt.X(f"{value}:Q", title=labels[value]),
+        x=alt.X(f"{value}:Q", title=labels[value], axis=COUNT_AXIS),
         tooltip=[alt.Tooltip(f"{category}:N", title=labels[category]), alt.Tooltip(f"{value}:Q", title=labels[value])],
     )
 
@@ -272,8 +276,8 @@ def overlay_columns(frame: pd.DataFrame, back: str, front: str, labels: dict[str
 def occupied_line(frame: pd.DataFrame, x: str, value: str, total: str, labels: dict[str, str]) -> alt.LayerChart:
     """A count over days (lockers held) as a stepped line under a dashed rule at the total available."""
     line = alt.Chart(frame).mark_line(interpolate="step-after", strokeWidth=3, color=PALETTE[2]).encode(
-        x=alt.X(f"{x}:T", title=labels[x], axis=alt.Axis(format="%d.%m")),
-        y=alt.Y(f"{value}:Q", title=labels[value], scale=alt.Scale(domainMin=0)),
+        x=alt.X(f"{x}:T", title=labels[x], axis=alt.Axis(format="%d.%m", labelOverlap=True, labelAngle=0)),
+        y=alt.Y(f"{value}:Q", title=labels[value], scale=alt.Scale(domainMin=0), axis=COUNT_AXIS),
         tooltip=[alt.Tooltip(f"{x}:T", title=labels[x], format="%d.%m.%Y"), alt.Tooltip(f"{value}:Q", title=labels[value]),
                  alt.Tooltip(f"{total}:Q", title=labels[total])])
     rule = alt.Chart(frame).mark_rule(strokeDash=[6, 4], color="#1F1F1F").encode(y=f"max({total}):Q")

@@ -23,9 +23,12 @@ st.html("""<style>
 .st-key-forum_stage h2 { font-size: 2.8rem; line-height: 1.2; }
 .st-key-forum_stage h3 { font-size: 2rem; color: #C8102E; }
 .st-key-forum_stage p, .st-key-forum_stage li { font-size: 1.35rem; }
-.st-key-forum_stage [data-testid="stMetricValue"] p { font-size: 3.6rem; font-weight: 700; color: #C8102E;
+.st-key-forum_stage [data-testid="stMetricValue"] p { font-size: clamp(2rem, 3.4vw, 3.6rem); font-weight: 700; color: #C8102E;
   line-height: 1.1; }
 .st-key-forum_stage [data-testid="stMetricLabel"] p { font-size: 1.35rem; }
+.st-key-forum_stage [data-testid="stMetricLabel"], .st-key-forum_stage [data-testid="stMetricLabel"] *,
+.st-key-forum_stage [data-testid="stMetricValue"], .st-key-forum_stage [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 .st-key-forum_stage [data-testid="stTable"] td, .st-key-forum_stage [data-testid="stTable"] th { font-size: 1.45rem; }
 .st-key-forum_counter p { font-size: 1.4rem; text-align: center; margin: 0; }
 </style>""")
@@ -74,7 +77,7 @@ def move(step: int) -> None:
 
 
 def show_figures(figures: list[forum.Figure]) -> None:
-    per_row = 4 if len(figures) > 5 else len(figures)
+    per_row = {5: 3, 6: 3}.get(len(figures), min(4, len(figures)))  # wide enough for a whole label
     for first in range(0, len(figures), per_row):
         for column, figure in zip(st.columns(per_row), figures[first:first + per_row]):
             column.metric(figure.label, figure.text, border=True)

@@ -1,11 +1,12 @@
 """Local initiatives per osiedle: how many, what residents contributed and what the city spends,
 for all 36 osiedla (zeros show where nothing is happening yet); a row opens the osiedle's list."""
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, clock, exports, ui
-from dashboard.i18n import fmt_money, fmt_number, t
+from dashboard.i18n import current_language, fmt_money, fmt_number, t
 from dashboard.services import initiative_views
 
 ONE_OSIEDLE_LIMIT = 20
@@ -41,8 +42,13 @@ st.subheader(t("initiatives.osiedla.chart"))
 if summary["initiatives"].sum() == 0:
     st.info(t("initiatives.osiedla.none"))
 else:
-    st.altair_chart(charts.themed(charts.stacked_bars(long, "osiedle", "part", "amount", labels),
-                                  height=22 * len(summary)), theme=None)
+    # Axis labels as the language writes amounts ("10 000", not Vega's "10,000"), and few enough not to collide.
+    thousands = " " if current_language() == "pl" else ","
+    amounts = alt.Axis(labelExpr=f"replace(format(datum.value, ',.0f'), regexp(',', 'g'), '{thousands}')",
+                       tickCount=8)
+    bars = charts.stacked_bars(long, "osiedle", "part", "amount", labels).encode(
+        x=alt.X("sum(amount):Q", title=labels["amount"], axis=amounts))
+    st.altair_chart(charts.themed(bars, height=22 * len(summary)), theme=None)
 
 shown = summary.assign(**{c: summary[c].astype(float) for c in ("residents_pln", "city_committed_pln",
                                                                   "city_spent_pln")})

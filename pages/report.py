@@ -42,15 +42,18 @@ row[2].metric(t("report.headline.advisory_hours"), fmt_number(h["advisory_hours"
 row[3].metric(t("report.headline.booked_hours"), fmt_number(h["booked_hours"], digits=1), border=True,
               help=t("report.page.bookings", count=fmt_number(h["bookings"])))
 row = st.columns(4)
-row[0].metric(t("report.headline.volunteer_hours"), fmt_number(h["volunteer_hours"], digits=1), border=True,
-              help=t("report.page.volunteer_value", value=fmt_money(h["volunteer_value_pln"])))
+# Only the Centre's own opportunities (the operator's contribution); the results table below counts every
+# approved hour in the register, so the two figures differ and must not carry the same name.
+row[0].metric(t("report.page.volunteer_hours_centre"), fmt_number(h["volunteer_hours"], digits=1), border=True,
+              help=t("report.page.volunteer_centre_help", value=fmt_money(h["volunteer_value_pln"])))
 row[1].metric(t("report.headline.initiatives"), fmt_number(h["initiatives"]), border=True)
 row[2].metric(t("report.headline.actual_pln"), whole(h["actual_pln"]), border=True,
               help=t("report.page.planned", value=fmt_money(h["planned_pln"])))
 row[3].metric(t("report.headline.grant_actual_pln"), whole(h["grant_actual_pln"]), border=True,
               help=t("report.page.planned", value=fmt_money(h["grant_planned_pln"])))
 
-LIGHTS = {"green": "🟢", "amber": "🟡", "red": "🔴", "none": "⚪"}
+# Coloured text, not emoji (as on the results page): a browser without an emoji font drew empty boxes.
+COLOURS = {"green": "#5E8C31", "amber": "#B07B00", "red": "#C8102E", "none": "#8C8C8C"}
 rows = figures.results
 shown = rows.assign(
     result=rows["code"].map(lambda c: t(f"result.{c}")),
@@ -58,10 +61,13 @@ shown = rows.assign(
                  for v, w in zip(rows["target"], rows["per_week"])],
     achieved_text=["—" if v is None else fmt_number(v, digits=1 if w or v != int(v) else 0)
                    for v, w in zip(rows["achieved"], rows["per_week"])],
-    status=[f"{LIGHTS[light]} {t('results.light.' + light)}" for light in rows["light"]])
+    status=[f"● {t('results.light.' + light)}" for light in rows["light"]])
 st.subheader(t("report.page.results"))
-ui.table(shown, {"result": "results.result", "target_text": "results.target", "achieved_text": "results.achieved",
-                 "status": "results.status"}, key="report_results")
+headers = {"result": "results.result", "target_text": "results.target", "achieved_text": "results.achieved",
+           "status": "results.status"}
+table = shown[list(headers)].rename(columns={c: t(k) for c, k in headers.items()})
+st.dataframe(table.style.apply(lambda column: [f"color: {COLOURS[k]}" for k in rows["light"]],
+                               subset=[t("results.status")]), hide_index=True, width="stretch", key="report_results")
 
 st.subheader(t("report.page.downloads"))
 st.caption(t("report.page.privacy"))

@@ -10,7 +10,7 @@ import vl_convert
 
 from dashboard import cached, charts, clock, traceable, ui
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, t
-from dashboard.services import reservations, utilisation
+from dashboard.services import reservations, trainings, utilisation
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.utilisation"))
@@ -49,7 +49,7 @@ KPI_LABELS = {"organisations_served": "util.organisations_served", "bookings_hel
               "no_show_rate": "forum.util.no_show_rate", "events_held": "util.events_held",
               "participants": "forum.util.participants", "attendance_rate": "util.attendance_rate",
               "rating": "forum.util.rating", "advisory_hours": "util.advisory_hours",
-              "volunteer_hours": "util.volunteer_hours"}
+              "volunteer_hours": "forum.util.volunteer_hours_short"}
 
 
 def _pct(value) -> str:
@@ -100,18 +100,21 @@ def live_figures(date_from, date_to, resource_ids: tuple[int, ...]) -> None:
         "no_show_rate": t("forum.util.no_shows", count=fmt_number(visits["no_show"])),
         "rating": t("forum.util.ratings", count=fmt_number(events["ratings"])),
         "advisory_hours": t("util.advisory_sessions", count=advice["sessions"]),
-        "volunteer_hours": t("forum.util.volunteer_help", value=fmt_money(volunteering["value_pln"]),
-                             rate=fmt_money(volunteering["rate"])),
+        "volunteer_hours": t("forum.util.approved_only") + " "
+        + t("forum.util.volunteer_help", value=fmt_money(volunteering["value_pln"]), rate=fmt_money(volunteering["rate"])),
     }
-    keys = list(utilisation.KPIS)
-    for first in (0, 5):
-        columns = st.columns(5)
-        for column, kpi in zip(columns, keys[first:first + 5]):
+    # Four to a row: at five, labels and values such as "59 640,00 zł" were cut off with an ellipsis.
+    items = [*utilisation.KPIS, "volunteer_value"]
+    for first in range(0, len(items), 4):
+        columns = st.columns(4)
+        for column, kpi in zip(columns, items[first:first + 4]):
+            if kpi == "volunteer_value":
+                column.metric(t("util.volunteer_value"),
+                              t("report.budget.pln", amount=fmt_number(round(float(volunteering["value_pln"])))),
+                              border=True, help=t("util.volunteer_rate", rate=fmt_money(volunteering["rate"])))
+                continue
             column.metric(t(KPI_LABELS[kpi]), shown[kpi], border=True, help=helps.get(kpi))
             _trace_button(column, kpi)
-        if first == 5:
-            columns[4].metric(t("util.volunteer_value"), fmt_money(volunteering["value_pln"]), border=True,
-                              help=t("util.volunteer_rate", rate=fmt_money(volunteering["rate"])))
 
 
 def trace_panel(date_from, date_to, resource_ids: tuple[int, ...]) -> None:
@@ -164,7 +167,15 @@ def _spec(kind: str, key: tuple, _frame, _labels: dict, _extra=None, height: int
         "osiedla": lambda: charts.category_bars(frame, "osiedle", "initiatives", labels),
     }
     # JSON-safe (dates as ISO text): vl-convert, which renders the PNG and SVG downloads, takes only JSON types.
-    return json.loads(json.dumps(charts.themed(builders[kind](), height=height).to_dict(), default=str))
+    spec = json.loads(json.dumps(charts.themed(builders[kind](), height=height).to_dict(), default=str))
+    if kind in ("new_orgs", "advisory", "volunteers"):
+        # Vega's default tick labels are English ("1,800"); write them as the language does ("1 800").
+        thousands = " " if key[0] == "pl" else ","
+        spec["encoding"]["y"]["axis"] = {"labelExpr": f"replace(format(datum.value, ',~f'), regexp(',', 'g'), "
+                                                      f"'{thousands}')", "tickMinStep": 1}
+    if kind == "events":
+        spec["config"]["legend"].update(columns=1, labelLimit=400)  # names are long; one a line
+    return spec
 
 
 def _months(frame, value: str, digits: int):
@@ -246,6 +257,10 @@ def live_charts(date_from, date_to, resource_ids: tuple[int, ...]) -> None:
     with left:
         frame = read(utilisation.events_by_type_topic, date_from, date_to)
         frame["event_type"] = frame["event_type"].map(lambda v: t(f"event_type.{v}"))
+        topics = trainings.topics(db, active_only=False)
+        topic_names = dict(zip(topics["code"], topics["name_pl" if key[0] == "pl" else "name_en"]
+                               .fillna(topics["name_pl"])))
+        frame["topic"] = frame["topic"].map(lambda c: topic_names.get(c, c))  # names, not codes such as "T1"
         chart("events", key, frame, labels, t("util.chart_events"))
     with right:
         chart("new_orgs", key, read(utilisation.new_organisations_by_month, date_from, date_to), labels,
