@@ -8,7 +8,7 @@ coordinator reads its summary.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -36,6 +36,8 @@ def _validate_advisory(data: dict) -> dict:
     """Fields that need no database; the organisation and topic are checked in the transaction."""
     errors = Errors()
     clean: dict = {"organisation_id": as_int(data.get("organisation_id")), "topic_code": data.get("topic_code")}
+    if not isinstance(clean["topic_code"], str):  # a number would make DuckDB cast the code column and fail
+        errors.add("topic_code", "error.topic_unknown")
     _texts(data, errors, clean, (("advisor", 120, True), ("question", 2000, True), ("outcome", 2000, False)))
     held_on = data.get("held_on")
     if not isinstance(held_on, date):
@@ -132,6 +134,8 @@ def record_survey(db: Database, actor: Actor, organisation_id: int, answers: dic
     except validators.InvalidValue as exc:
         raise ValidationError({"free_text": Message(exc.key, exc.params)}) from None
     answered_on = answered_on or clock.today()
+    if isinstance(answered_on, datetime) or not isinstance(answered_on, date):
+        raise ValidationError({"answered_on": Message("error.date_format")})
 
     def work(cur):
         if not fetch_one(cur, "select 1 from organisation where id = ?", [as_int(organisation_id) or -1]):

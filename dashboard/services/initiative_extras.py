@@ -31,7 +31,11 @@ def score(db: Database, actor: Actor, initiative_id: int, points: dict[str, int]
     require(actor, "write")
     known = {c["code"]: c["max_points"] for c in criteria(db)}
     errors, clean = Errors(), {}
-    who = validators.clean_text(reviewer, 120) if isinstance(reviewer, str) else None
+    try:
+        who = validators.clean_text(reviewer, 120) if isinstance(reviewer, str) else None
+    except validators.InvalidValue as exc:
+        who = None
+        errors.add("reviewer", exc.key, **exc.params)
     for code, value in (points or {}).items():
         if code not in known:
             errors.add(str(code), "error.criterion_unknown")

@@ -28,6 +28,7 @@ _AMOUNTS = ("city_part_pln", "social_work_hours", "social_work_rate_pln", "in_ki
 _TEXTS = (("title", 200, True), ("description", 4000, False), ("partners", 1000, False),
           ("city_part_description", 2000, False), ("in_kind_description", 2000, False))
 _CENT = Decimal("0.01")
+MAX_SUPPORTERS = 1_000_000  # more than the city's residents
 _MAX_AMOUNT = Decimal("9999999999.99")
 _SELECT = ("select i.*, s.name_pl as sphere_pl, s.name_en as sphere_en, o.name as osiedle, "
            "g.name as organisation from initiative i join initiative_sphere s on s.code = i.sphere "
@@ -140,6 +141,8 @@ def _dates_and_counts(data: dict, errors: Errors, clean: dict) -> None:
         clean["supporters"] = 0
     elif isinstance(supporters, bool) or _as_id(supporters) is None or _as_id(supporters) < 0:
         errors.add("supporters", "error.supporters_invalid")
+    elif _as_id(supporters) > MAX_SUPPORTERS:  # 10**18 would reach the INTEGER column as a ConversionException
+        errors.add("supporters", "initiatives.error.supporters_too_many", max=MAX_SUPPORTERS)
     else:
         clean["supporters"] = _as_id(supporters)
     for field in ("planned_start", "planned_end"):

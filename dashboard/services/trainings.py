@@ -14,6 +14,7 @@ advisory log and the expectations survey in ``advisory``.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import time as _time
@@ -52,6 +53,8 @@ def as_int(value: Any) -> int | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number):  # "nan", "inf", "1e999": int() of them raises
         return None
     return int(number) if number == int(number) else None
 

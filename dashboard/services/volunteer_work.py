@@ -27,6 +27,7 @@ OPPORTUNITY_STATUSES = ("open", "filled", "closed", "cancelled")
 # Where an opportunity may go from each status: a cancelled one stays cancelled (its people were told).
 STATUS_MOVES = {"open": ("filled", "closed", "cancelled"), "filled": ("open", "closed", "cancelled"),
                 "closed": ("open",), "cancelled": ()}
+MAX_NEEDED = 1000  # volunteers one opportunity may ask for
 _PART_HOURS = {"morning": (6, 12), "afternoon": (12, 17), "evening": (17, 23)}
 
 
@@ -73,6 +74,8 @@ def _validate_opportunity(cur, data: dict) -> dict:
     clean["needed"] = vol.as_id(data.get("needed") or 1)
     if clean["needed"] < 1:
         errors.add("needed", "error.volunteer_needed")
+    elif clean["needed"] > MAX_NEEDED:  # 10**18 would reach the INTEGER column as a raw ConversionException
+        errors.add("needed", "volunteer_work.error.needed_too_many", max=MAX_NEEDED)
     clean["with_children"] = bool(data.get("with_children"))
     errors.raise_if_any()
     clean["slots"] = slots_of(clean["starts_at"], clean["ends_at"])

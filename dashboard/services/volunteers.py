@@ -11,6 +11,7 @@ retention review in ``volunteer_gdpr``.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from functools import lru_cache
@@ -54,6 +55,8 @@ def as_id(value: Any) -> int:
     try:
         number = float(value)
     except (TypeError, ValueError):
+        return -1
+    if not math.isfinite(number):  # "nan", "inf", "1e999": int() of them raises
         return -1
     return int(number) if not isinstance(value, bool) and number == int(number) else -1
 
