@@ -1,4 +1,5 @@
-"""Settings (admin): booking rules and the resources that can be booked."""
+"""Settings (admin): the rules every area reads (booking, enrolment, volunteering, initiatives) and the
+resources that can be booked."""
 
 import streamlit as st
 
@@ -10,28 +11,44 @@ db, actor = ui.db(), ui.actor()
 st.title(t("page.settings"))
 ui.show_flash()
 
-st.subheader(t("settings.booking_rules"))
 current = app_settings.all_settings(db)
 form = "settings_rules"
+# The rules other pages read, grouped as the Centre's areas: (key, kind, min, max, step, help key or None).
+RULES = {
+    "settings.booking_rules": [("booking_horizon_days", int, 1, 730, 1, "settings.horizon_help"),
+                               ("fair_use_weekly_hours", float, 0.0, 168.0, 0.5, "settings.fair_use_help")],
+    "settings.education_rules": [("enrolment_close_hours", int, 0, 720, 1, "settings.enrolment_close_hours_help")],
+    "settings.volunteer_rules": [("volunteer_hourly_rate_pln", float, 0.01, 1000.0, 0.5,
+                                  "settings.volunteer_hourly_rate_pln_help"),
+                                 ("volunteer_retention_months", int, 12, 240, 1,
+                                  "settings.volunteer_retention_months_help")],
+    "settings.initiative_rules": [("initiative_budget_pln", float, 0.0, 1_000_000_000.0, 1000.0, None),
+                                  ("initiative_social_work_rate_pln", float, 0.0, 1000.0, 0.5, None),
+                                  ("initiative_stuck_days", int, 1, 365, 1, None)],
+}
+LABELS = {"booking_horizon_days": "settings.horizon", "fair_use_weekly_hours": "settings.fair_use"}
 
 
 def save_rules() -> None:
-    cap = st.session_state["settings_fair_use"]
-    ok, _ = ui.run_service(form, lambda: (
-        app_settings.set_setting(db, actor, "booking_horizon_days", int(st.session_state["settings_horizon"])),
-        app_settings.set_setting(db, actor, "fair_use_weekly_hours", None if not cap else float(cap))))
+    values = {key: st.session_state[f"settings_{key}"] for rules in RULES.values() for key, *_ in rules}
+    values["fair_use_weekly_hours"] = values["fair_use_weekly_hours"] or None  # 0 = no cap
+    ok, _ = ui.run_service(form, lambda: app_settings.set_settings(db, actor, values))
     if ok:
         ui.flash(t("settings.saved"))
 
 
 ui.form_message(form)
 with st.form(form, enter_to_submit=False):
-    st.number_input(t("settings.horizon"), min_value=1, max_value=730, step=1, key="settings_horizon",
-                    value=int(current["booking_horizon_days"]), help=t("settings.horizon_help"))
-    ui.field_error(form, "booking_horizon_days")
-    st.number_input(t("settings.fair_use"), min_value=0.0, max_value=168.0, step=0.5, key="settings_fair_use",
-                    value=float(current["fair_use_weekly_hours"] or 0), help=t("settings.fair_use_help"))
-    ui.field_error(form, "fair_use_weekly_hours")
+    for title, rules in RULES.items():
+        st.subheader(t(title))
+        columns = st.columns(len(rules))
+        for column, (key, kind, low, high, step, help_key) in zip(columns, rules):
+            with column:
+                value = current[key] if current[key] is not None else 0
+                st.number_input(t(LABELS.get(key, f"settings.{key}")), min_value=kind(low), max_value=kind(high),
+                                step=kind(step), value=kind(value), key=f"settings_{key}",
+                                help=t(help_key) if help_key else None)
+                ui.field_error(form, key)
     st.form_submit_button(t("common.save"), type="primary", on_click=save_rules)
 
 st.subheader(t("settings.resources"))

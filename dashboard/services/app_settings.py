@@ -159,28 +159,41 @@ def all_settings(db: Database) -> dict[str, Any]:
 
 def set_setting(db: Database, actor: Actor, key: str, value: Any) -> None:
     """Store a setting (admin only); known keys are validated, the change is audited."""
+    set_settings(db, actor, {key: value})
+
+
+def set_settings(db: Database, actor: Actor, values: dict[str, Any]) -> None:
+    """Store several settings at once (one form): every value is checked first, all are written in one
+    transaction or none; each change is audited."""
     require(actor, "settings")
-    errors = Errors()
-    if not isinstance(key, str) or not key.strip():
-        errors.add("key", "error.required")
-    elif key in KNOWN:
+    errors, encoded, clean = Errors(), {}, {}
+    for key, value in values.items():
+        if not isinstance(key, str) or not key.strip():
+            errors.add("key", "error.required")
+            continue
+        if key in KNOWN:
+            try:
+                value = KNOWN[key][0](value)
+            except (TypeError, ValueError):
+                errors.add(key, "error.setting_invalid", setting=key)
+                continue
         try:
-            value = KNOWN[key][0](value)
-        except (TypeError, ValueError):
+            encoded[key], clean[key] = json.dumps(value, ensure_ascii=False, allow_nan=False), value
+        except (TypeError, ValueError):  # a date, NaN or infinity has no JSON form
             errors.add(key, "error.setting_invalid", setting=key)
     errors.raise_if_any()
-    encoded = json.dumps(value, ensure_ascii=False)
 
     def work(cur):
-        cur.execute("select value from app_setting where key = ?", [key])
-        row = cur.fetchone()
-        before = None if row is None else json.loads(row[0])
-        if row is not None and before == value:
-            return
-        cur.execute(
-            "insert into app_setting (key, value) values (?, ?) on conflict (key) do update set value = excluded.value",
-            [key, encoded],
-        )
-        audit.record(cur, actor.username, "update", "app_setting", key, {"value": before}, {"value": value})
+        for key, value in clean.items():
+            cur.execute("select value from app_setting where key = ?", [key])
+            row = cur.fetchone()
+            before = None if row is None else json.loads(row[0])
+            if row is not None and before == value:
+                continue
+            cur.execute(
+                "insert into app_setting (key, value) values (?, ?) on conflict (key) do update set value = excluded.value",
+                [key, encoded[key]],
+            )
+            audit.record(cur, actor.username, "update", "app_setting", key, {"value": before}, {"value": value})
 
     db.write(work)
