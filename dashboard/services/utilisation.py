@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
-from dashboard import privacy
+from dashboard import clock, privacy
 from dashboard.errors import Message, ValidationError
 from dashboard.roles import Actor, require
 from dashboard.services import app_settings, reservations, volunteer_work
@@ -79,6 +79,16 @@ def _day(value: date) -> date:
 
 def _bounds(date_from: date, date_to: date) -> list[datetime]:
     return [datetime.combine(date_from, time.min), datetime.combine(date_to + timedelta(days=1), time.min)]
+
+
+def _took_place(date_from: date | datetime, date_to: date | datetime) -> list[datetime]:
+    """``_bounds`` ending now at the latest: an event counts as delivered once it has started, so a period
+    reaching into the future (this month, the pilot) never counts planned events as held."""
+    if isinstance(date_from, datetime):
+        start, end = date_from, date_to
+    else:
+        start, end = _bounds(date_from, date_to)
+    return [start, min(end, clock.local_now())]
 
 
 def _ids(resource_ids) -> list[int]:
@@ -270,7 +280,7 @@ def events_by_type_topic(db: Database, actor: Actor, date_from: date, date_to: d
     return db.query(
         "select e.event_type, t.topic_code as topic, count(distinct e.id) as events from event e "
         "join event_topic t on t.event_id = e.id where e.id in (" + _EVENTS + ") group by all order by 1, 2",
-        _bounds(date_from, date_to),
+        _took_place(date_from, date_to),
     )
 
 
@@ -278,7 +288,7 @@ def events_by_type(db: Database, actor: Actor, date_from: date, date_to: date) -
     """Events that took place per type (each event once)."""
     require(actor, "read")
     return db.query("select event_type, count(*) as events from event where id in (" + _EVENTS + ") "
-                    "group by 1 order by 2 desc, 1", _bounds(date_from, date_to))
+                    "group by 1 order by 2 desc, 1", _took_place(date_from, date_to))
 
 
 def events_by_topic(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
@@ -287,7 +297,7 @@ def events_by_topic(db: Database, actor: Actor, date_from: date, date_to: date) 
     return db.query(
         "select t.code as topic, t.name_pl, t.name_en, count(distinct et.event_id) as events from topic t "
         "join event_topic et on et.topic_code = t.code where et.event_id in (" + _EVENTS + ") "
-        "group by all order by min(t.sort)", _bounds(date_from, date_to))
+        "group by all order by min(t.sort)", _took_place(date_from, date_to))
 
 
 def events_summary(db: Database, actor: Actor, date_from: date, date_to: date) -> dict:
@@ -302,7 +312,7 @@ def events_summary(db: Database, actor: Actor, date_from: date, date_to: date) -
         "(select count(*) from attendance a join enrolment n on n.id = a.enrolment_id where n.event_id in (select id from ev)), "
         "(select avg(f.rating) from feedback f where f.event_id in (select id from ev)), "
         "(select count(*) from feedback f where f.event_id in (select id from ev))",
-        _bounds(date_from, date_to),
+        _took_place(date_from, date_to),
     )
     events, participants, present, marks, rating, ratings = row
     return {"events": int(events or 0), "participants": int(participants or 0),
@@ -510,26 +520,26 @@ def kpi_rows(db: Database, actor: Actor, kpi: str, date_from: date, date_to: dat
             "e.status, (select string_agg(t.topic_code, ', ' order by t.topic_code) from event_topic t "
             "where t.event_id = e.id) as topics, (select count(*) from enrolment n where n.event_id = e.id "
             "and n.status = 'enrolled') as participants from event e join event_session s on s.event_id = e.id "
-            "where e.id in (" + _EVENTS + ") group by all order by first_session, e.id", [start, end])
+            "where e.id in (" + _EVENTS + ") group by all order by first_session, e.id", _took_place(start, end))
     if kpi == "participants":
         frame = db.query(
             "select n.id, e.title as event, (select min(s.starts_at) from event_session s where s.event_id = e.id) "
             "as first_session, n.full_name, n.email, n.phone, coalesce(o.name, '') as organisation, n.walk_in "
             "from enrolment n join event e on e.id = n.event_id left join organisation o on o.id = n.organisation_id "
             "where n.status = 'enrolled' and n.event_id in (" + _EVENTS + ") order by first_session, e.id, n.full_name, n.id",
-            [start, end])
+            _took_place(start, end))
         return _contacts(frame, actor)
     if kpi == "attendance_rate":
         return db.query(
             "select s.starts_at as session, e.title as event, n.full_name, a.present::int as present "
             "from attendance a join enrolment n on n.id = a.enrolment_id join event_session s on s.id = a.session_id "
             "join event e on e.id = n.event_id where n.event_id in (" + _EVENTS + ") "
-            "order by s.starts_at, e.id, n.full_name, n.id", [start, end])
+            "order by s.starts_at, e.id, n.full_name, n.id", _took_place(start, end))
     if kpi == "rating":
         return db.query(
             "select e.id as event_id, e.title as event, f.rating, f.created_at::date as rated_on from feedback f "
             "join event e on e.id = f.event_id where f.event_id in (" + _EVENTS + ") order by e.id, f.enrolment_id",
-            [start, end])
+            _took_place(start, end))
     if kpi == "advisory_hours":
         return db.query(
             "select a.id, a.held_on, o.name as organisation, a.advisor, a.topic_code as topic, a.form, "

@@ -168,3 +168,14 @@ def test_open_hours_match_the_compliance_check_around_a_holiday(db, staff, coord
 
     assert days["day"].tolist() == [date(2026, 11, 9), date(2026, 11, 10), date(2026, 11, 12), date(2026, 11, 13)]
     assert days["hours"].sum() == weeks.iloc[0]["hours_open"] == 32.0
+
+
+def test_an_event_counts_as_delivered_only_once_it_has_started(february, coordinator):
+    clock.freeze(datetime(2026, 2, 10, 15, 0, tzinfo=clock.WARSAW))  # the training starts at 16:00 that day
+    before = utilisation.events_summary(february.db, coordinator, *FEB)
+    clock.freeze(datetime(2026, 2, 10, 16, 30, tzinfo=clock.WARSAW))
+    during = utilisation.events_summary(february.db, coordinator, *FEB)
+
+    assert (before["events"], before["participants"]) == (0, 0)
+    assert during["events"] == 1 and during["participants"] > 0
+    assert utilisation.kpi_rows(february.db, coordinator, "events_held", *FEB)["id"].tolist() == [february.event]
