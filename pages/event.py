@@ -163,7 +163,8 @@ with tab_attendance:
         if sheet.empty:
             st.info(t("event.no_participants"))
         else:
-            editable = sheet.assign(present=sheet["present"].fillna(False).astype(bool))
+            editable = sheet.assign(present=sheet["present"].fillna(False).astype(bool),
+                                    organisation=sheet["organisation"].fillna(t("event.resident")))
             edited = st.data_editor(
                 editable[["full_name", "organisation", "present"]], hide_index=True, width="stretch",
                 disabled=["full_name", "organisation"] if actor.can("write") else True, key=f"att_editor_{session_id}",

@@ -11,13 +11,13 @@ from dashboard.services import trainings
 
 db, actor = ui.db(), ui.actor()
 FORM = "event_new"
-st.title(t("page.event_new"))
-ui.show_flash()
-
 created = st.session_state.pop("_event_created", None)
-if created:
+if created:  # the event's page shows the "saved" message: showing it here would spend it before the switch
     event_form.clear(FORM)
     ui.goto("wydarzenie", id=created)
+
+st.title(t("page.event_new"))
+ui.show_flash()
 
 first_day = clock.today() + timedelta(days=7)
 while first_day.weekday() >= 5:  # rooms open on weekdays

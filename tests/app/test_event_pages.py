@@ -187,3 +187,4 @@ def test_a_new_event_books_its_room_and_opens_its_page(app_db):
                        "on b.id = s.booking_id where s.event_id = ?", [event_id]) == [
         (room, datetime(2026, 12, 7, 10), "confirmed")]
     assert texts(at.title)[0] == "Sprawozdanie z dotacji krok po kroku"
+    assert translate("pl", "event.created") in texts(at.success), "the event's page says it was saved"
