@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import clock, period_picker, ui
+from dashboard import cached, clock, period_picker, ui
 from dashboard.i18n import current_language, fmt_date, fmt_money, fmt_number, t
 from dashboard.services import budget, pilot_report
 
@@ -18,7 +18,8 @@ if period is None:
 date_from, date_to = period
 
 
-figures = pilot_report.figures(db, actor, date_from, date_to)
+# Cached on the newest audit row like the other figure pages: a download click or rerun costs no recompute.
+figures = cached.Reader()(pilot_report.figures, date_from, date_to)
 if figures.until < date_from:
     st.caption(t("report.pdf.not_started"))
 elif figures.until < date_to:

@@ -34,3 +34,6 @@ def test_bench_runs_at_tiny_scale(tmp_path):
     assert figures["dataset"]["rows"]["organisation"] > 0
     assert {"cpu_count", "python", "duckdb", "streamlit", "timestamp_utc"} <= set(figures["machine"])
     assert any(s["service"] == "organisations.create" and s["calls"] == 3 for s in figures["services"])
+    timed = {s["service"]: s for s in figures["services"]}
+    for name in ("utilisation.live_refresh_after_write", "forum.deck_to_pptx"):
+        assert timed[name]["error"] is None and timed[name]["calls"] >= 1, timed[name]
