@@ -105,7 +105,7 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
 
     moment = pin_clock(args.at)
     try:
-        data = dataset.build(folder / "civic.duckdb", args.scale)
+        data, build_rss = dataset.build_apart(folder / "civic.duckdb", args.scale, moment)
         print(f"dataset built in {data.build_s:.1f} s ({data.file_mb:.1f} MB); timing pages…", flush=True)
         page_results = pages.benchmark_pages(data.db, args.reruns)
         print("timing service calls…", flush=True)
@@ -122,14 +122,15 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
                     "file_mb": round(data.file_mb, 2)},
         "pages": [p.as_dict() for p in page_results],
         "services": [s.as_dict() for s in service_results],
-        "rss": {"mb": round(rss, 1), "target_mb": targets.RSS_MB, "ok": rss <= targets.RSS_MB},
+        "rss": {"mb": round(rss, 1), "target_mb": targets.RSS_MB, "ok": rss <= targets.RSS_MB,
+                "build_mb": build_rss, "build_ok": build_rss <= targets.RSS_MB},
     }
 
 
 def verdict(figures: dict) -> tuple[bool, bool]:
     """(nothing raised, every target met)."""
     failed = any(p["error"] for p in figures["pages"]) or any(s["error"] for s in figures["services"])
-    met = (figures["dataset"]["ok"] and figures["rss"]["ok"] and all(p["ok"] for p in figures["pages"])
+    met = (figures["dataset"]["ok"] and figures["rss"]["ok"] and figures["rss"].get("build_ok", True) and all(p["ok"] for p in figures["pages"])
            and all(s["ok"] for s in figures["services"]))
     return not failed, met
 

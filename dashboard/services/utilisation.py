@@ -100,6 +100,26 @@ def _whole_weeks(date_from: date, date_to: date) -> tuple[date, date]:
 
 
 # -- opening hours ----------------------------------------------------------------------------------------------
+# Each day each resource was open (parameters: ``_open_days_params``): the opening-hours week in force that
+# day, minus public holidays and staff closures — the rules of the compliance check.
+_OPEN_DAYS = (
+    "with grid as (select r.resource_id, d.day::date as day, isodow(d.day) - 1 as weekday "
+    "from (select unnest(?::bigint[]) as resource_id) r, "
+    "(select unnest(generate_series(?::date, ?::date, interval 1 day)) as day) d) "
+    "select g.resource_id, g.day, h.opens, h.closes, date_diff('second', h.opens, h.closes) / 3600.0 as hours "
+    "from grid g asof join opening_hours h on g.resource_id = h.resource_id and g.weekday = h.weekday "
+    "and g.day >= h.valid_from where h.opens is not null and not list_contains(?::date[], g.day) and not exists "
+    "(select 1 from closure c where c.cancelled_at is null and (c.resource_id is null or c.resource_id = g.resource_id) "
+    "and g.day between c.date_from and c.date_to)"
+)
+
+
+def _open_days_params(ids: list[int], date_from: date, date_to: date) -> list:
+    holidays = [date_from + timedelta(days=i) for i in range((date_to - date_from).days + 1)
+                if reservations.holiday_name(date_from + timedelta(days=i))]
+    return [ids, date_from, date_to, holidays]
+
+
 def open_days(db: Database, resource_ids, date_from: date, date_to: date) -> pd.DataFrame:
     """Every day each resource was open: opens, closes and hours, in one query for all resources.
 
@@ -109,18 +129,7 @@ def open_days(db: Database, resource_ids, date_from: date, date_to: date) -> pd.
     ids = _ids(resource_ids)
     if not ids or date_from > date_to:
         return pd.DataFrame(columns=["resource_id", "day", "opens", "closes", "hours"])
-    holidays = [date_from + timedelta(days=i) for i in range((date_to - date_from).days + 1)
-                if reservations.holiday_name(date_from + timedelta(days=i))]
-    frame = db.query(
-        "with grid as (select r.resource_id, d.day::date as day, isodow(d.day) - 1 as weekday "
-        "from (select unnest(?::bigint[]) as resource_id) r, "
-        "(select unnest(generate_series(?::date, ?::date, interval 1 day)) as day) d) "
-        "select g.resource_id, g.day, h.opens, h.closes, date_diff('second', h.opens, h.closes) / 3600.0 as hours from grid g "
-        "asof join opening_hours h on g.resource_id = h.resource_id and g.weekday = h.weekday and g.day >= h.valid_from "
-        "where h.opens is not null and not list_contains(?::date[], g.day) and not exists (select 1 from closure c "
-        "where c.cancelled_at is null and (c.resource_id is null or c.resource_id = g.resource_id) "
-        "and g.day between c.date_from and c.date_to) order by g.resource_id, g.day",
-        [ids, date_from, date_to, holidays])
+    frame = db.query(_OPEN_DAYS + " order by g.resource_id, g.day", _open_days_params(ids, date_from, date_to))
     frame["day"] = pd.to_datetime(frame["day"]).dt.date
     return frame
 
@@ -143,25 +152,25 @@ def room_occupancy(db: Database, actor: Actor, date_from: date, date_to: date,
     if not ids:
         return pd.DataFrame(columns=columns)
     first, last = _whole_weeks(date_from, date_to)
-    booked = db.query(
-        "select b.resource_id, date_trunc('week', b.starts_at)::date as week_start, "
-        "sum(epoch(b.ends_at - b.starts_at)) / 3600.0 as booked_hours "
-        "from booking b where b.starts_at >= ? and b.starts_at < ? and b.status in "
-        "('requested', 'confirmed', 'checked_in', 'no_show') and list_contains(?, b.resource_id) group by all",
-        [*_bounds(first, last), ids])
-    booked["week_start"] = pd.to_datetime(booked["week_start"]).dt.date
-    opened = open_days(db, ids, first, last)
-    opened = (opened.assign(week_start=_week_start(opened["day"])).groupby(["resource_id", "week_start"], as_index=False)
-              ["hours"].sum().rename(columns={"hours": "open_hours"}))
-    weeks = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
-    grid = pd.DataFrame([(r, w) for r in ids for w in weeks], columns=["resource_id", "week_start"])
-    out = (grid.merge(opened, on=["resource_id", "week_start"], how="left")
-           .merge(booked, on=["resource_id", "week_start"], how="left")
-           .fillna({"open_hours": 0.0, "booked_hours": 0.0}))
-    names = reservations.resources(db, active_only=False).set_index("id")["name"]
-    out["resource"] = out["resource_id"].map(names)
-    out["occupancy"] = (out["booked_hours"] / out["open_hours"]).where(out["open_hours"] > 0)
-    return out[columns].sort_values(["week_start", "resource"]).reset_index(drop=True)
+    # One query (aggregated in DuckDB): every resource × whole week, its open hours and its booked hours.
+    frame = db.query(
+        "with opened as (select resource_id, date_trunc('week', day)::date as week_start, sum(hours) as open_hours "
+        "from (" + _OPEN_DAYS + ") group by all), "
+        "booked as (select b.resource_id, date_trunc('week', b.starts_at)::date as week_start, "
+        "sum(epoch(b.ends_at - b.starts_at)) / 3600.0 as booked_hours from booking b "
+        "where b.starts_at >= ? and b.starts_at < ? and b.status in ('requested', 'confirmed', 'checked_in', 'no_show') "
+        "and list_contains(?, b.resource_id) group by all), "
+        "weeks as (select unnest(generate_series(?::date, ?::date, interval 7 day))::date as week_start) "
+        "select w.week_start, r.id as resource_id, r.name as resource, "
+        "coalesce(b.booked_hours, 0)::double as booked_hours, coalesce(o.open_hours, 0)::double as open_hours, "
+        "case when coalesce(o.open_hours, 0) > 0 then coalesce(b.booked_hours, 0) / o.open_hours end as occupancy "
+        "from weeks w cross join resource r "
+        "left join opened o on o.resource_id = r.id and o.week_start = w.week_start "
+        "left join booked b on b.resource_id = r.id and b.week_start = w.week_start "
+        "where list_contains(?, r.id) order by w.week_start, r.name",
+        [*_open_days_params(ids, first, last), *_bounds(first, last), ids, first, last - timedelta(days=6), ids])
+    frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
+    return frame[columns]
 
 
 def total_occupancy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -221,27 +230,25 @@ def evening_use(db: Database, actor: Actor, date_from: date, date_to: date, reso
     """
     require(actor, "read")
     columns = ["week_start", "evenings", "used", "open_hours", "booked_hours"]
-    days = open_days(db, resource_ids, date_from, date_to)
-    days = days[[c >= LONG_DAY_END for c in days["closes"]]] if not days.empty else days
-    if days.empty:
+    ids = _ids(resource_ids)
+    if not ids or date_from > date_to:
         return pd.DataFrame(columns=columns)
-    booked = db.query(
-        "select resource_id, starts_at::date as day, sum(epoch(ends_at - greatest(starts_at, "
-        "starts_at::date + interval 18 hour))) / 3600.0 as booked_hours from booking "
+    frame = db.query(
+        "with days as (select resource_id, day, closes from (" + _OPEN_DAYS + ") where closes >= ?), "
+        "booked as (select resource_id, starts_at::date as day, sum(epoch(ends_at - greatest(starts_at, "
+        "starts_at::date + ?::time))) / 3600.0 as booked_hours from booking "
         "where starts_at >= ? and starts_at < ? and list_contains(?, resource_id) and status in "
-        "('requested', 'confirmed', 'checked_in', 'no_show') and ends_at > starts_at::date + interval 18 hour "
-        "group by all", [*_bounds(date_from, date_to), _ids(resource_ids)])
-    booked["day"] = pd.to_datetime(booked["day"]).dt.date
-    merged = days.merge(booked, on=["resource_id", "day"], how="left").fillna({"booked_hours": 0.0})
-    evening_start = datetime.combine(date.min, EVENING_FROM)
-    merged["open_hours"] = [(datetime.combine(date.min, c) - evening_start).total_seconds() / 3600
-                            for c in merged["closes"]]
-    merged["used"] = merged["booked_hours"] > 0
-    merged["week_start"] = _week_start(merged["day"])
-    out = merged.groupby("week_start", as_index=False).agg(
-        evenings=("day", "size"), used=("used", "sum"), open_hours=("open_hours", "sum"),
-        booked_hours=("booked_hours", "sum"))
-    return out[columns].astype({"evenings": int, "used": int})
+        "('requested', 'confirmed', 'checked_in', 'no_show') and ends_at > starts_at::date + ?::time group by all) "
+        "select date_trunc('week', d.day)::date as week_start, count(*)::int as evenings, "
+        "count(*) filter (where coalesce(b.booked_hours, 0) > 0)::int as used, "
+        "sum(date_diff('second', ?::time, d.closes) / 3600.0)::double as open_hours, "
+        "coalesce(sum(b.booked_hours), 0)::double as booked_hours "
+        "from days d left join booked b on b.resource_id = d.resource_id and b.day = d.day "
+        "group by 1 order by 1",
+        [*_open_days_params(ids, date_from, date_to), LONG_DAY_END, EVENING_FROM, *_bounds(date_from, date_to), ids,
+         EVENING_FROM, EVENING_FROM])
+    frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
+    return frame[columns]
 
 
 def workstation_use(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
