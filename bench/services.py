@@ -254,7 +254,7 @@ def _live_refresh_after_write(db: Database, module: ModuleType) -> Call:
     rooms = tuple(int(i) for i in db.query("select id from resource where kind = 'room' and active")["id"])
     reads = [
         lambda: module.now_strip(db, STAFF, clock.local_now().replace(second=0, microsecond=0)),
-        lambda: module.kpi_figures(db, STAFF, date_from, date_to, rooms),
+        lambda: module.organisations_served(db, STAFF, date_from, date_to),
         lambda: module.attendance(db, STAFF, date_from, date_to, rooms),
         lambda: module.events_summary(db, STAFF, date_from, date_to),
         lambda: module.advisory_hours(db, STAFF, date_from, date_to),

@@ -79,11 +79,12 @@ def live_figures(date_from, date_to, resource_ids: tuple[int, ...]) -> None:
               help=", ".join(f"{r.starts_at:%H:%M} {r.title}" for r in strip["events"].itertuples()) or None)
     st.caption(t("util.refreshed", time=now.strftime("%H:%M:%S")))
 
-    figures = read(utilisation.kpi_figures, date_from, date_to, resource_ids)
     visits = read(utilisation.attendance, date_from, date_to, resource_ids)
     events = read(utilisation.events_summary, date_from, date_to)
     advice = read(utilisation.advisory_hours, date_from, date_to)
     volunteering = read(utilisation.volunteer_hours, date_from, date_to)
+    figures = utilisation.figures_from(visits, events, read(utilisation.organisations_served, date_from, date_to),
+                                       advice, volunteering)
     shown = {
         "organisations_served": fmt_number(figures["organisations_served"]),
         "bookings_held": fmt_number(figures["bookings_held"]),

@@ -139,21 +139,10 @@ def _week_start(days: pd.Series) -> pd.Series:
 
 
 # -- rooms --------------------------------------------------------------------------------------------------------
-def room_occupancy(db: Database, actor: Actor, date_from: date, date_to: date,
-                   resource_ids: list[int]) -> pd.DataFrame:
-    """Per room and ISO week: hours booked (every booking not cancelled) ÷ hours the room was open.
-
-    Weeks are whole ISO weeks overlapping the period, so a period starting on a Sunday does not
-    show a week of one day at 0 %.
-    """
-    require(actor, "read")
-    columns = ["week_start", "resource_id", "resource", "booked_hours", "open_hours", "occupancy"]
-    ids = _ids(resource_ids)
-    if not ids:
-        return pd.DataFrame(columns=columns)
+def _occupancy_query(ids: list[int], date_from: date, date_to: date) -> tuple[str, list]:
+    """Every resource × whole week of the period, its open and booked hours (aggregated in DuckDB)."""
     first, last = _whole_weeks(date_from, date_to)
-    # One query (aggregated in DuckDB): every resource × whole week, its open hours and its booked hours.
-    frame = db.query(
+    sql = (
         "with opened as (select resource_id, date_trunc('week', day)::date as week_start, sum(hours) as open_hours "
         "from (" + _OPEN_DAYS + ") group by all), "
         "booked as (select b.resource_id, date_trunc('week', b.starts_at)::date as week_start, "
@@ -167,8 +156,25 @@ def room_occupancy(db: Database, actor: Actor, date_from: date, date_to: date,
         "from weeks w cross join resource r "
         "left join opened o on o.resource_id = r.id and o.week_start = w.week_start "
         "left join booked b on b.resource_id = r.id and b.week_start = w.week_start "
-        "where list_contains(?, r.id) order by w.week_start, r.name",
-        [*_open_days_params(ids, first, last), *_bounds(first, last), ids, first, last - timedelta(days=6), ids])
+        "where list_contains(?, r.id) order by w.week_start, r.name"
+    )
+    return sql, [*_open_days_params(ids, first, last), *_bounds(first, last), ids, first, last - timedelta(days=6), ids]
+
+
+def room_occupancy(db: Database, actor: Actor, date_from: date, date_to: date,
+                   resource_ids: list[int]) -> pd.DataFrame:
+    """Per room and ISO week: hours booked (every booking not cancelled) ÷ hours the room was open.
+
+    Weeks are whole ISO weeks overlapping the period, so a period starting on a Sunday does not
+    show a week of one day at 0 %.
+    """
+    require(actor, "read")
+    columns = ["week_start", "resource_id", "resource", "booked_hours", "open_hours", "occupancy"]
+    ids = _ids(resource_ids)
+    if not ids:
+        return pd.DataFrame(columns=columns)
+    sql, params = _occupancy_query(ids, date_from, date_to)
+    frame = db.query(sql, params)
     frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
     return frame[columns]
 
@@ -255,7 +261,15 @@ def workstation_use(db: Database, actor: Actor, date_from: date, date_to: date) 
     """All workstations (S2's computer access) together, per week: booked ÷ open hours."""
     require(actor, "read")
     ids = [int(i) for i in reservations.resources(db, kind="workstation")["id"]]
-    return total_occupancy(room_occupancy(db, actor, date_from, date_to, ids))
+    if not ids:
+        return pd.DataFrame(columns=["week_start", "booked_hours", "open_hours", "occupancy"])
+    sql, params = _occupancy_query(ids, date_from, date_to)
+    frame = db.query(
+        "select week_start, sum(booked_hours) as booked_hours, sum(open_hours) as open_hours, "
+        "case when sum(open_hours) > 0 then sum(booked_hours) / sum(open_hours) end as occupancy "
+        "from (" + sql + ") group by week_start order by week_start", params)
+    frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
+    return frame
 
 
 def lockers_occupied(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
@@ -478,15 +492,22 @@ def _centre(db: Database) -> int | None:
 # -- the rows behind each KPI ---------------------------------------------------------------------------------------
 def kpi_figures(db: Database, actor: Actor, date_from: date, date_to: date, resource_ids: list[int]) -> dict:
     """Every headline figure of the page, keyed as ``KPIS`` (None: nothing to compute it from)."""
-    visits = attendance(db, actor, date_from, date_to, resource_ids)
-    events = events_summary(db, actor, date_from, date_to)
+    return figures_from(attendance(db, actor, date_from, date_to, resource_ids),
+                        events_summary(db, actor, date_from, date_to),
+                        organisations_served(db, actor, date_from, date_to),
+                        advisory_hours(db, actor, date_from, date_to),
+                        volunteer_hours(db, actor, date_from, date_to))
+
+
+def figures_from(visits: dict, events: dict, served: dict, advice: dict, volunteering: dict) -> dict:
+    """The headline figures out of the reads behind them (a page that already holds those reads, cached,
+    composes the figures without reading twice)."""
     return {
-        "organisations_served": organisations_served(db, actor, date_from, date_to)["organisations"],
+        "organisations_served": served["organisations"],
         "bookings_held": visits["held"], "no_show_rate": visits["no_show_rate"],
         "events_held": events["events"], "participants": events["participants"],
         "attendance_rate": events["attendance_rate"], "rating": events["rating"],
-        "advisory_hours": advisory_hours(db, actor, date_from, date_to)["hours"],
-        "volunteer_hours": volunteer_hours(db, actor, date_from, date_to)["hours"],
+        "advisory_hours": advice["hours"], "volunteer_hours": volunteering["hours"],
     }
 
 
