@@ -1,12 +1,14 @@
-"""The period picker of the budget and report pages: a preset (the pilot, the year, quarter, month) or two dates.
+"""Period pickers: a preset (the pilot, the year, quarter, month…) or the user's own dates.
 
-The two dates are separate fields so a reversed or missing end gets its message right under the field
-(the check itself is the report service's ``validate_period``).
+``pick`` (budget, report) has the two dates as separate fields, so a reversed or missing end gets its
+message right under the field (the check itself is the report service's ``validate_period``).
+``preset_range`` (utilisation, results, Forum) fits a toolbar: one date-range field, and a period
+that cannot be shown stops the page with its message.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
@@ -43,3 +45,27 @@ def pick(key: str, pilot: tuple[date, date], today: date) -> tuple[date, date] |
         ui.field_error(form, "date_to")
     st.info(t("report.period.fix"))
     return None
+
+
+def preset_range(key: str, presets, default: str, pilot: tuple[date, date], today: date, preset_column,
+                 custom_column) -> tuple[date, date]:
+    """The chosen period (widgets ``<key>_preset`` and ``<key>_custom``); a custom range not both picked,
+    reversed or too long says so and stops the page."""
+    preset = preset_column.segmented_control(t("util.period"), list(presets), default=default, key=f"{key}_preset",
+                                             format_func=lambda p: t(f"util.preset.{p}")) or default
+    custom = None
+    if preset == "custom":
+        picked = custom_column.date_input(t("util.custom"), value=(today - timedelta(days=29), today),
+                                          format="DD.MM.YYYY", key=f"{key}_custom")
+        if len(picked) != 2:
+            st.info(t("util.pick_both"))
+            st.stop()
+        if picked[0] > picked[1]:
+            st.error(t("error.period_reversed"))
+            st.stop()
+        custom = (picked[0], picked[1])
+    date_from, date_to = utilisation.period(preset, today, pilot, custom)
+    if (date_to - date_from).days >= utilisation.MAX_PERIOD_DAYS:
+        st.error(t("forum.error.period_too_long", days=utilisation.MAX_PERIOD_DAYS))
+        st.stop()
+    return date_from, date_to

@@ -4,11 +4,9 @@ What is shown here is meant for a projector at the Forum of Plenipotentiaries, s
 carry aggregates only (``dashboard.services.forum``): no names, e-mails or phones, small counts as "<5".
 """
 
-from datetime import timedelta
-
 import streamlit as st
 
-from dashboard import cached, clock, forum_export, ui
+from dashboard import cached, clock, forum_export, period_picker, ui
 from dashboard.i18n import current_language, t
 from dashboard.services import forum, utilisation
 
@@ -40,24 +38,8 @@ today = clock.today()
 with st.container(key="forum_toolbar"):
     top = st.columns([2, 3.2, 2, 1.6, 1.6], vertical_alignment="center")
     top[0].title(t("page.forum"))
-    preset = top[1].segmented_control(t("util.period"), ["pilot", "quarter", "month", "year", "custom"],
-                                      default="pilot", key="forum_preset",
-                                      format_func=lambda p: t(f"util.preset.{p}")) or "pilot"
-    custom = None
-    if preset == "custom":
-        picked = top[2].date_input(t("util.custom"), value=(today - timedelta(days=29), today), format="DD.MM.YYYY",
-                                   key="forum_custom")
-        if len(picked) != 2:
-            st.info(t("util.pick_both"))
-            st.stop()
-        if picked[0] > picked[1]:
-            st.error(t("error.period_reversed"))
-            st.stop()
-        custom = (picked[0], picked[1])
-    date_from, date_to = utilisation.period(preset, today, utilisation.pilot_period(db), custom)
-    if (date_to - date_from).days >= utilisation.MAX_PERIOD_DAYS:
-        st.error(t("forum.error.period_too_long", days=utilisation.MAX_PERIOD_DAYS))
-        st.stop()
+    date_from, date_to = period_picker.preset_range("forum", period_picker.PRESETS, "pilot",
+                                                    utilisation.pilot_period(db), today, top[1], top[2])
     slides = cached.Reader()(forum.deck, date_from, date_to, lang)
     top[3].download_button(
         t("forum.download_pptx"),

@@ -1,11 +1,9 @@
 """Results against targets: what the pilot promised (rezultaty) and what it has achieved."""
 
-from datetime import timedelta
-
 import pandas as pd
 import streamlit as st
 
-from dashboard import cached, clock, traceable, ui
+from dashboard import cached, clock, period_picker, traceable, ui
 from dashboard.i18n import fmt_date, fmt_number, t
 from dashboard.services import results, utilisation
 
@@ -14,23 +12,8 @@ st.title(t("page.results"))
 ui.show_flash()
 today = clock.today()
 c1, c2 = st.columns([3, 2])
-preset = c1.segmented_control(t("util.period"), ["pilot", "quarter", "month", "year", "custom"], default="pilot",
-                              key="results_preset", format_func=lambda p: t(f"util.preset.{p}")) or "pilot"
-custom = None
-if preset == "custom":
-    picked = c2.date_input(t("util.custom"), value=(today - timedelta(days=29), today), format="DD.MM.YYYY",
-                           key="results_custom")
-    if len(picked) != 2:
-        st.info(t("util.pick_both"))
-        st.stop()
-    if picked[0] > picked[1]:
-        st.error(t("error.period_reversed"))
-        st.stop()
-    custom = (picked[0], picked[1])
-date_from, date_to = utilisation.period(preset, today, utilisation.pilot_period(db), custom)
-if (date_to - date_from).days >= utilisation.MAX_PERIOD_DAYS:
-    st.error(t("forum.error.period_too_long", days=utilisation.MAX_PERIOD_DAYS))
-    st.stop()
+date_from, date_to = period_picker.preset_range("results", period_picker.PRESETS, "pilot", utilisation.pilot_period(db),
+                                                today, c1, c2)
 st.caption(t("util.range", start=fmt_date(date_from), end=fmt_date(date_to)))
 
 read = cached.Reader()

@@ -2,13 +2,12 @@
 and local initiatives — refreshed every 30 s; every headline figure opens the rows behind it."""
 
 import json
-from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
 import vl_convert
 
-from dashboard import cached, charts, clock, traceable, ui
+from dashboard import cached, charts, clock, period_picker, traceable, ui
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, t
 from dashboard.services import reservations, trainings, utilisation
 
@@ -17,23 +16,8 @@ st.title(t("page.utilisation"))
 today = clock.today()
 
 c1, c2 = st.columns([3, 2])
-preset = c1.segmented_control(t("util.period"), utilisation.PRESETS, default="month", key="util_preset",
-                              format_func=lambda p: t(f"util.preset.{p}")) or "month"
-custom = None
-if preset == "custom":
-    picked = c2.date_input(t("util.custom"), value=(today - timedelta(days=29), today), format="DD.MM.YYYY",
-                           key="util_custom")
-    if len(picked) != 2:
-        st.info(t("util.pick_both"))
-        st.stop()
-    if picked[0] > picked[1]:
-        st.error(t("error.period_reversed"))
-        st.stop()
-    custom = (picked[0], picked[1])
-date_from, date_to = utilisation.period(preset, today, utilisation.pilot_period(db), custom)
-if (date_to - date_from).days >= utilisation.MAX_PERIOD_DAYS:
-    st.error(t("forum.error.period_too_long", days=utilisation.MAX_PERIOD_DAYS))
-    st.stop()
+date_from, date_to = period_picker.preset_range("util", utilisation.PRESETS, "month", utilisation.pilot_period(db),
+                                                today, c1, c2)
 resources = reservations.resources(db)
 room_ids = [int(i) for i in resources.loc[resources["kind"] == "room", "id"]]
 names = dict(zip(resources["id"].astype(int), resources["name"]))
