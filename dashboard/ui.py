@@ -113,6 +113,15 @@ def form_message(form: str) -> None:
         st.error(tm(message))
 
 
+def form_problems(form: str) -> None:
+    """A refused action with no field to sit under (assign, approve…): every reason in one message."""
+    errors = form_errors(form)
+    if errors:
+        st.error("  \n".join(escape_md(tm(m)) for m in errors.values()), icon=":material/block:")
+    else:
+        form_message(form)
+
+
 def duplicates(form: str) -> list[dict]:
     return st.session_state.get(f"_duplicates_{form}", [])
 

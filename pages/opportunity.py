@@ -12,15 +12,6 @@ from dashboard.services import volunteers as vol
 db, actor = ui.db(), ui.actor()
 
 
-def show_problems(form: str) -> None:
-    """A refused action has no field to sit under: say each reason in one message instead."""
-    errors = ui.form_errors(form)
-    if errors:
-        st.error("  \n".join(ui.escape_md(tm(m)) for m in errors.values()), icon=":material/block:")
-    else:
-        ui.form_message(form)
-
-
 ACTION = "opportunity_action"
 ASSIGN = "opportunity_assign"
 if st.button(t("volunteer_work.back"), icon=":material/arrow_back:"):
@@ -35,7 +26,7 @@ except (ValueError, NotFound):
 
 st.title(opportunity["title"])
 ui.show_flash()
-show_problems(ACTION)
+ui.form_problems(ACTION)
 skill_table = vol.skills(db)
 skill_names = dict(zip(skill_table["code"], skill_table["name_pl" if current_language() == "pl" else "name_en"]))
 writable = actor.can("write")

@@ -10,19 +10,10 @@ from babel.dates import format_date
 
 from dashboard import charts, clock, exports, ui
 from dashboard.errors import Message
-from dashboard.i18n import LOCALES, current_language, fmt_date, fmt_money, fmt_number, t, tm
+from dashboard.i18n import LOCALES, current_language, fmt_date, fmt_money, fmt_number, t
 from dashboard.services import volunteer_work as work
 
 db, actor = ui.db(), ui.actor()
-
-
-def show_problems(form: str) -> None:
-    """A refused action has no field to sit under: say each reason in one message instead."""
-    errors = ui.form_errors(form)
-    if errors:
-        st.error("  \n".join(ui.escape_md(tm(m)) for m in errors.values()), icon=":material/block:")
-    else:
-        ui.form_message(form)
 
 
 FORM = "hours_log"
@@ -240,7 +231,7 @@ if actor.can("write"):
             log_form()
     if tab_queue.open:
         with tab_queue:
-            show_problems(QUEUE)
+            ui.form_problems(QUEUE)
             queue()
     if tab_totals.open:
         with tab_totals:
