@@ -111,19 +111,26 @@ def _certificate_pdf(name: str, summary: dict, number: str) -> bytes:
     return bytes(pdf.output())
 
 
+def _issuing(cur, document_id: int, kind: str) -> tuple[dict, dict, dict]:
+    """The requested document of that kind, its volunteer (processing allowed) and approved work; refused
+    without approved hours. Records today as the issue date (the caller audits it)."""
+    document = _document(cur, document_id)
+    person = vol.writable(cur, document["volunteer_id"])
+    if document["kind"] != kind:
+        raise ValidationError({"kind": Message("error.volunteer_document_kind")})
+    summary = _work_summary(cur, person["id"])
+    if not summary["hours"]:
+        raise Conflict("error.volunteer_certificate_no_hours")
+    cur.execute("update volunteer_document set issued_on = ? where id = ?", [clock.today(), document["id"]])
+    return document, person, summary
+
+
 def certificate_pdf(db: Database, actor: Actor, document_id: int) -> bytes:
     """The requested certificate: period, scope and approved hours; its issue date recorded with it."""
     require(actor, "write")
 
     def work(cur):
-        document = _document(cur, document_id)
-        person = vol.writable(cur, document["volunteer_id"])
-        if document["kind"] != "certificate":
-            raise ValidationError({"kind": Message("error.volunteer_document_kind")})
-        summary = _work_summary(cur, person["id"])
-        if not summary["hours"]:
-            raise Conflict("error.volunteer_certificate_no_hours")
-        cur.execute("update volunteer_document set issued_on = ? where id = ?", [clock.today(), document["id"]])
+        document, person, summary = _issuing(cur, document_id, "certificate")
         audit.record(cur, actor.username, "issue", "volunteer_document", document["id"], None,
                      {"issued_on": clock.today()})
         name = f"{person['first_name']} {person['last_name']}"
@@ -173,14 +180,7 @@ def reference_pdf(db: Database, actor: Actor, document_id: int, assessment: str)
     errors.raise_if_any()
 
     def work(cur):
-        document = _document(cur, document_id)
-        person = vol.writable(cur, document["volunteer_id"])
-        if document["kind"] != "reference":
-            raise ValidationError({"kind": Message("error.volunteer_document_kind")})
-        summary = _work_summary(cur, person["id"])
-        if not summary["hours"]:
-            raise Conflict("error.volunteer_certificate_no_hours")
-        cur.execute("update volunteer_document set issued_on = ? where id = ?", [clock.today(), document["id"]])
+        document, person, summary = _issuing(cur, document_id, "reference")
         audit.record(cur, actor.username, "issue", "volunteer_document", document["id"], None,
                      {"volunteer_id": person["id"], "issued_on": clock.today(), "assessment": clean["assessment"]})
         name = f"{person['first_name']} {person['last_name']}"
