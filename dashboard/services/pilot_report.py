@@ -24,7 +24,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from dashboard import clock, exports
+from dashboard import clock, exports, validators
 from dashboard.errors import Errors
 from dashboard.i18n import fmt_date, fmt_datetime, fmt_money, fmt_number, translate
 from dashboard.roles import Actor, require
@@ -38,23 +38,12 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # -- the period -----------------------------------------------------------------------------------------------------
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def validate_period(date_from: Any, date_to: Any) -> tuple[date, date]:
     """Both ends given and in order, else field errors (date_from / date_to) the page shows under the pickers."""
     errors = Errors()
-    start, end = _as_date(date_from), _as_date(date_to)
+    start, end = validators.as_date(date_from), validators.as_date(date_to)
     for name, raw, parsed in (("date_from", date_from, start), ("date_to", date_to, end)):
         if parsed is None:
             errors.add(name, "report.error.period_empty" if raw in (None, "", ()) else "error.date_format")

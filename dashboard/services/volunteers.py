@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -61,18 +61,7 @@ def as_id(value: Any) -> int:
     return int(number) if not isinstance(value, bool) and number == int(number) else -1
 
 
-def as_date(value: Any) -> date | None:
-    """A date from a date, datetime or ISO text; None when missing or unreadable."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
+as_date = validators.as_date  # kept here too: the volunteer modules call it as vol.as_date
 
 
 def field(errors: Errors, clean: dict, name: str, fn: Callable, *args: Any) -> None:
