@@ -105,8 +105,10 @@ def person_values(prefix: str) -> dict:
             "consent": st.session_state[f"{prefix}_consent"]}
 
 
+# A key keeps the tab the user is on when a save changes what sits above the tabs (the event becoming held).
 tab_people, tab_attendance, tab_feedback, tab_documents = st.tabs(
-    [t("event.tab_participants"), t("event.tab_attendance"), t("event.tab_feedback"), t("event.tab_documents")])
+    [t("event.tab_participants"), t("event.tab_attendance"), t("event.tab_feedback"), t("event.tab_documents")],
+    key="event_tabs")
 
 with tab_people:
     if people.empty:
@@ -167,7 +169,7 @@ with tab_attendance:
                                     organisation=sheet["organisation"].fillna(t("event.resident")))
             edited = st.data_editor(
                 editable[["full_name", "organisation", "present"]], hide_index=True, width="stretch",
-                disabled=["full_name", "organisation"] if actor.can("write") else True, key=f"att_editor_{session_id}",
+                disabled=["full_name", "organisation"] if actor.can("write") else True, key=f"att_editor_{session_id}_{st.session_state.get('att_saves', 0)}",
                 column_config={"full_name": t("event.full_name"), "organisation": t("booking.organisation"),
                                "present": st.column_config.CheckboxColumn(t("event.present"))})
             if actor.can("write") and st.button(t("event.save_attendance"), type="primary", key="att_save"):
@@ -175,6 +177,8 @@ with tab_attendance:
                 ok, _ = ui.run_service("event_action", lambda: enrolment.record_attendance(db, actor, session_id, marks))
                 if ok:
                     ui.flash(t("event.attendance_saved", present=sum(marks.values()), total=len(marks)))
+                    # A fresh editor over the saved marks: the old one's edits would be replayed over new data.
+                    st.session_state["att_saves"] = st.session_state.get("att_saves", 0) + 1
                 st.rerun()
         if actor.can("write"):
             with st.expander(t("event.walk_in")):

@@ -64,7 +64,7 @@ def test_mark_attendance_for_a_session(app_db, small_event):
     clock.freeze(datetime(2026, 12, 7, 10, 30, tzinfo=timezone.utc))  # during the session
     session_id = int(app_db.scalar("select id from event_session where event_id = ?", [small_event]))
     at.run()
-    editor_key = f"att_editor_{session_id}"
+    editor_key = f"att_editor_{session_id}_0"  # the first editor of this session (each save opens a fresh one)
     at.session_state[editor_key] = {"edited_rows": {0: {"present": True}}, "added_rows": [], "deleted_rows": []}
     at.run()
     at.button(key="att_save").click().run()
@@ -75,6 +75,7 @@ def test_mark_attendance_for_a_session(app_db, small_event):
         "where a.session_id = ?", [session_id]))
     first = sorted(["Jan Kowalski", "Łucja Żółkiewska"])[0]
     assert marks[first] is True and sum(marks.values()) == 1
+    assert translate("pl", "event.attendance_saved", present=1, total=2) in texts(at.success)
 
 
 # -- editing and moving ----------------------------------------------------------------------------

@@ -190,8 +190,7 @@ def _create_training(page: Page, title: str, room: str) -> int:
     expect(title_box).to_have_value(title)
     _submit(page, form.get_by_role("button", name=L("event.create")))
     expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=15_000)
-    # No check of the "saved" flash: pages/event_new.py draws (and so spends) it before switching to the
-    # event's page, which never shows it (reported as an app bug).
+    expect(page.get_by_text(L("event.created"))).to_be_visible()
     found = re.search(r"[?&]id=(\d+)", page.url)
     assert found, page.url
     return int(found.group(1))
@@ -245,6 +244,9 @@ def _mark_all_present(page: Page) -> list[str]:
         wait_until_still(grid)
         box = grid.locator("canvas").first.bounding_box()
         page.mouse.click(box["x"] + 10, box["y"] + ROW_PX * (row + 1) + ROW_PX / 2)  # below the header row
+        # The arrows must reach the grid, not the tab list clicked before (they would switch tabs).
+        page.wait_for_function("document.activeElement && document.activeElement.closest("
+                               "'[data-testid=\"stDataFrame\"], [data-testid=\"stDataFrameResizable\"]') !== null")
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
         page.keyboard.press("Space")
@@ -280,9 +282,13 @@ def test_create_enrol_mark_attendance_and_download_a_certificate(shifted_page: P
     expect(page.get_by_role("button", name=L("events.edit.mark_held"))).to_be_visible()  # the server's clock moved
     _open_tab(page, L("event.tab_attendance"))
     assert sorted(_mark_all_present(page)) == sorted([LUCJA, OTHER])
-    # Not checked: the "attendance saved" flash. It shows for well under a second, then a further rerun
-    # (the page jumps back to its first tab) removes it (reported). What was saved is checked instead: every
-    # session has begun, so the event is held; the sheet, read back from the database, has both present.
+    saved = page.get_by_text(L("event.attendance_saved", present=2, total=2))
+    expect(saved).to_be_visible()
+    page.wait_for_timeout(1500)  # long enough for a stray rerun to wipe the message or switch the tab
+    wait_for_app(page)
+    expect(saved).to_be_visible()
+    expect(page.get_by_role("tab", name=L("event.tab_attendance"))).to_have_attribute("aria-selected", "true")
+    # Every session has begun, so the event is held; the sheet, read back from the database, has both present.
     expect(_metric(page, L("event.status"))).to_have_text(L("event_status.held"))
     _open(page, f"/wydarzenie?id={event_id}")
     _open_tab(page, L("event.tab_attendance"))
