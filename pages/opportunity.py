@@ -107,8 +107,8 @@ else:
         cols[1].markdown(t(f"volunteer_work.assignment_status.{row.status}"))
         insurance = (f" · :orange[{t('volunteer_work.no_nnw')}]" if row.uninsured and row.status != "declined" else "")
         cols[2].markdown(t(f"volunteer_work.form.{row.agreement_form}", days=int(row.agreement_days)) + insurance)
-        cols[3].markdown(fmt_number(row.hours_approved, digits=2))
-        cols[4].markdown(fmt_number(row.hours_pending, digits=2))
+        cols[3].markdown(fmt_number(row.hours_approved, digits=1))
+        cols[4].markdown(fmt_number(row.hours_pending, digits=1))
         if writable and row.status == "proposed":
             with cols[5]:
                 b1, b2 = st.columns(2, gap="small")
