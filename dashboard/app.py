@@ -45,6 +45,7 @@ with st.sidebar:
     st.caption(t("nav.signed_in_as", name=actor.full_name, role=t(f"role.{actor.role}")))
     ui.language_switch(on_change=lambda lang: users.set_language(ui.db(), actor, lang))
 auth.logout_button(actor)
+auth.write_pending_cookie()  # the re-login cookie, on the run after a login
 
 if not navigation.allowed(current.url_path, actor):
     st.error(t("nav.forbidden", page=current.title))

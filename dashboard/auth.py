@@ -1,21 +1,21 @@
-"""Login with streamlit-authenticator over accounts kept in DuckDB.
+"""Login over accounts kept in DuckDB, with streamlit-authenticator checking the password.
 
-The library draws the form, checks bcrypt hashes and keeps the signed re-login cookie; this
-module adds what it lacks: accounts and roles from the database (read fresh every run, so a
-deactivation or role change applies at once), a lockout persisted across sessions, audit
-rows for each login, a re-login cookie read without drawing the library's cookie component
-beside a page, and a sign-out that holds on the server (a cookie issued before the user's last
-sign-out no longer signs anyone in), so it does not depend on a browser component deleting it.
+The library checks bcrypt hashes and marks failed attempts; this module adds what it lacks:
+accounts and roles from the database (read fresh every run, so a deactivation or role change
+applies at once), a lockout persisted across sessions, audit rows for each login, a signed
+re-login cookie written and read without a browser component, and a sign-out that holds on the
+server (a cookie issued before the user's last sign-out no longer signs anyone in).
 """
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import timezone
 
 import jwt
 import streamlit as st
-import streamlit_authenticator as stauth
+from streamlit_authenticator.controllers import AuthenticationController
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from dashboard import clock, ui
@@ -23,20 +23,12 @@ from dashboard.i18n import t
 from dashboard.roles import Actor
 from dashboard.services import users
 
-# Cookie writes go through a browser component (streamlit-authenticator's CookieManager) that
-# must mount to act and reports back when it does, which starts another run. So it is drawn
-# only on the login page, never beside a page: a report arriving while a page's form registered
-# its widgets reset preset values (a new booking's 10 attendees showed 0 in about one fresh page
-# load in five). Reading the cookie needs no component (_sign_in_from_cookie), and signing out
-# needs none either: the cookie stays in the browser but is refused (users.signed_out_at).
-
-
-def _authenticator(credentials: dict) -> stauth.Authenticate:
-    secrets = ui.prepared().secrets["auth"]
-    return stauth.Authenticate(
-        credentials, secrets["cookie_name"], secrets["cookie_key"], ui.config().session_hours / 24,
-        auto_hash=False, login_sleep_time=0,
-    )
+# The library's own login form builds its cookie component (stx.CookieManager) on the login
+# page, and the component reports back when it mounts, starting a run. A "Zaloguj" click that
+# meets that report is lost: under load (10 browsers at once) one login in four did nothing.
+# So the form is drawn here, the library only checks the password, and the cookie is written by
+# a script in the next run's sidebar, which reports nothing back (write_pending_cookie).
+_PENDING_COOKIE = "_login_cookie_to_write"
 
 
 def gate() -> Actor:
@@ -45,34 +37,62 @@ def gate() -> Actor:
     if not st.session_state.get("authentication_status"):
         _sign_in_from_cookie(db)
     if st.session_state.get("authentication_status"):
-        # Signed in: no authenticator is built, so no cookie component is drawn (see above).
         account = users.get_user(db, st.session_state["username"])
         if account is not None and account["active"]:
             return Actor(account["username"], account["role"], account["full_name"])
         _sign_out_state()  # the account was removed or deactivated since the last run
     credentials = users.login_credentials(db)
-    # The library would read the cookie too; _sign_in_from_cookie has refused it already (signed
-    # out, expired, or an inactive account), so the library must not accept it behind our back.
-    st.session_state["logout"] = True
-    authenticator = _authenticator(credentials)
-    if st.session_state.get("authentication_status") is False:
-        st.session_state["authentication_status"] = None  # so False below means "failed in this run"
-    _login_form(authenticator)
-    status = st.session_state.get("authentication_status")
-    if status is False:
-        _report_failure(credentials)
-    if not status:
+    st.session_state["logout"] = True  # until a password is accepted, the cookie counts for nothing
+    st.session_state["authentication_status"] = None
+    username, password, area = _login_form()
+    if username is None:
         st.stop()
-    account = users.get_user(db, st.session_state["username"])
+    if not username.strip() or not password:
+        area.error(t("login.missing"))
+        st.stop()
+    try:
+        accepted = AuthenticationController(credentials, auto_hash=False).login(username, password)
+    except LoginError:
+        accepted = False
+    if not accepted:
+        st.session_state["authentication_status"] = None
+        _report_failure(credentials, area)
+        st.stop()
+    username = st.session_state["username"]
+    account = users.get_user(db, username)
     if account and account.get("language"):
         ui.set_language(account["language"])
-    users.record_login_success(db, st.session_state["username"])
+    users.record_login_success(db, username)
     st.session_state["logout"] = None
-    # The library's login() has just drawn the component that writes the cookie. End the run
-    # here: the component acts when it mounts and its report starts the next run, which draws
-    # the page. (A rerun now would unmount it unwritten; drawing the page now would race with
-    # that report.)
-    st.stop()
+    secrets = ui.prepared().secrets["auth"]
+    st.session_state[_PENDING_COOKIE] = (secrets["cookie_name"],) + login_token(
+        username, secrets["cookie_key"], ui.config().session_hours)
+    st.rerun()  # the next run draws the page asked for (a deep link's too) and writes the cookie
+
+
+def login_token(username: str, key: str, session_hours: float, now: float | None = None) -> tuple[str, float]:
+    """The signed re-login token and its expiry (epoch seconds), in the library's format, so
+    that ``cookie_username`` reads it as it reads one the library wrote."""
+    expires = (time.time() if now is None else now) + session_hours * 3600
+    return jwt.encode({"username": username, "exp_date": expires}, key, algorithm="HS256"), expires
+
+
+def write_pending_cookie() -> None:
+    """Write the re-login cookie of a login that has just succeeded, once, by a script that
+    reports nothing back (so no click can meet its report). Only server-made text reaches it:
+    the cookie name from the secrets file and the token signed here."""
+    pending = st.session_state.pop(_PENDING_COOKIE, None)
+    if pending is None:
+        return
+    st.sidebar.html(cookie_script(*pending), unsafe_allow_javascript=True)
+
+
+def cookie_script(name: str, token: str, expires: float) -> str:
+    """A script setting the cookie; its data is JSON with ``</`` escaped, so no value can end it."""
+    data = json.dumps({"name": name, "token": token, "expires_ms": int(expires * 1000)}).replace("</", "<\\/")
+    return ("<script>(() => { const c = " + data + "; document.cookie = c.name + '=' + c.token"
+            " + '; expires=' + new Date(c.expires_ms).toUTCString() + '; path=/; SameSite=Strict'"
+            " + (location.protocol === 'https:' ? '; Secure' : ''); })();</script>")
 
 
 def _sign_in_from_cookie(db) -> bool:
@@ -119,32 +139,27 @@ def cookie_username(db, token: str | None, key: str, session_hours: float, now: 
     return username
 
 
-def _login_form(authenticator: stauth.Authenticate) -> None:
+def _login_form() -> tuple[str | None, str, st.delta_generator.DeltaGenerator]:
+    """The login form; (username, password, the place for its message), username None until sent."""
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         st.title(t("app.title"))
         st.caption(t("login.intro"))
         ui.language_switch()
-        fields = {"Form name": t("login.title"), "Username": t("login.username"),
-                  "Password": t("login.password"), "Login": t("login.submit")}
-        _call_login(authenticator, location="main", fields=fields)
-        st.session_state["_login_area"] = st.container()
+        with st.form("login"):
+            st.subheader(t("login.title"))
+            username = st.text_input(t("login.username"), autocomplete="username")
+            password = st.text_input(t("login.password"), type="password", autocomplete="current-password")
+            sent = st.form_submit_button(t("login.submit"))
+        area = st.container()
+    return (username if sent else None), password, area
 
 
-def _call_login(authenticator: stauth.Authenticate, **kwargs) -> None:
-    try:
-        authenticator.login(key="login", **kwargs)
-    except LoginError:  # a cookie for an account that is gone or deactivated
-        st.session_state["authentication_status"] = None
-        st.session_state["logout"] = True
-
-
-def _report_failure(credentials: dict) -> None:
+def _report_failure(credentials: dict, area) -> None:
     """Count the failure against the account it named (the library marks it) and explain."""
     failed = [name for name, data in credentials["usernames"].items() if data.get("failed_login_attempts")]
     username = failed[0] if failed else None
     locked = users.record_login_failure(ui.db(), username)
-    area = st.session_state.pop("_login_area", st)
     if locked:
         _, until = users.lock_status(ui.db(), username)
         local = until.replace(tzinfo=timezone.utc).astimezone(clock.WARSAW)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
+from dashboard import auth, ui
 from dashboard.i18n import translate
 from tests.app.conftest import page_path, texts
 from tests.conftest import app_as
@@ -56,37 +58,57 @@ def test_five_failures_lock_the_account_even_for_the_right_password(make_user):
 
 
 def _cookie_components(at) -> list[str]:
-    """The cookie manager's instances on the page, by method (getAll, set, delete)."""
+    """streamlit-authenticator's cookie component, anywhere on the page (by method)."""
     return [json.loads(c.proto.json_args).get("method") for c in at.get("component_instance")
             if "CookieManager" in c.proto.component_name]
 
 
-def _signed_in(at):
-    """After a good password the run ends with the cookie-writing component drawn; in a browser
-    its report starts the next run, which draws the page. AppTest runs no components: run again."""
-    assert "set" in _cookie_components(at), "the login run draws the component that writes the cookie"
-    return at.run()
+def _cookie_writers(at) -> list[str]:
+    """The bodies of the scripts that write the re-login cookie."""
+    return [h.proto.body for h in at.get("html") if "document.cookie" in h.proto.body]
 
 
-def test_correct_password_logs_in(make_user):
+def _written_token(body: str) -> tuple[str, str]:
+    """The cookie name and token a cookie-writing script carries."""
+    data = json.loads(re.search(r"const c = (\{.*?\});", body).group(1))
+    return data["name"], data["token"]
+
+
+def test_correct_password_logs_in_and_writes_the_cookie_once(make_user, app_db):
     username = make_user("staff", PASSWORD)
-    at = _signed_in(_attempt(_logged_out(), username, PASSWORD))
-    assert texts(at.title) == ["Pulpit"]
+    at = _attempt(_logged_out(), username, PASSWORD)
+    assert texts(at.title) == ["Pulpit"], "the page is drawn in the same click, no component report awaited"
     assert not at.error
+    [body] = _cookie_writers(at)
+    name, token = _written_token(body)
+    secrets = ui.prepared().secrets["auth"]
+    assert name == secrets["cookie_name"]
+    assert auth.cookie_username(app_db, token, secrets["cookie_key"], ui.config().session_hours) == username
+    at.run()
+    assert _cookie_writers(at) == [], "written once, not on every run"
 
 
 def test_demo_admin_logs_in():
-    at = _signed_in(_attempt(_logged_out(), "admin", "demo-admin-2026"))
+    at = _attempt(_logged_out(), "admin", "demo-admin-2026")
     assert "Pulpit" in texts(at.title)
 
 
-def test_signed_in_pages_draw_no_cookie_component(make_user):
-    """The cookie component reruns the app when it mounts; beside a page, that rerun reset
-    preset form values. It belongs on the login page only."""
+def test_empty_fields_ask_for_both():
+    at = _attempt(_logged_out(), "   ", "")
+    assert translate("pl", "login.missing") in texts(at.error)
+    assert translate("pl", "login.submit") in [b.label for b in at.button]
+
+
+def test_no_cookie_component_on_the_login_page_or_beside_a_page(make_user):
+    """A component reruns the app when it mounts: on the login page its report swallowed the
+    "Zaloguj" click under load, beside a page it reset preset form values."""
     username = make_user("staff", PASSWORD)
-    at = _signed_in(_attempt(_logged_out(), username, PASSWORD))
+    at = _logged_out()
+    assert _cookie_components(at) == []
+    at = _attempt(at, username, PASSWORD)
     assert _cookie_components(at) == []
     at.switch_page(page_path("organisations.py")).run()
     assert _cookie_components(at) == [] and not at.exception
     at.button(key="logout_button").click().run()
     assert translate("pl", "login.submit") in [b.label for b in at.button]
+    assert _cookie_components(at) == [] and _cookie_writers(at) == []

@@ -183,8 +183,8 @@ def login(page: Page, role_or_username: str, password: str | None = None, cookie
 
 
 def wait_for_cookie(context: BrowserContext, name: str, present: bool = True, timeout: float = 10.0) -> None:
-    """The login cookie is written (and deleted) by a browser component on the run after login
-    (logout), a fraction of a second after the page is drawn; wait for it to appear (vanish)."""
+    """The login cookie is written by a script drawn on the run after login, as the page is
+    drawn; wait for it to appear (or, ``present=False``, to vanish)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(c["name"] == name for c in context.cookies()) == present:

@@ -1,6 +1,7 @@
 """The protections SECURITY.md promises, checked so they cannot quietly erode.
 
-* no user text reaches the page as raw HTML (no ``unsafe_allow_html=True`` in the app);
+* no user text reaches the page as raw HTML (no ``unsafe_allow_html=True`` in the app), and the
+  one script the app runs (the login cookie's) carries only server-made text;
 * SQL is never built with f-strings at the call (values are bound parameters);
 * exports neutralise spreadsheet formulas in text cells, and only in text cells;
 * the secrets file is created owner-only with a random key;
@@ -21,7 +22,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import exports, secrets_file
+from dashboard import auth, exports, secrets_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIP_DIRS = {".venv", ".git", "node_modules", "__pycache__", ".pytest_cache"}
@@ -52,6 +53,15 @@ def hits(pattern: re.Pattern, files: list[Path]) -> list[str]:
 def test_no_unsafe_allow_html_in_the_app():
     found = hits(re.compile(r"unsafe_allow_html\s*=\s*True"), python_files("dashboard", "pages"))
     assert not found, "user text could reach the page as HTML:\n" + "\n".join(found)
+
+
+def test_the_only_script_is_the_login_cookie_writer_and_it_escapes_its_data():
+    found = hits(re.compile(r"unsafe_allow_javascript\s*=\s*True"), python_files("dashboard", "pages"))
+    assert [f.split(":")[0] for f in found] == ["dashboard/auth.py"], found
+    token, expires = auth.login_token("ewa</script><script>alert(1)//", "k" * 64, 10, now=1_800_000_000)
+    assert re.fullmatch(r"[A-Za-z0-9_.-]+", token), "a JWT is base64url: nothing that can end a script"
+    script = auth.cookie_script("civic</script><img src=x onerror=alert(1)>", token, expires)
+    assert script.count("</") == 1 and script.endswith("</script>"), script
 
 
 # -- SQL is parameterised ------------------------------------------------------------------
