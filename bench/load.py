@@ -2,10 +2,18 @@
 
     python -m bench.load --url http://localhost:8501 --sessions 10 --seconds 60 --db db/civic.duckdb
 
-One headless chromium (Debian's, never a downloaded one) with one context per session; each logs in
-as staff, then until the time is up clicks through the sidebar (front desk, week calendar, bookings
-list, utilisation) and now and then books a room through the booking form, choosing among a few
-rooms, days and hours so that sessions really compete for the same slots.
+One headless chromium (Debian's ``chromium-headless-shell`` when installed, else its ``chromium``;
+never a downloaded one) with one context per session; each logs in as staff, then until the time
+is up clicks through the sidebar (front desk, week calendar, bookings list, utilisation) and now
+and then books a room through the booking form, choosing among a few rooms, days and hours so that
+sessions really compete for the same slots.
+
+Pacing: after each action a session pauses 3 to 8 s (``--think``), as the person at the desk reads
+the page, and the sessions start out of step. The generator and its browsers run at a lower
+priority (``--nice``): sharing the machine, they take the CPU the app leaves, as they would on
+other machines. ``--think 0 0`` is a stress test instead; on a 2-core machine its ten browsers,
+not the app, then use most of the CPU (a Streamlit page costs its browser 0.2–0.7 s of CPU to
+draw, filling the booking form about 1 s).
 
 What it reports:
 - the time from a click to the finished rerun (the ``stApp`` element back in the ``notRunning``
@@ -16,7 +24,8 @@ What it reports:
 - double bookings: with ``--db``, active bookings of one resource that overlap, counted by SQL in a
   copy of the database file taken after the run (the app keeps the file locked), plus bookings
   whose slot rows are missing;
-- the machine's load average before and after, since the figures depend on it.
+- the machine's load average before and after, and the CPU the browsers and the app used during
+  the measured window (share of one core, from /proc), since the figures depend on them.
 
 Targets (issue 8): 0 errors, 0 double bookings, p95 at most 1.5 s. Exit code 1 when missed.
 """
@@ -28,6 +37,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -43,11 +53,17 @@ if str(ROOT) not in sys.path:
 from bench import stats  # noqa: E402
 from dashboard.i18n import translate  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Debian's old headless shell (package chromium-headless-shell) when installed: the same engine
+# without the full browser's compositor, so the ten sessions take less of the CPU the app needs.
+CHROMIUM = os.environ.get("CHROMIUM") or next(
+    (path for path in ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium") if Path(path).exists()),
+    "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 TARGET_P95_S = 1.5
-DEBUG_DIR: Path | None = None  # --debug-dir: a screenshot and the run states of every click that timed out
+TYPED = 4  # letters typed into a searchable list before choosing from it
+THINK_S = (3.0, 8.0)  # a person's pause between clicks: looking at the page, deciding what next
+DEBUG_DIR: Path | None = None  # --debug-dir: a screenshot and the run states of each timed-out or lost click
 READS = {"recepcja": "front_desk", "kalendarz": "week", "rezerwacje": "bookings", "wykorzystanie": "utilisation"}
 BOOKABLE = ("Sala szkoleniowa", "Sala spotkań", "Stanowisko komputerowe 1", "Stanowisko komputerowe 2")
 CONTACT = "Test obciążenia"  # the contact person of every load-test booking, to count them after
@@ -110,6 +126,7 @@ class Tally:
     refused_other: list[str] = field(default_factory=list)  # refused for the day (a closure…), with the reason
     actions: int = 0
     lost_clicks: int = 0  # clicked again because 5 s after the click nothing had changed
+    lost_by_action: dict[str, int] = field(default_factory=dict)
 
     def time(self, action: str, seconds: float) -> None:
         self.timings.setdefault(action, []).append(seconds)
@@ -124,18 +141,27 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--user", default="recepcja", help="staff login (the demo's by default)")
     parser.add_argument("--password", default="demo-recepcja-2026")
     parser.add_argument("--book-share", type=float, default=0.3, help="share of actions that are bookings")
+    parser.add_argument("--think", type=float, nargs=2, default=THINK_S, metavar=("MIN", "MAX"),
+                        help="seconds a session pauses after each action, drawn between MIN and MAX: a person "
+                             "reading the page before the next click (default %(default)s); 0 0 clicks again at "
+                             "once, a stress test in which the browsers on this machine compete with the app")
     parser.add_argument("--days", type=int, default=5, help="working days the bookings are spread over")
     parser.add_argument("--ahead", type=int,
                         help="days from today to the first of them (default: 30 to 80, drawn per run: past most "
                              "demo bookings and within the 90-day horizon, so that most attempts can succeed)")
+    parser.add_argument("--nice", type=int, default=10,
+                        help="lower this process's priority (and its browsers') by this much, so that on a shared "
+                             "machine the app gets the CPU first, as on its own server (default %(default)s; 0: off)")
     parser.add_argument("--db", type=Path, help="the app's database file, for the double-booking check")
     parser.add_argument("--seed", type=int, help="for repeatable choices (default: different each run)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--debug-dir", type=Path, help="save a screenshot and the run states of each timed-out click")
     args = parser.parse_args(argv)
     wrong = args.sessions < 1 or args.seconds <= 0 or not 0 <= args.book_share <= 1 or args.days < 1
+    wrong = wrong or not 0 <= args.think[0] <= args.think[1]
     if wrong or (args.ahead is not None and args.ahead < 1):
-        parser.error("--sessions ≥ 1, --seconds > 0, --book-share in [0, 1], --days ≥ 1, --ahead ≥ 1")
+        parser.error("--sessions ≥ 1, --seconds > 0, --book-share in [0, 1], --days ≥ 1, --ahead ≥ 1, "
+                     "0 ≤ --think MIN ≤ MAX")
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(1_000_000)
     if args.ahead is None:
@@ -175,6 +201,8 @@ async def timed_click(page, locator, tally: Tally, action: str, path: str | None
                 raise TimeoutError(f"{action}: no finished rerun within {timeout_s:g} s") from exc
             if await page.locator(IDLE).count() and await nothing_ran_since(page, t0, path):
                 tally.lost_clicks += 1
+                tally.lost_by_action[action] = tally.lost_by_action.get(action, 0) + 1
+                await _debug_dump(page, f"lost-{action}", t0, was_running, was_at)
                 await locator.click()
     finished = await handle.json_value()
     seconds = (finished - t0) / 1000
@@ -239,11 +267,19 @@ async def login(page, base: str, user: str, password: str, attempts: int = 3) ->
 
 
 async def pick(page, label: str, option: str) -> None:
-    """Choose an option of a select box by typing it (its list is searchable)."""
+    """Choose an option of a select box by typing its first letters (the list is searchable)."""
+    from playwright.async_api import expect
+
     field_label = page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True)
-    await page.get_by_test_id("stSelectbox").filter(has=field_label).click()
-    await page.keyboard.type(option)
+    box = page.get_by_test_id("stSelectbox").filter(has=field_label)
+    await box.click()
+    await page.keyboard.type(option[:TYPED])  # as people do: a few letters, then the option in the list
     await page.get_by_role("option", name=option).first.click()
+    # Under load the list can close late: go on only once the box holds the choice and its list is
+    # closed, or the next click (the submit button's) only closes the list and the field stays empty.
+    combobox = box.get_by_role("combobox")
+    await expect(combobox).to_have_value(re.compile(re.escape(option)), timeout=30_000)
+    await expect(combobox).to_have_attribute("aria-expanded", "false", timeout=30_000)
 
 
 async def book(page, tally: Tally, rng: random.Random, days: list[date]) -> None:
@@ -323,6 +359,8 @@ async def session(browser, args: argparse.Namespace, number: int, start: Start, 
             return
         start.arrived(time.monotonic() - began)
         await start.opened.wait()
+        # Paced sessions start out of step, as people do: else all ten click in the same instant.
+        await asyncio.sleep(rng.uniform(0, args.think[1]))
 
         def link(url_path: str):
             return sidebar_link(page, url_path)
@@ -344,8 +382,52 @@ async def session(browser, args: argparse.Namespace, number: int, start: Start, 
                 tally.errors.append(f"session {number}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
                 await login(page, base, args.user, args.password)
                 current = "recepcja"
+            pause = rng.uniform(*args.think)
+            if pause:
+                await asyncio.sleep(min(pause, max(0.0, start.deadline - time.monotonic())))
     finally:
         await context.close()
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by this load generator (its browsers and Playwright's driver
+    included: this process's descendants) and by Streamlit apps on this machine; {} off Linux."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    parent, used, apps = {}, {}, set()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # the process has just ended
+            continue
+        pid = int(entry.name)
+        parent[pid], used[pid] = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
+        if "streamlit" in command and " run " in command:
+            apps.add(pid)
+
+    def ours(pid: int) -> bool:
+        while pid > 1:
+            if pid == os.getpid():
+                return True
+            pid = parent.get(pid, 0)
+        return False
+
+    return {"load_generator": sum(s for pid, s in used.items() if pid not in apps and ours(pid)),
+            "app": sum(used[pid] for pid in apps)}
+
+
+async def cpu_in_window(start: "Start") -> dict[str, int]:
+    """Share of one core (%) each side used between the window's opening and its deadline."""
+    await start.opened.wait()
+    first, began = cpu_seconds(), time.monotonic()
+    await asyncio.sleep(max(0.0, start.deadline - time.monotonic()))
+    last, span = cpu_seconds(), time.monotonic() - began
+    return {side: round(100 * (last[side] - first.get(side, 0.0)) / span) for side in last} if span else {}
 
 
 def double_bookings(db_path: Path) -> dict:
@@ -391,22 +473,26 @@ async def run(args: argparse.Namespace) -> dict:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             start = Start(expected=args.sessions, window=args.seconds)
-            await asyncio.gather(*(session(browser, args, n, start, tally, days) for n in range(args.sessions)))
+            cpu, *_ = await asyncio.gather(cpu_in_window(start),
+                                           *(session(browser, args, n, start, tally, days) for n in range(args.sessions)))
             elapsed = args.seconds + max(0.0, time.monotonic() - start.deadline)
         finally:
             await browser.close()
     everything = [s for values in tally.timings.values() for s in values]
     report = {
-        "url": args.url, "seed": args.seed, "booking_days": [d.isoformat() for d in days],
+        "url": args.url, "seed": args.seed, "think_s": list(args.think), "browser": CHROMIUM, "nice": args.nice,
+        "booking_days": [d.isoformat() for d in days],
         "sessions": args.sessions, "sessions_logged_in": len(start.logins),
         "login_s_max": round(max(start.logins), 2) if start.logins else None,
         "seconds": args.seconds, "elapsed_s": round(elapsed, 1),
         "cpu_count": os.cpu_count(), "load_avg_before": [round(x, 2) for x in load_before],
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
+        "cpu_percent_of_one_core": cpu,
         "actions": tally.actions, "actions_per_s": round(tally.actions / elapsed, 2) if elapsed else None,
         "per_action": {action: summary(values) for action, values in sorted(tally.timings.items())},
         "overall": summary(everything) if everything else None,
         "errors": len(tally.errors), "error_samples": tally.errors[:15], "lost_clicks": tally.lost_clicks,
+        "lost_clicks_by_action": tally.lost_by_action,
         "booked": tally.booked, "refused_slot_taken": len(tally.refused), "refused_samples": tally.refused[:5],
         "refused_other": len(tally.refused_other), "refused_other_samples": tally.refused_other[:5],
         "double_bookings": double_bookings(args.db) if args.db else None,
@@ -418,7 +504,14 @@ def print_report(report: dict) -> None:
     print(f"\nLoad: {report['sessions']} sessions ({report['sessions_logged_in']} logged in, the slowest in "
           f"{report['login_s_max']} s) × {report['seconds']:g} s against {report['url']} "
           f"({report['elapsed_s']} s until the last action finished), {report['cpu_count']} CPUs")
+    low, high = report["think_s"]
+    print(f"Browser {report['browser']} at nice {report['nice']}; "
+          + (f"each session pauses {low:g}–{high:g} s after an action" if high else "no pause between actions (stress)"))
     print(f"Load average before {report['load_avg_before']}, after {report['load_avg_after']}")
+    if report["cpu_percent_of_one_core"]:
+        cpu = report["cpu_percent_of_one_core"]
+        print(f"CPU used in the window (100% = one core of {report['cpu_count']}): browsers and load generator "
+              f"{cpu['load_generator']}%, the app {cpu['app']}%")
     print(f"\n{'action':<20}{'n':>6}{'median s':>11}{'p95 s':>9}{'max s':>9}")
     for action, row in report["per_action"].items():
         print(f"{action:<20}{row['n']:>6}{row['median_s']:>11.3f}{row['p95_s']:>9.3f}{row['max_s']:>9.3f}")
@@ -432,7 +525,8 @@ def print_report(report: dict) -> None:
     for text in report["refused_other_samples"]:
         print(f"  - {text}")
     print(f"Errors shown: {report['errors']} (target 0); clicks repeated because the first changed nothing "
-          f"in 5 s: {report['lost_clicks']} (their time counts from the first click)")
+          f"in 5 s: {report['lost_clicks']} {report['lost_clicks_by_action'] or ''} "
+          "(their time counts from the first click)")
     for text in report["error_samples"]:
         print(f"  - {text}")
     checked = report["double_bookings"]
@@ -457,6 +551,8 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(CHROMIUM).exists():
         print(f"No chromium at {CHROMIUM} (set CHROMIUM, or install Debian's package).", file=sys.stderr)
         return 2
+    if args.nice > 0:
+        os.nice(args.nice)  # before the browser starts: its processes inherit it
     report = asyncio.run(run(args))
     print_report(report)
     if args.json:
