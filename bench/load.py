@@ -84,6 +84,16 @@ OBSERVER = """
     });
   }).observe(document, {attributes: true, subtree: true, attributeOldValue: true,
                         attributeFilter: ['data-test-script-state']});
+  // When the browser is busy, a short run's messages can arrive together and be drawn in one go:
+  // its run state never visibly changes. The moments messages arrive from the server tell it ran.
+  window.__received = [];
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => window.__received.push(performance.now()));
+    }
+  };
 })();
 """
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -110,7 +120,12 @@ FINISHED = """
   }
   // A click while a run is still going restarts it without the state changing: that run counts.
   const started = wasRunning ? 0 : states.findIndex(s => s[1] === 'running');
-  if (started < 0) return null;
+  if (started < 0) {
+    // No state change seen, but the app is idle and the server has answered since the click: a
+    // run drawn in one go. It finished when its last message arrived.
+    const answered = (window.__received || []).filter(t => t >= t0);
+    return answered.length ? answered[answered.length - 1] : null;
+  }
   const done = states.slice(started).find(s => s[1] === 'notRunning');
   return done ? done[0] : null;
 }
@@ -216,7 +231,8 @@ async def nothing_ran_since(page, t0: float, path: str | None) -> bool:
     """The click changed nothing: not on the linked page, or (a button) no run recorded since."""
     if path:
         return not page.url.split("?")[0].rstrip("/").endswith("/" + path)
-    return not await page.evaluate("(t0) => (window.__runStates || []).some(s => s[0] >= t0)", t0)
+    return not await page.evaluate(
+        "(t0) => (window.__runStates || []).some(s => s[0] >= t0) || (window.__received || []).some(t => t >= t0)", t0)
 
 
 async def _debug_dump(page, action: str, t0: float, was_running: bool, was_at: str) -> None:
