@@ -2,23 +2,24 @@
 
 Slides come from ``dashboard.services.forum`` (aggregates only, small counts already shown as
 "<5"); nothing here queries the database, so the deck can hold no more than the slides do.
-Charts go into the PPTX as PNG images rendered by vl-convert from the same specs the page shows.
+Charts go into the PPTX as PNG images rendered by vl-convert from the same specs the page shows,
+all of a deck's in one child process (``dashboard.chart_images``).
 """
 
 from __future__ import annotations
 
 import io
 import json
+from typing import Iterator
 
 import altair as alt
-import vl_convert
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from dashboard import charts
+from dashboard import chart_images, charts
 from dashboard.services.forum import SUPPRESSED, Chart, Slide
 
 RED, INK, GREY, LIGHT = RGBColor(0xC8, 0x10, 0x2E), RGBColor(0x1F, 0x1F, 0x1F), RGBColor(0x5F, 0x5F, 0x5F), \
@@ -40,11 +41,6 @@ def chart_spec(chart: Chart, width: int = 600, height: int = 360) -> dict:
     return json.loads(json.dumps(charts.themed(built, height=height).to_dict(), default=str))  # JSON types only
 
 
-def chart_png(chart: Chart, width_in: float, height_in: float) -> bytes:
-    spec = chart_spec(chart, int(width_in * PIXELS_PER_INCH), int(height_in * PIXELS_PER_INCH))
-    return vl_convert.vegalite_to_png(spec, scale=2)
-
-
 def to_pptx(slides: list[Slide], footer: str, no_data: str, suppressed_note: str = "") -> bytes:
     """The deck: one 16:9 slide per Forum slide — title, big figures, charts as images, speaker notes.
 
@@ -53,6 +49,7 @@ def to_pptx(slides: list[Slide], footer: str, no_data: str, suppressed_note: str
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     blank = deck.slide_layouts[6]
+    images = iter(_chart_images(slides))
     for number, slide in enumerate(slides, start=1):
         page = deck.slides.add_slide(blank)
         _band(page)
@@ -63,9 +60,9 @@ def to_pptx(slides: list[Slide], footer: str, no_data: str, suppressed_note: str
             _text(page, slide.subtitle, MARGIN, Inches(1.05), WIDTH - 2 * MARGIN, Inches(0.4), 15, colour=GREY)
             if slide.table is not None:
                 _results_table(page, slide)
-            elif slide.charts:
+            elif _draws_charts(slide):
                 _figures(page, slide.figures, Inches(1.55), Inches(1.3), 1, 34)
-                _charts(page, slide.charts, no_data)
+                _charts(page, slide.charts, no_data, images)
             else:
                 _figures(page, slide.figures, Inches(1.8), Inches(2.3), 2, 48)
         if suppressed_note and shows_suppressed(slide):
@@ -141,20 +138,37 @@ def _fitting(text: str, width, size: int) -> int:
     return max(14, min(size, int(width / 12700 / (0.6 * max(1, len(text))))))
 
 
-def _charts(page, chart_list: list[Chart], no_data: str) -> None:
+def _chart_boxes(chart_list: list[Chart]) -> list[tuple]:
+    """Where each chart of a slide goes: (chart, left, top, width, image height, note height)."""
     top, height = Inches(3.05), Inches(3.75)
     gap = Inches(0.3)
     width = Emu(int((WIDTH - 2 * MARGIN - gap * (len(chart_list) - 1)) / len(chart_list)))
+    boxes = []
     for index, chart in enumerate(chart_list):
-        left = MARGIN + index * (width + gap)
         note_height = Inches(0.3) if chart.note and SUPPRESSED in set(chart.frame["text"]) else 0
+        boxes.append((chart, MARGIN + index * (width + gap), top, width, height - note_height, note_height))
+    return boxes
+
+
+def _draws_charts(slide: Slide) -> bool:
+    return slide.key not in ("title", "no_data") and slide.table is None and bool(slide.charts)
+
+
+def _chart_images(slides: list[Slide]) -> list[bytes]:
+    """Every chart image of the deck, in slide order, drawn in one go (one child process)."""
+    specs = [chart_spec(chart, int(width / 914400 * PIXELS_PER_INCH), int(image_height / 914400 * PIXELS_PER_INCH))
+             for slide in slides if _draws_charts(slide)
+             for chart, _, _, width, image_height, _ in _chart_boxes(slide.charts) if not chart.frame.empty]
+    return chart_images.png(specs, scale=2)
+
+
+def _charts(page, chart_list: list[Chart], no_data: str, images: Iterator[bytes]) -> None:
+    for chart, left, top, width, image_height, note_height in _chart_boxes(chart_list):
         if chart.frame.empty:
             _text(page, chart.title, left, top, width, Inches(0.5), 18, bold=True)
             _text(page, no_data, left, top + Inches(0.6), width, Inches(0.6), 16, colour=GREY)
             continue
-        image_height = height - note_height
-        png = chart_png(chart, width / 914400, image_height / 914400)
-        page.shapes.add_picture(io.BytesIO(png), left, top, width=width, height=image_height)
+        page.shapes.add_picture(io.BytesIO(next(images)), left, top, width=width, height=image_height)
         if note_height:
             _text(page, chart.note, left, top + image_height, width, note_height, 11, colour=GREY)
 

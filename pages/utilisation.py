@@ -5,9 +5,8 @@ import json
 
 import pandas as pd
 import streamlit as st
-import vl_convert
 
-from dashboard import cached, charts, clock, period_picker, traceable, ui
+from dashboard import cached, chart_images, charts, clock, period_picker, traceable, ui
 from dashboard.i18n import fmt_date, fmt_money, fmt_number, t
 from dashboard.services import reservations, trainings, utilisation
 
@@ -182,10 +181,10 @@ def chart(kind: str, key: tuple, frame, labels: dict, title: str, extra=None, em
     c1, c2, _ = st.columns([1, 1, 2])
     # A downloaded chart says what it is, at a width that suits a report page.
     titled = {**spec, "width": 900, "title": {"text": title, "anchor": "start", "fontSize": 15}}
-    c1.download_button("PNG", lambda: vl_convert.vegalite_to_png(titled, scale=2), file_name=f"{kind}.png",
+    c1.download_button("PNG", lambda: chart_images.png([titled])[0], file_name=f"{kind}.png",
                        mime="image/png", key=f"png_{kind}", width="stretch", icon=":material/image:",
                        on_click="ignore")
-    c2.download_button("SVG", lambda: vl_convert.vegalite_to_svg(titled), file_name=f"{kind}.svg",
+    c2.download_button("SVG", lambda: chart_images.svg(titled), file_name=f"{kind}.svg",
                        mime="image/svg+xml", key=f"svg_{kind}", width="stretch", icon=":material/draw:",
                        on_click="ignore")
 
