@@ -24,6 +24,7 @@ st.html("""<style>
 .st-key-forum_stage [data-testid="stMetricValue"] p { font-size: clamp(2rem, 3.4vw, 3.6rem); font-weight: 700; color: #C8102E;
   line-height: 1.1; }
 .st-key-forum_stage [data-testid="stMetricLabel"] p { font-size: 1.35rem; }
+.st-key-forum_stage .st-key-forum_figures_long [data-testid="stMetricValue"] p { font-size: clamp(1.6rem, 2.3vw, 2.6rem); }
 .st-key-forum_stage [data-testid="stMetricLabel"], .st-key-forum_stage [data-testid="stMetricLabel"] *,
 .st-key-forum_stage [data-testid="stMetricValue"], .st-key-forum_stage [data-testid="stMetricValue"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
@@ -36,7 +37,7 @@ lang = current_language()
 today = clock.today()
 
 with st.container(key="forum_toolbar"):
-    top = st.columns([2, 3.2, 2, 1.6, 1.6], vertical_alignment="center")
+    top = st.columns([1.5, 4, 1.9, 1.6, 1.5], vertical_alignment="center")
     top[0].title(t("page.forum"))
     date_from, date_to = period_picker.preset_range("forum", period_picker.PRESETS, "pilot",
                                                     utilisation.pilot_period(db), today, top[1], top[2])
@@ -58,11 +59,17 @@ def move(step: int) -> None:
     st.session_state["forum_slide"] = max(0, min(len(slides) - 1, index + step))
 
 
+LONG_FIGURE = 10  # characters: "471 362,50 zł" in the full size would break across two lines of its card
+
+
 def show_figures(figures: list[forum.Figure]) -> None:
+    """Cards of one size per slide: smaller type for all when any figure is long, so none breaks."""
     per_row = {5: 3, 6: 3}.get(len(figures), min(4, len(figures)))  # wide enough for a whole label
-    for first in range(0, len(figures), per_row):
-        for column, figure in zip(st.columns(per_row), figures[first:first + per_row]):
-            column.metric(figure.label, figure.text, border=True)
+    long = max(len(f.text) for f in figures) > LONG_FIGURE
+    with st.container(key="forum_figures_long" if long else "forum_figures"):
+        for first in range(0, len(figures), per_row):
+            for column, figure in zip(st.columns(per_row), figures[first:first + per_row]):
+                column.metric(figure.label, figure.text, border=True)
 
 
 def show_chart(chart: forum.Chart) -> None:

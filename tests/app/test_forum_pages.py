@@ -204,3 +204,21 @@ def test_in_english_no_catalogue_key_shows(file):
     assert not at.exception
     text = rendered_text(at)
     assert "forum." not in text and "util." not in text and "results." not in text
+
+
+def _block_keys(node) -> set[str]:
+    """The keys of the keyed containers on the page (a block's id ends with ``-<key>``)."""
+    proto = getattr(node, "proto", None)
+    found = {proto.id.rsplit("-", 1)[1]} if type(proto).__name__ == "Block" and proto.id.startswith("$$ID-") else set()
+    for child in getattr(node, "children", {}).values():
+        found |= _block_keys(child)
+    return found
+
+
+def test_long_figures_get_smaller_type_for_the_whole_slide_so_none_breaks_across_lines():
+    at = _forum("coordinator")
+    at.button(key="forum_next").click().run()  # the headline figures, with the value of volunteer work in zł
+    money = next(m.value for m in at.metric if m.label == translate("pl", "forum.figure.volunteer_value"))
+
+    assert money.endswith("zł") and len(money) > 10
+    assert "forum_figures_long" in _block_keys(at._tree) and "forum_figures" not in _block_keys(at._tree)
