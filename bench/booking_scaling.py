@@ -58,8 +58,8 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
         sys.path.insert(0, str(ROOT))
     from bench import dataset, services, stats
     from bench.run import pin_clock
-    from dashboard import clock
-    from dashboard.services import reservations
+    from dashboard.core import clock
+    from dashboard.services.reservations import reservations
     from db.connection import close_database
 
     moment = pin_clock(args.at)

@@ -72,7 +72,7 @@ def file_mb(path: Path) -> float:
 
 
 if __name__ == "__main__":  # the child of ``build_apart``: path, scale, the pinned local moment
-    from dashboard import clock
+    from dashboard.core import clock
     from db.connection import close_database
 
     target, factor, moment = Path(sys.argv[1]), float(sys.argv[2]), sys.argv[3]

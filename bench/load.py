@@ -51,7 +51,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import stats  # noqa: E402
-from dashboard.i18n import translate  # noqa: E402
+from dashboard.core.i18n import translate  # noqa: E402
 
 # Debian's old headless shell (package chromium-headless-shell) when installed: the same engine
 # without the full browser's compositor, so the ten sessions take less of the CPU the app needs.
@@ -186,7 +186,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def working_days(count: int, ahead: int) -> list[date]:
     """``count`` working days (no weekend, no public holiday) from ``ahead`` days on."""
-    from dashboard.services.reservations import holiday_name
+    from dashboard.services.reservations.reservations import holiday_name
 
     days, day = [], date.today() + timedelta(days=ahead - 1)
     while len(days) < count:

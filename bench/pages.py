@@ -13,9 +13,11 @@ from typing import Callable
 
 import duckdb
 
-from dashboard import PROJECT_ROOT, clock, navigation
+from dashboard import PROJECT_ROOT
+from dashboard.core import clock
+from dashboard.ui import navigation
 from dashboard.demo import DEMO_LOGINS
-from dashboard.roles import allows
+from dashboard.core.roles import allows
 from db.connection import Database
 
 from bench import stats, targets

@@ -71,7 +71,7 @@ def pin_clock(at: str) -> str:
     The front desk and the week calendar show today's bookings: on a Saturday they are empty and
     fast, on a weekday full. A working weekday late in the morning is the busy case worth timing.
     """
-    from dashboard import clock
+    from dashboard.core import clock
 
     if at == "now":
         return clock.local_now().isoformat(timespec="minutes")
@@ -100,7 +100,7 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from bench import dataset, pages, report, services, targets  # app modules only after the env is set
-    from dashboard import clock
+    from dashboard.core import clock
     from db.connection import close_database
 
     moment = pin_clock(args.at)

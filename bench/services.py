@@ -19,9 +19,9 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from dashboard import clock
-from dashboard.errors import DomainError
-from dashboard.roles import Actor
+from dashboard.core import clock
+from dashboard.core.errors import DomainError
+from dashboard.core.roles import Actor
 from db.connection import ConstraintViolation, Database
 
 from bench import stats, targets
@@ -247,7 +247,7 @@ def _live_refresh_after_write(db: Database, module: ModuleType) -> Call:
     """What the utilisation page's two live fragments compute when a write has made a new stamp (every
     cached read misses): the "now" strip, the figures and every chart's data, this month, all rooms.
     An unchanged refresh is one ``max(id)`` on the audit log plus cache hits."""
-    from dashboard.services import trainings
+    from dashboard.services.education import trainings
 
     today = clock.today()
     date_from, date_to = module.period("month", today, module.pilot_period(db), None)
@@ -279,8 +279,8 @@ def _live_refresh_after_write(db: Database, module: ModuleType) -> Call:
 
 def _forum_pptx(db: Database, module: ModuleType) -> Call:
     """The Forum slides of the pilot period built and exported to PPTX, charts rendered by vl-convert."""
-    from dashboard import forum_export
-    from dashboard.services import utilisation
+    from dashboard.ui import forum_export
+    from dashboard.services.reporting import utilisation
 
     date_from, date_to = utilisation.period("pilot", clock.today(), utilisation.pilot_period(db), None)
     return lambda i: forum_export.to_pptx(module.deck(db, STAFF, date_from, date_to), "Forum", "Brak danych")
@@ -350,13 +350,13 @@ def benchmark_services(db: Database, calls: int = DEFAULT_CALLS) -> list[Service
 # initiative; issue 4: a certificate; issue 5: matching); its target, if an issue sets one, is in
 # bench/targets.py under the same name.
 REGISTRY: list[ServiceCall] = [
-    ServiceCall("organisations.create", "dashboard.services.organisations", _organisation_create),
-    ServiceCall("reservations.create_booking", "dashboard.services.reservations", _reservation_create_booking),
-    ServiceCall("trainings.enrol", "dashboard.services.enrolment", _trainings_enrol),
-    ServiceCall("certificates.certificate_pdf", "dashboard.services.certificates", _certificate_pdf),
-    ServiceCall("volunteer_work.log_hours", "dashboard.services.volunteer_work", _volunteer_log_hours),
-    ServiceCall("volunteer_work.matching", "dashboard.services.volunteer_work", _volunteer_matching),
-    ServiceCall("initiative_stages.move", "dashboard.services.initiative_stages", _initiative_move),
-    ServiceCall("utilisation.live_refresh_after_write", "dashboard.services.utilisation", _live_refresh_after_write),
-    ServiceCall("forum.deck_to_pptx", "dashboard.services.forum", _forum_pptx, calls=5),
+    ServiceCall("organisations.create", "dashboard.services.register.organisations", _organisation_create),
+    ServiceCall("reservations.create_booking", "dashboard.services.reservations.reservations", _reservation_create_booking),
+    ServiceCall("trainings.enrol", "dashboard.services.education.enrolment", _trainings_enrol),
+    ServiceCall("certificates.certificate_pdf", "dashboard.services.education.certificates", _certificate_pdf),
+    ServiceCall("volunteer_work.log_hours", "dashboard.services.volunteers.work", _volunteer_log_hours),
+    ServiceCall("volunteer_work.matching", "dashboard.services.volunteers.work", _volunteer_matching),
+    ServiceCall("initiative_stages.move", "dashboard.services.initiatives.stages", _initiative_move),
+    ServiceCall("utilisation.live_refresh_after_write", "dashboard.services.reporting.utilisation", _live_refresh_after_write),
+    ServiceCall("forum.deck_to_pptx", "dashboard.services.reporting.forum", _forum_pptx, calls=5),
 ]

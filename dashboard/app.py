@@ -12,9 +12,12 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run` 
 
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, navigation, ui  # noqa: E402
-from dashboard.i18n import t  # noqa: E402
-from dashboard.services import backup, users  # noqa: E402
+from dashboard.ui import auth
+from dashboard.ui import navigation
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import t  # noqa: E402
+from dashboard.services.admin import backup
+from dashboard.services.admin import users
 from db.connection import DatabaseError  # noqa: E402
 
 st.set_page_config(page_title="Centrum Obywatelskie Łódź", page_icon=":material/diversity_3:", layout="wide")

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard import settings
-from dashboard.secrets_file import load_or_create
+from dashboard.core import settings
+from dashboard.core.secrets_file import load_or_create
 from db.connection import Database, get_database, migrate
 
 

@@ -10,10 +10,10 @@ import argparse
 import getpass
 import sys
 
-from dashboard import settings
-from dashboard.errors import DomainError, ValidationError
-from dashboard.i18n import translate
-from dashboard.roles import ROLES, SYSTEM
+from dashboard.core import settings
+from dashboard.core.errors import DomainError, ValidationError
+from dashboard.core.i18n import translate
+from dashboard.core.roles import ROLES, SYSTEM
 from db.connection import DatabaseError
 
 
@@ -68,7 +68,7 @@ def _password(args) -> str:
 
 def cmd_user(args, config) -> int:
     from dashboard import bootstrap
-    from dashboard.services import users
+    from dashboard.services.admin import users
 
     db = bootstrap.prepare(settings.Config(**{**config.__dict__, "demo": False})).db
     if args.user_cmd == "add":
@@ -89,7 +89,7 @@ def cmd_user(args, config) -> int:
 
 def cmd_backup(args, config) -> int:
     from dashboard import bootstrap
-    from dashboard.services import backup
+    from dashboard.services.admin import backup
 
     db = bootstrap.prepare(settings.Config(**{**config.__dict__, "demo": False})).db
     path = backup.create_backup(db, SYSTEM, config.backup_dir if args.to is None else args.to)
@@ -98,7 +98,7 @@ def cmd_backup(args, config) -> int:
 
 
 def cmd_restore(args, config) -> int:
-    from dashboard.services import backup
+    from dashboard.services.admin import backup
 
     report = backup.restore(config.db_path, args.file)
     print(report)
@@ -106,7 +106,7 @@ def cmd_restore(args, config) -> int:
 
 
 def cmd_check(args, config) -> int:
-    from dashboard.services import backup
+    from dashboard.services.admin import backup
     from db.connection import code_schema_version, get_database
 
     if not config.db_path.exists():

@@ -5,9 +5,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import clock, ui
-from dashboard.i18n import fmt_datetime, fmt_number, t
-from dashboard.services import app_settings, backup
+from dashboard.core import clock
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import fmt_datetime, fmt_number, t
+from dashboard.services.admin import app_settings
+from dashboard.services.admin import backup
 
 db, actor = ui.db(), ui.actor()
 folder = ui.config().backup_dir

@@ -4,9 +4,15 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import clock, exports, ui
-from dashboard.i18n import current_language, fmt_date, fmt_number, t
-from dashboard.services import advisory, app_settings, organisations, trainings, utilisation
+from dashboard.core import clock
+from dashboard.core import exports
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import current_language, fmt_date, fmt_number, t
+from dashboard.services.education import advisory
+from dashboard.services.admin import app_settings
+from dashboard.services.register import organisations
+from dashboard.services.education import trainings
+from dashboard.services.reporting import utilisation
 
 db, actor = ui.db(), ui.actor()
 FORM = "advisory_new"

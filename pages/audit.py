@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard import clock, ui
-from dashboard.i18n import fmt_datetime, t
-from dashboard.services import audit
+from dashboard.core import clock
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import fmt_datetime, t
+from dashboard.services.admin import audit
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.audit"))

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from dashboard import booking_form, ui
-from dashboard.errors import NotFound
-from dashboard.i18n import fmt_date, fmt_datetime, t
-from dashboard.services import reservations
+from dashboard.ui.forms import booking as booking_form
+from dashboard.ui import widgets as ui
+from dashboard.core.errors import NotFound
+from dashboard.core.i18n import fmt_date, fmt_datetime, t
+from dashboard.services.reservations import reservations
 
 db, actor = ui.db(), ui.actor()
 if st.button(t("bookings.back"), icon=":material/arrow_back:"):

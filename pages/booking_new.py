@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from dashboard import booking_form, ui
-from dashboard.i18n import fmt_date, t, tm
-from dashboard.services import organisations, reservations
+from dashboard.ui.forms import booking as booking_form
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import fmt_date, t, tm
+from dashboard.services.register import organisations
+from dashboard.services.reservations import reservations
 
 db, actor = ui.db(), ui.actor()
 FORM = "booking_new"

@@ -4,9 +4,13 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard import clock, exports, ui
-from dashboard.i18n import fmt_date, t
-from dashboard.services import booking_views, organisations, reservations
+from dashboard.core import clock
+from dashboard.core import exports
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import fmt_date, t
+from dashboard.services.reservations import booking_views
+from dashboard.services.register import organisations
+from dashboard.services.reservations import reservations
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.bookings"))

@@ -7,9 +7,12 @@ Volunteer work is valued from the volunteer register, never typed in.
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, clock, period_picker, ui
-from dashboard.i18n import current_language, fmt_date, fmt_money, fmt_number, t, tm
-from dashboard.services import budget
+from dashboard.ui import charts
+from dashboard.core import clock
+from dashboard.ui import period_picker
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import current_language, fmt_date, fmt_money, fmt_number, t, tm
+from dashboard.services.reporting import budget
 
 db, actor = ui.db(), ui.actor()
 ADD, EDIT, PLAN = "budget_cost", "budget_cost_edit", "budget_plan"

@@ -3,10 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import clock, event_form, exports, ui
-from dashboard.errors import NotFound
-from dashboard.i18n import current_language, fmt_date, fmt_number, t
-from dashboard.services import certificates, enrolment, organisations, trainings
+from dashboard.core import clock
+from dashboard.ui.forms import event as event_form
+from dashboard.core import exports
+from dashboard.ui import widgets as ui
+from dashboard.core.errors import NotFound
+from dashboard.core.i18n import current_language, fmt_date, fmt_number, t
+from dashboard.services.education import certificates
+from dashboard.services.education import enrolment
+from dashboard.services.register import organisations
+from dashboard.services.education import trainings
 
 db, actor = ui.db(), ui.actor()
 if st.button(t("event.back"), icon=":material/arrow_back:"):

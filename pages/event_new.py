@@ -5,9 +5,11 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard import clock, event_form, ui
-from dashboard.i18n import t
-from dashboard.services import trainings
+from dashboard.core import clock
+from dashboard.ui.forms import event as event_form
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import t
+from dashboard.services.education import trainings
 
 db, actor = ui.db(), ui.actor()
 FORM = "event_new"

@@ -5,9 +5,12 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard import charts, clock, ui
-from dashboard.i18n import current_language, fmt_date, fmt_number, t
-from dashboard.services import enrolment, trainings
+from dashboard.ui import charts
+from dashboard.core import clock
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import current_language, fmt_date, fmt_number, t
+from dashboard.services.education import enrolment
+from dashboard.services.education import trainings
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.events"))

@@ -1,14 +1,19 @@
 """Forum mode: the pilot's headline figures and key charts as a full-screen slideshow, and as PPTX.
 
 What is shown here is meant for a projector at the Forum of Plenipotentiaries, so the slides
-carry aggregates only (``dashboard.services.forum``): no names, e-mails or phones, small counts as "<5".
+carry aggregates only (``dashboard.services.reporting.forum``): no names, e-mails or phones, small counts as "<5".
 """
 
 import streamlit as st
 
-from dashboard import cached, clock, forum_export, period_picker, ui
-from dashboard.i18n import current_language, t
-from dashboard.services import forum, utilisation
+from dashboard.ui import cached
+from dashboard.core import clock
+from dashboard.ui import forum_export
+from dashboard.ui import period_picker
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import current_language, t
+from dashboard.services.reporting import forum
+from dashboard.services.reporting import utilisation
 
 # Static CSS only (no user text): no sidebar on this page, large type on the slide.
 st.html("""<style>

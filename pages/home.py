@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import clock, ui
-from dashboard.i18n import fmt_date, fmt_number, t
-from dashboard.services import overview
+from dashboard.core import clock
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import fmt_date, fmt_number, t
+from dashboard.services.reporting import overview
 
 db, actor = ui.db(), ui.actor()
 ui.unknown_page_note()

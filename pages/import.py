@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports, ui
-from dashboard.i18n import current_language, fmt_number, t, tm
-from dashboard.services import importer
+from dashboard.core import exports
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import current_language, fmt_number, t, tm
+from dashboard.services.admin import importer
 
 db, actor = ui.db(), ui.actor()
 FORM = "import"

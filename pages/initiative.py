@@ -8,11 +8,17 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from dashboard import clock, initiative_form, ui
-from dashboard.errors import Message, NotFound
-from dashboard.i18n import current_language, fmt_date, fmt_datetime, fmt_money, fmt_number, t, tm
-from dashboard.privacy import show
-from dashboard.services import audit, initiative_extras, initiative_stages, initiative_views, initiatives
+from dashboard.core import clock
+from dashboard.ui.forms import initiative as initiative_form
+from dashboard.ui import widgets as ui
+from dashboard.core.errors import Message, NotFound
+from dashboard.core.i18n import current_language, fmt_date, fmt_datetime, fmt_money, fmt_number, t, tm
+from dashboard.core.privacy import show
+from dashboard.services.admin import audit
+from dashboard.services.initiatives import extras as initiative_extras
+from dashboard.services.initiatives import stages as initiative_stages
+from dashboard.services.initiatives import views as initiative_views
+from dashboard.services.initiatives import records as initiatives
 
 db, actor = ui.db(), ui.actor()
 pages = st.session_state["_pages"]

@@ -5,9 +5,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, clock, exports, ui
-from dashboard.i18n import current_language, fmt_money, fmt_number, t
-from dashboard.services import initiative_views
+from dashboard.ui import charts
+from dashboard.core import clock
+from dashboard.core import exports
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import current_language, fmt_money, fmt_number, t
+from dashboard.services.initiatives import views as initiative_views
 
 ONE_OSIEDLE_LIMIT = 20
 

@@ -3,9 +3,14 @@ and the filtered list as CSV or XLSX."""
 
 import streamlit as st
 
-from dashboard import clock, exports, ui
-from dashboard.i18n import current_language, fmt_date, fmt_money, t
-from dashboard.services import initiative_stages, initiative_views, initiatives, organisations
+from dashboard.core import clock
+from dashboard.core import exports
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import current_language, fmt_date, fmt_money, t
+from dashboard.services.initiatives import stages as initiative_stages
+from dashboard.services.initiatives import views as initiative_views
+from dashboard.services.initiatives import records as initiatives
+from dashboard.services.register import organisations
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.initiatives"))

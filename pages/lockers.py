@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from dashboard import clock, ui
-from dashboard.i18n import fmt_date, t
-from dashboard.services import organisations, reservations
+from dashboard.core import clock
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import fmt_date, t
+from dashboard.services.register import organisations
+from dashboard.services.reservations import reservations
 
 db, actor = ui.db(), ui.actor()
 today = clock.today()

@@ -5,9 +5,11 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, clock, ui
-from dashboard.i18n import fmt_date, t, tm
-from dashboard.services import reservations
+from dashboard.ui import charts
+from dashboard.core import clock
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import fmt_date, t, tm
+from dashboard.services.reservations import reservations
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.opening_hours"))

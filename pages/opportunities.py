@@ -8,11 +8,13 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from dashboard import clock, exports, ui
-from dashboard.i18n import current_language, fmt_date, t
-from dashboard.services import organisations
-from dashboard.services import volunteer_work as work
-from dashboard.services import volunteers as vol
+from dashboard.core import clock
+from dashboard.core import exports
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import current_language, fmt_date, t
+from dashboard.services.register import organisations
+from dashboard.services.volunteers import work
+from dashboard.services.volunteers import register as vol
 
 db, actor = ui.db(), ui.actor()
 FORM = "opportunity_new"

@@ -3,11 +3,11 @@ and the ranked list of matching volunteers to assign. Names are for staff; the c
 
 import streamlit as st
 
-from dashboard import ui
-from dashboard.errors import NotFound
-from dashboard.i18n import current_language, fmt_date, fmt_number, t, tm
-from dashboard.services import volunteer_work as work
-from dashboard.services import volunteers as vol
+from dashboard.ui import widgets as ui
+from dashboard.core.errors import NotFound
+from dashboard.core.i18n import current_language, fmt_date, fmt_number, t, tm
+from dashboard.services.volunteers import work
+from dashboard.services.volunteers import register as vol
 
 db, actor = ui.db(), ui.actor()
 

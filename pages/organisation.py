@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from dashboard import forms, ui
-from dashboard.errors import NotFound
-from dashboard.i18n import fmt_date, fmt_datetime, t
-from dashboard.privacy import show
-from dashboard.services import audit, organisations
+from dashboard.ui.forms import organisation as forms
+from dashboard.ui import widgets as ui
+from dashboard.core.errors import NotFound
+from dashboard.core.i18n import fmt_date, fmt_datetime, t
+from dashboard.core.privacy import show
+from dashboard.services.admin import audit
+from dashboard.services.register import organisations
 
 db, actor = ui.db(), ui.actor()
 if st.button(t("org.back_to_list"), icon=":material/arrow_back:"):

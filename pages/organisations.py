@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import forms, ui
-from dashboard.i18n import fmt_date, t
-from dashboard.privacy import show
-from dashboard.services import organisations
+from dashboard.ui.forms import organisation as forms
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import fmt_date, t
+from dashboard.core.privacy import show
+from dashboard.services.register import organisations
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.organisations"))

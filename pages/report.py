@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from dashboard import cached, clock, period_picker, ui
-from dashboard.i18n import current_language, fmt_date, fmt_money, fmt_number, t
-from dashboard.services import budget, pilot_report
+from dashboard.ui import cached
+from dashboard.core import clock
+from dashboard.ui import period_picker
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import current_language, fmt_date, fmt_money, fmt_number, t
+from dashboard.services.reporting import budget
+from dashboard.services.reporting import pilot_report
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.report"))

@@ -3,9 +3,10 @@ resources that can be booked."""
 
 import streamlit as st
 
-from dashboard import ui
-from dashboard.i18n import t
-from dashboard.services import app_settings, reservations
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import t
+from dashboard.services.admin import app_settings
+from dashboard.services.reservations import reservations
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.settings"))

@@ -6,9 +6,17 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import cached, chart_images, charts, clock, period_picker, traceable, ui
-from dashboard.i18n import fmt_date, fmt_money, fmt_number, t
-from dashboard.services import reservations, trainings, utilisation
+from dashboard.ui import cached
+from dashboard.ui import chart_images
+from dashboard.ui import charts
+from dashboard.core import clock
+from dashboard.ui import period_picker
+from dashboard.ui import traceable
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import fmt_date, fmt_money, fmt_number, t
+from dashboard.services.reservations import reservations
+from dashboard.services.education import trainings
+from dashboard.services.reporting import utilisation
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.utilisation"))

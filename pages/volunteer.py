@@ -10,10 +10,17 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import clock, i18n, ui, volunteer_form
-from dashboard.errors import NotFound
-from dashboard.i18n import fmt_date, fmt_datetime, fmt_money, fmt_number, t, tm
-from dashboard.services import audit, organisations, volunteer_gdpr, volunteer_work, volunteers
+from dashboard.core import clock
+from dashboard.core import i18n
+from dashboard.ui import widgets as ui
+from dashboard.ui.forms import volunteer as volunteer_form
+from dashboard.core.errors import NotFound
+from dashboard.core.i18n import fmt_date, fmt_datetime, fmt_money, fmt_number, t, tm
+from dashboard.services.admin import audit
+from dashboard.services.register import organisations
+from dashboard.services.volunteers import gdpr as volunteer_gdpr
+from dashboard.services.volunteers import work as volunteer_work
+from dashboard.services.volunteers import register as volunteers
 
 ACTION = "vol_action"
 db, actor = ui.db(), ui.actor()

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import ui, volunteer_form
-from dashboard.i18n import t
-from dashboard.services import volunteers
+from dashboard.ui import widgets as ui
+from dashboard.ui.forms import volunteer as volunteer_form
+from dashboard.core.i18n import t
+from dashboard.services.volunteers import register as volunteers
 
 FORM = "vol_new"
 db, actor = ui.db(), ui.actor()

@@ -5,9 +5,12 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, clock, ui
-from dashboard.i18n import fmt_date, t
-from dashboard.services import booking_views, reservations
+from dashboard.ui import charts
+from dashboard.core import clock
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import fmt_date, t
+from dashboard.services.reservations import booking_views
+from dashboard.services.reservations import reservations
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.week"))

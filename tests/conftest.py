@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import clock
-from dashboard.roles import Actor
+from dashboard.core import clock
+from dashboard.core.roles import Actor
 from db.connection import Database, close_database, get_database, migrate
 
 ROOT = Path(__file__).resolve().parents[1]

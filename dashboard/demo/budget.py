@@ -13,8 +13,9 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from dashboard import clock
-from dashboard.services import audit, budget
+from dashboard.core import clock
+from dashboard.services.admin import audit
+from dashboard.services.reporting import budget
 from db.connection import Database
 
 CREATED_BY = "recepcja"

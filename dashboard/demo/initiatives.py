@@ -17,8 +17,9 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 from faker import Faker
 
-from dashboard import clock
-from dashboard.services import app_settings, audit
+from dashboard.core import clock
+from dashboard.services.admin import app_settings
+from dashboard.services.admin import audit
 from db.connection import Database
 
 CREATED_BY = "recepcja"

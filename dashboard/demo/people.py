@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from faker import Faker
 
-from dashboard import clock, validators
-from dashboard.services import audit
-from dashboard.services.users import hash_password
+from dashboard.core import clock
+from dashboard.core import validators
+from dashboard.services.admin import audit
+from dashboard.services.admin.users import hash_password
 from db.connection import Database
 
 # Demo logins, printed by `make run` and listed in the README. Only created in demo mode.

@@ -16,9 +16,9 @@ from typing import Iterator
 
 import pandas as pd
 
-from dashboard import clock
-from dashboard.services import audit
-from dashboard.services.reservations import DEFAULT_HOURS, HOURS_SINCE, holiday_name
+from dashboard.core import clock
+from dashboard.services.admin import audit
+from dashboard.services.reservations.reservations import DEFAULT_HOURS, HOURS_SINCE, holiday_name
 from db.connection import Database
 
 DAYS_AHEAD = 42

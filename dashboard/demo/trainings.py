@@ -17,9 +17,10 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 from faker import Faker
 
-from dashboard import clock
-from dashboard.services import audit, trainings
-from dashboard.services.reservations import holiday_name
+from dashboard.core import clock
+from dashboard.services.admin import audit
+from dashboard.services.education import trainings
+from dashboard.services.reservations.reservations import holiday_name
 from db.connection import Database
 
 CREATED_BY = "recepcja"

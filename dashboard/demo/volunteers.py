@@ -20,10 +20,10 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 from faker import Faker
 
-from dashboard import clock
+from dashboard.core import clock
 from dashboard.demo.people import _MOBILE_PREFIXES, _PLAIN
-from dashboard.services import audit
-from dashboard.services.volunteers import SLOTS, engagement_days
+from dashboard.services.admin import audit
+from dashboard.services.volunteers.register import SLOTS, engagement_days
 from db.connection import Database
 
 CREATED_BY = "recepcja"

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from dashboard.roles import SYSTEM
+from dashboard.core.roles import SYSTEM
 
 # Demo logins (dashboard/demo) for each role.
 DEMO_USERS = {"admin": "admin", "staff": "recepcja", "coordinator": "koordynator"}
@@ -35,7 +35,7 @@ def make_user(app_db):
     """Create a throw-away account: ``make_user(role, password) -> username``."""
 
     def make(role: str = "staff", password: str = "test-password-2026") -> str:
-        from dashboard.services import users
+        from dashboard.services.admin import users
 
         username = f"t{role[:5]}-{uuid.uuid4().hex[:8]}"
         users.add_user(app_db, SYSTEM, username=username, full_name=f"Test {role}", role=role, password=password)

@@ -8,10 +8,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from dashboard import clock
-from dashboard.i18n import translate
-from dashboard.roles import SYSTEM
-from dashboard.services import organisations, trainings
+from dashboard.core import clock
+from dashboard.core.i18n import translate
+from dashboard.core.roles import SYSTEM
+from dashboard.services.register import organisations
+from dashboard.services.education import trainings
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 

@@ -1,6 +1,6 @@
 """AppTest: a file that is not a DuckDB database gives a plain error page, not a traceback."""
 
-from dashboard.i18n import translate
+from dashboard.core.i18n import translate
 from tests.app.conftest import texts
 from tests.conftest import app_as
 

@@ -7,10 +7,11 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from dashboard import clock
-from dashboard.i18n import translate
-from dashboard.roles import SYSTEM
-from dashboard.services import organisations, reservations
+from dashboard.core import clock
+from dashboard.core.i18n import translate
+from dashboard.core.roles import SYSTEM
+from dashboard.services.register import organisations
+from dashboard.services.reservations import reservations
 from tests.app.conftest import page_path, texts
 from tests.conftest import app_as
 

@@ -7,10 +7,11 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
-from dashboard import clock
-from dashboard.i18n import translate
-from dashboard.roles import SYSTEM
-from dashboard.services import reservations, trainings
+from dashboard.core import clock
+from dashboard.core.i18n import translate
+from dashboard.core.roles import SYSTEM
+from dashboard.services.reservations import reservations
+from dashboard.services.education import trainings
 from tests.app.conftest import page_path, texts
 from tests.conftest import app_as
 

@@ -11,9 +11,9 @@ import pytest
 import streamlit
 from google.protobuf.descriptor import FieldDescriptor
 
-from dashboard.i18n import translate
-from dashboard.roles import ROLES
-from dashboard.services import utilisation
+from dashboard.core.i18n import translate
+from dashboard.core.roles import ROLES
+from dashboard.services.reporting import utilisation
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 from tests.unit.forum_dataset import leaks, personal_values

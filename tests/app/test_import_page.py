@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.i18n import translate
-from dashboard.services import app_settings, importer
+from dashboard.core.i18n import translate
+from dashboard.services.admin import app_settings
+from dashboard.services.admin import importer
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 

@@ -10,10 +10,11 @@ from datetime import timedelta
 
 import pytest
 
-from dashboard import clock
-from dashboard.i18n import fmt_number, translate
-from dashboard.roles import SYSTEM
-from dashboard.services import initiative_stages, initiatives
+from dashboard.core import clock
+from dashboard.core.i18n import fmt_number, translate
+from dashboard.core.roles import SYSTEM
+from dashboard.services.initiatives import stages as initiative_stages
+from dashboard.services.initiatives import records as initiatives
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 

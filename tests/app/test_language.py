@@ -7,7 +7,7 @@ selectbox; the browser has no such limit.
 
 from __future__ import annotations
 
-from dashboard.i18n import translate
+from dashboard.core.i18n import translate
 from tests.app.conftest import page_path, texts
 from tests.conftest import app_as
 

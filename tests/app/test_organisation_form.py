@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import uuid
 
-from dashboard.i18n import translate
+from dashboard.core.i18n import translate
 from tests.app.conftest import DEMO_USERS, page_path
 from tests.conftest import app_as
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.i18n import translate
-from dashboard.navigation import HIDDEN, PAGES
-from dashboard.roles import ROLES, allows
+from dashboard.core.i18n import translate
+from dashboard.ui.navigation import HIDDEN, PAGES
+from dashboard.core.roles import ROLES, allows
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 

@@ -8,8 +8,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from dashboard import clock
-from dashboard.i18n import translate
+from dashboard.core import clock
+from dashboard.core.i18n import translate
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.i18n import translate
+from dashboard.core.i18n import translate
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dashboard.i18n import translate
-from dashboard.roles import SYSTEM
-from dashboard.services import app_settings
+from dashboard.core.i18n import translate
+from dashboard.core.roles import SYSTEM
+from dashboard.services.admin import app_settings
 from tests.app.conftest import DEMO_USERS, page_path
 from tests.conftest import app_as
 

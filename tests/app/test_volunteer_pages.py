@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from dashboard.i18n import translate
-from dashboard.roles import SYSTEM
-from dashboard.services import volunteers
-from dashboard.ui import escape_md
+from dashboard.core.i18n import translate
+from dashboard.core.roles import SYSTEM
+from dashboard.services.volunteers import register as volunteers
+from dashboard.ui.widgets import escape_md
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 

@@ -11,11 +11,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from dashboard import clock
-from dashboard.i18n import translate
-from dashboard.roles import SYSTEM
-from dashboard.services import volunteer_work as work
-from dashboard.services import volunteers as vol
+from dashboard.core import clock
+from dashboard.core.i18n import translate
+from dashboard.core.roles import SYSTEM
+from dashboard.services.volunteers import work
+from dashboard.services.volunteers import register as vol
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 

@@ -6,7 +6,7 @@ unreadable file counts as 0). The server's "now" is the real now plus that offse
 test can create an event a week ahead, enrol people while enrolment is open, then move the server
 into the session to mark attendance.
 
-Every domain and audit time in the app comes from ``dashboard.clock`` (``clock.utc_now()``,
+Every domain and audit time in the app comes from ``dashboard.core.clock`` (``clock.utc_now()``,
 ``clock.local_now()``, ``clock.today()``, called through the module), so replacing those three
 functions before the app is imported moves them all; ``clock.freeze`` still wins when set. The
 login cookie is not shifted: its expiry is set and checked with the real ``time.time()``
@@ -33,7 +33,7 @@ CLOCK_FILE_ENV = "CIVIC_TEST_CLOCK_FILE"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard import clock  # noqa: E402  (stdlib only: importing it starts nothing of the app)
+from dashboard.core import clock  # noqa: E402  (stdlib only: importing it starts nothing of the app)
 
 _lock = threading.Lock()
 _cache: dict = {"stamp": None, "offset": 0.0}

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from dashboard.i18n import translate
+from dashboard.core.i18n import translate
 from tests.e2e.conftest import (CHROMIUM, ROOT, START_TIMEOUT, VIEWPORT, _free_port, login, screenshot, wait_for_app,
                                 wait_until_still)
 
@@ -49,7 +49,7 @@ ROW_PX = 35  # the height of a data editor's header and of each of its rows
 SETUP = r"""
 import json, os, sys
 from datetime import date, timedelta
-from dashboard.roles import SYSTEM
+from dashboard.core.roles import SYSTEM
 from dashboard.services import reservations
 from db.connection import close_database, get_database
 

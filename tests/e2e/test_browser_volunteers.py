@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from dashboard.i18n import translate
+from dashboard.core.i18n import translate
 from db.connection import MIGRATIONS_DIR
 from tests.e2e.conftest import login, open_app, screenshot, wait_for_app, wait_until_still
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bcrypt
 import pytest
 
-from dashboard.services import users
+from dashboard.services.admin import users
 
 # A sample NGO as staff would type it on the form (NIP with "PL" and dashes, a 6-digit KRS,
 # a postal code without its dash): every test knows it by heart.

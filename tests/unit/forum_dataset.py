@@ -21,11 +21,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from dashboard import clock
-from dashboard.services import (advisory, app_settings, enrolment, initiatives, organisations, reservations,
-                                trainings)
-from dashboard.services import volunteer_work as work
-from dashboard.services import volunteers as vol
+from dashboard.core import clock
+from dashboard.services.education import advisory
+from dashboard.services.admin import app_settings
+from dashboard.services.education import enrolment
+from dashboard.services.initiatives import records as initiatives
+from dashboard.services.register import organisations
+from dashboard.services.reservations import reservations
+from dashboard.services.education import trainings
+from dashboard.services.volunteers import work
+from dashboard.services.volunteers import register as vol
 from db.connection import Database
 
 FEBRUARY = (date(2026, 2, 1), date(2026, 2, 28))
@@ -133,7 +138,7 @@ def personal_values(db: Database) -> set[str]:
     contact people, addresses, notes, e-mails, phones. People: app users' names and e-mails,
     participants, volunteers (and guardians), initiatives' leaders.
     """
-    from dashboard.validators import format_phone
+    from dashboard.core.validators import format_phone
 
     columns = [r[0] for r in db.rows(
         "select column_name from information_schema.columns where table_name = 'organisation' "

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from dashboard.errors import PermissionDenied, ValidationError
-from dashboard.services import advisory, organisations
+from dashboard.core.errors import PermissionDenied, ValidationError
+from dashboard.services.education import advisory
+from dashboard.services.register import organisations
 from test_trainings import field_errors, place  # noqa: F401  (fixture)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.errors import PermissionDenied, ValidationError
-from dashboard.services import app_settings
+from dashboard.core.errors import PermissionDenied, ValidationError
+from dashboard.services.admin import app_settings
 
 
 def test_one_bad_value_keeps_every_other_value_of_the_form_unwritten(db, admin):

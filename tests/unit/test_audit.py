@@ -11,9 +11,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from dashboard import clock
-from dashboard.errors import PermissionDenied
-from dashboard.services import audit, organisations, users
+from dashboard.core import clock
+from dashboard.core.errors import PermissionDenied
+from dashboard.services.admin import audit
+from dashboard.services.register import organisations
+from dashboard.services.admin import users
 
 
 def audit_rows(db, entity: str | None = None) -> list[dict]:

@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 import jwt
 
-from dashboard import clock
-from dashboard.auth import cookie_username
-from dashboard.services import users
+from dashboard.core import clock
+from dashboard.ui.auth import cookie_username
+from dashboard.services.admin import users
 
 KEY = "a-cookie-key-for-tests-only-0123456789"
 HOURS = 12

@@ -14,9 +14,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import clock, settings
-from dashboard.errors import ValidationError
-from dashboard.services import app_settings, backup, organisations, users
+from dashboard.core import clock
+from dashboard.core import settings
+from dashboard.core.errors import ValidationError
+from dashboard.services.admin import app_settings
+from dashboard.services.admin import backup
+from dashboard.services.register import organisations
+from dashboard.services.admin import users
 from db.connection import DatabaseError, DatabaseLocked, close_database, code_schema_version, get_database
 
 

@@ -33,11 +33,12 @@ import bcrypt
 import phonenumbers
 import pytest
 
-from dashboard import clock
-from dashboard.errors import DomainError, ValidationError
-from dashboard.roles import Actor
-from dashboard.services import organisations, users
-from dashboard.services import reservations as res
+from dashboard.core import clock
+from dashboard.core.errors import DomainError, ValidationError
+from dashboard.core.roles import Actor
+from dashboard.services.register import organisations
+from dashboard.services.admin import users
+from dashboard.services.reservations import reservations as res
 from db.connection import close_database, get_database, migrate
 
 ROOT = Path(__file__).resolve().parents[2]

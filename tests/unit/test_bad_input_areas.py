@@ -32,11 +32,21 @@ from typing import Any, Callable
 
 import pytest
 
-from dashboard import clock, i18n
-from dashboard.errors import DomainError, ValidationError
-from dashboard.services import advisory, app_settings, budget, enrolment, initiative_extras, initiative_stages
-from dashboard.services import initiatives, results, trainings, volunteer_work, volunteers
-from dashboard.services import reservations as res
+from dashboard.core import clock
+from dashboard.core import i18n
+from dashboard.core.errors import DomainError, ValidationError
+from dashboard.services.education import advisory
+from dashboard.services.admin import app_settings
+from dashboard.services.reporting import budget
+from dashboard.services.education import enrolment
+from dashboard.services.initiatives import extras as initiative_extras
+from dashboard.services.initiatives import stages as initiative_stages
+from dashboard.services.initiatives import records as initiatives
+from dashboard.services.reporting import results
+from dashboard.services.education import trainings
+from dashboard.services.volunteers import work as volunteer_work
+from dashboard.services.volunteers import register as volunteers
+from dashboard.services.reservations import reservations as res
 from db.connection import close_database, get_database, migrate
 from tests.unit.test_bad_input import (ADMIN, CORPUS, NOW, STAFF, UNSAVABLE, World, _describe, a_day, an_id,
                                        a_time, lower_text, optional_id, phone, text)

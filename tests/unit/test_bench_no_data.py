@@ -26,7 +26,7 @@ def test_a_table_not_migrated_yet_is_no_data_too(db):
     def prepare(database, _module):
         return services.ids(database, "select id from volunteer_timesheet_not_there", [], "no timesheet")
 
-    result = services.measure(db, services.ServiceCall("future.call", "dashboard.services.trainings", prepare), 3)
+    result = services.measure(db, services.ServiceCall("future.call", "dashboard.services.education.trainings", prepare), 3)
     assert result.error is None and result.note.startswith("no data")
     assert pages.record(db, "select min(id) from volunteer_timesheet_not_there") is None
 

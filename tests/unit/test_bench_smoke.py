@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dashboard.navigation import PAGES
+from dashboard.ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 

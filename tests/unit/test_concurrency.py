@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import threading
 
-from dashboard.services import organisations, users
+from dashboard.services.register import organisations
+from dashboard.services.admin import users
 
 THREADS = 8
 

@@ -41,10 +41,11 @@ CHILD = textwrap.dedent('''
     import time as _t
     from datetime import date, datetime, time, timedelta
 
-    from dashboard import clock
-    from dashboard.roles import Actor
-    from dashboard.services import organisations, trainings
-    from dashboard.services import reservations as res
+    from dashboard.core import clock
+    from dashboard.core.roles import Actor
+    from dashboard.services.education import trainings
+    from dashboard.services.register import organisations
+    from dashboard.services.reservations import reservations as res
     from db.connection import get_database, migrate
 
     db = get_database(sys.argv[1])

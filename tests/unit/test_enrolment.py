@@ -12,9 +12,12 @@ from datetime import datetime, time
 
 import pytest
 
-from dashboard import clock, exports
-from dashboard.errors import Conflict, ValidationError
-from dashboard.services import app_settings, enrolment, trainings
+from dashboard.core import clock
+from dashboard.core import exports
+from dashboard.core.errors import Conflict, ValidationError
+from dashboard.services.admin import app_settings
+from dashboard.services.education import enrolment
+from dashboard.services.education import trainings
 from test_trainings import NOW, event_form, field_errors, place  # noqa: F401  (fixture)
 
 

@@ -15,9 +15,10 @@ from datetime import datetime, time
 
 import pytest
 
-from dashboard.errors import Conflict, PermissionDenied, ValidationError
-from dashboard.services import enrolment, trainings
-from dashboard.services import reservations as res
+from dashboard.core.errors import Conflict, PermissionDenied, ValidationError
+from dashboard.services.education import enrolment
+from dashboard.services.education import trainings
+from dashboard.services.reservations import reservations as res
 from test_trainings import NEXT_TUESDAY, TUESDAY, WEDNESDAY, counts, event_form, field_errors, place  # noqa: F401
 
 

@@ -11,9 +11,10 @@ import pytest
 from pptx import Presentation
 from pptx.util import Inches
 
-from dashboard import forum_export, i18n
-from dashboard.errors import ValidationError
-from dashboard.services import forum
+from dashboard.ui import forum_export
+from dashboard.core import i18n
+from dashboard.core.errors import ValidationError
+from dashboard.services.reporting import forum
 from forum_dataset import FEBRUARY, build, leaks, personal_values
 
 

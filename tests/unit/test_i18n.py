@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from dashboard import i18n
+from dashboard.core import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 

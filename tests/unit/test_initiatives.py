@@ -7,10 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard import clock
-from dashboard.errors import PermissionDenied, ValidationError
-from dashboard.services import app_settings, initiative_extras, initiative_stages, initiative_views, initiatives
-from dashboard.services import organisations
+from dashboard.core import clock
+from dashboard.core.errors import PermissionDenied, ValidationError
+from dashboard.services.admin import app_settings
+from dashboard.services.initiatives import extras as initiative_extras
+from dashboard.services.initiatives import stages as initiative_stages
+from dashboard.services.initiatives import views as initiative_views
+from dashboard.services.initiatives import records as initiatives
+from dashboard.services.register import organisations
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # 10:00 in Warsaw
 
@@ -175,7 +179,7 @@ def test_the_coordinator_cannot_write_and_sees_contact_masked(db, staff, coordin
 
 
 def test_a_closed_initiative_keeps_its_data(db, staff):
-    from dashboard.errors import Conflict
+    from dashboard.core.errors import Conflict
 
     new_id = initiatives.create(db, staff, group_initiative())
     initiative_stages.move(db, staff, new_id, "withdrawn", "Grupa zrezygnowała")

@@ -9,9 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard import clock
-from dashboard.errors import Conflict, ValidationError
-from dashboard.services import app_settings, initiative_extras, initiative_stages, initiatives
+from dashboard.core import clock
+from dashboard.core.errors import Conflict, ValidationError
+from dashboard.services.admin import app_settings
+from dashboard.services.initiatives import extras as initiative_extras
+from dashboard.services.initiatives import stages as initiative_stages
+from dashboard.services.initiatives import records as initiatives
 from tests.unit.test_initiatives import counts, group_initiative
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # 10:00 in Warsaw

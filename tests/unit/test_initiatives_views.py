@@ -8,11 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard import clock, demo
+from dashboard import demo
+from dashboard.core import clock
 from dashboard.demo import initiatives as demo_initiatives
 from dashboard.demo import people
-from dashboard.errors import ValidationError
-from dashboard.services import app_settings, initiative_extras, initiative_stages, initiative_views
+from dashboard.core.errors import ValidationError
+from dashboard.services.admin import app_settings
+from dashboard.services.initiatives import extras as initiative_extras
+from dashboard.services.initiatives import stages as initiative_stages
+from dashboard.services.initiatives import views as initiative_views
 from tests.unit.test_initiatives_stages import ALLOWED, MONDAY, bring_to
 
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from dashboard.errors import Conflict, PermissionDenied, ValidationError
-from dashboard.services import reservations as res
+from dashboard.core.errors import Conflict, PermissionDenied, ValidationError
+from dashboard.services.reservations import reservations as res
 from test_reservation_concurrency import run_together
 from test_reservations import at, centre, field_errors  # noqa: F401  (fixture)
 

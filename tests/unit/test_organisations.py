@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from dashboard import clock
-from dashboard.errors import DuplicateSuspected, NotFound, ValidationError
-from dashboard.services import organisations
+from dashboard.core import clock
+from dashboard.core.errors import DuplicateSuspected, NotFound, ValidationError
+from dashboard.services.register import organisations
 
 
 def test_a_registered_organisation_is_stored_normalised(db, staff, zielona):

@@ -10,9 +10,13 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from dashboard import clock
-from dashboard.errors import ValidationError
-from dashboard.services import advisory, budget, organisations, pilot_report, reservations
+from dashboard.core import clock
+from dashboard.core.errors import ValidationError
+from dashboard.services.education import advisory
+from dashboard.services.reporting import budget
+from dashboard.services.register import organisations
+from dashboard.services.reporting import pilot_report
+from dashboard.services.reservations import reservations
 from tests.unit.test_budget import volunteer_hours
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))

@@ -12,8 +12,8 @@ import random
 import threading
 from datetime import date, datetime, time, timedelta
 
-from dashboard.errors import Conflict
-from dashboard.services import reservations as res
+from dashboard.core.errors import Conflict
+from dashboard.services.reservations import reservations as res
 from test_reservations import booking, centre  # noqa: F401  (fixture)
 
 THREADS = 8

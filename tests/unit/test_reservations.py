@@ -12,10 +12,11 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from dashboard import clock
-from dashboard.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from dashboard.services import app_settings, organisations
-from dashboard.services import reservations as res
+from dashboard.core import clock
+from dashboard.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from dashboard.services.admin import app_settings
+from dashboard.services.register import organisations
+from dashboard.services.reservations import reservations as res
 from db.connection import Database
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=clock.WARSAW)  # a Monday, before opening

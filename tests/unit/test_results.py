@@ -2,8 +2,8 @@
 
 import pytest
 
-from dashboard.errors import PermissionDenied, ValidationError
-from dashboard.services import results
+from dashboard.core.errors import PermissionDenied, ValidationError
+from dashboard.services.reporting import results
 
 
 @pytest.mark.parametrize("value, expected", [(40, "green"), (45.5, "green"), (32, "amber"), (31.9, "red"),

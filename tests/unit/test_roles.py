@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.errors import PermissionDenied
-from dashboard.roles import PERMISSIONS, ROLES, allows
-from dashboard.services import backup, organisations, users
+from dashboard.core.errors import PermissionDenied
+from dashboard.core.roles import PERMISSIONS, ROLES, allows
+from dashboard.services.admin import backup
+from dashboard.services.register import organisations
+from dashboard.services.admin import users
 
 STRONG_PASSWORD = "Manufaktura-1872"
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import clock
-from dashboard.errors import Conflict, NotFound, ValidationError
-from dashboard.services import audit, organisations, users
+from dashboard.core import clock
+from dashboard.core.errors import Conflict, NotFound, ValidationError
+from dashboard.services.admin import audit
+from dashboard.services.register import organisations
+from dashboard.services.admin import users
 from db.connection import ConstraintViolation
 
 

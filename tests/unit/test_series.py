@@ -7,9 +7,9 @@ from datetime import date, datetime, time
 
 import pytest
 
-from dashboard.errors import Conflict, NotFound, ValidationError
-from dashboard.services import app_settings
-from dashboard.services import reservations as res
+from dashboard.core.errors import Conflict, NotFound, ValidationError
+from dashboard.services.admin import app_settings
+from dashboard.services.reservations import reservations as res
 from test_reservations import at, booking, centre, field_errors  # noqa: F401  (fixture)
 
 WEDNESDAYS = [date(2026, 11, 4), date(2026, 11, 11), date(2026, 11, 18), date(2026, 11, 25), date(2026, 12, 2),

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.errors import ValidationError
-from dashboard.services import results, utilisation
+from dashboard.core.errors import ValidationError
+from dashboard.services.reporting import results
+from dashboard.services.reporting import utilisation
 from forum_dataset import FEBRUARY, build
 
 # What each KPI's rows must add up to, counted by hand (forum_dataset's docstring).
@@ -95,7 +96,7 @@ def test_each_result_equals_what_its_rows_add_up_to(pilot, request, role, code):
 def test_a_training_not_finished_yet_is_not_held(pilot, coordinator):
     from datetime import datetime
 
-    from dashboard import clock
+    from dashboard.core import clock
 
     clock.freeze(datetime(2026, 2, 10, 17, 0, tzinfo=clock.WARSAW))  # the session runs until 18:00
     assert results.achieved(pilot.db, coordinator, *FEBRUARY)["trainings_held"] == 0

@@ -12,10 +12,11 @@ from datetime import date, datetime, time
 
 import pytest
 
-from dashboard import clock
-from dashboard.errors import Conflict, PermissionDenied, ValidationError
-from dashboard.services import organisations, trainings
-from dashboard.services import reservations as res
+from dashboard.core import clock
+from dashboard.core.errors import Conflict, PermissionDenied, ValidationError
+from dashboard.services.register import organisations
+from dashboard.services.education import trainings
+from dashboard.services.reservations import reservations as res
 from db.connection import Database
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=clock.WARSAW)

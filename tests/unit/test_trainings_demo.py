@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dashboard import clock, demo
+from dashboard import demo
+from dashboard.core import clock
 
 
 def test_the_demo_year_of_events_is_consistent(db):

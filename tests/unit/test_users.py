@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 import bcrypt
 import pytest
 
-from dashboard import clock
-from dashboard.errors import Conflict, NotFound, ValidationError
-from dashboard.services import users
+from dashboard.core import clock
+from dashboard.core.errors import Conflict, NotFound, ValidationError
+from dashboard.services.admin import users
 
 # Taken at import, before the unit conftest swaps in a quick hash for each test.
 REAL_HASH_PASSWORD = users.hash_password

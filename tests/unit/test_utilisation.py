@@ -6,8 +6,11 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
-from dashboard import clock
-from dashboard.services import advisory, organisations, reservations, utilisation
+from dashboard.core import clock
+from dashboard.services.education import advisory
+from dashboard.services.register import organisations
+from dashboard.services.reservations import reservations
+from dashboard.services.reporting import utilisation
 
 HOLIDAY_WEEK = date(2026, 11, 9)  # Mon 9 Nov; Wed 11 Nov is Independence Day
 
@@ -105,7 +108,7 @@ def test_unique_organisations_across_bookings_events_and_advisory(february, coor
 
 
 def test_volunteer_hours_are_valued_at_the_hourly_rate(february, admin, coordinator):
-    from dashboard.services import app_settings
+    from dashboard.services.admin import app_settings
 
     assert utilisation.volunteer_hours(february.db, coordinator, *FEB) == {
         "hours": 5.5, "value_pln": 220.0, "rate": 40.0, "volunteers": 1, "entries": 2}  # 3.5 h + 2 h at 40 zł
@@ -130,7 +133,7 @@ def test_bookings_held_no_shows_and_evenings_on_the_long_days(february, coordina
 
 
 def test_lockers_occupied_per_day(february, admin, staff, coordinator):
-    from dashboard.services import lockers
+    from dashboard.services.reservations import lockers
 
     locker = reservations.create_resource(february.db, admin, {"kind": "locker", "name": "Szafka 1"})
     reservations.create_resource(february.db, admin, {"kind": "locker", "name": "Szafka 2"})

@@ -6,8 +6,8 @@ weights, so a failure here means the validator, not the vector, is wrong.
 
 import pytest
 
-from dashboard import validators
-from dashboard.validators import InvalidValue
+from dashboard.core import validators
+from dashboard.core.validators import InvalidValue
 
 
 def refused(fn, value) -> str:

@@ -7,11 +7,12 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from dashboard import clock
-from dashboard.errors import NotFound, PermissionDenied, ValidationError
-from dashboard.services import initiatives, organisations
-from dashboard.services import volunteer_work as work
-from dashboard.services import volunteers as vol
+from dashboard.core import clock
+from dashboard.core.errors import NotFound, PermissionDenied, ValidationError
+from dashboard.services.initiatives import records as initiatives
+from dashboard.services.register import organisations
+from dashboard.services.volunteers import work
+from dashboard.services.volunteers import register as vol
 
 
 @pytest.fixture(autouse=True)
@@ -289,7 +290,7 @@ def test_loggable_volunteers_and_their_assignments(db, staff):
 
 # -- totals and value ----------------------------------------------------------------------------------------------
 def test_totals_per_host_month_and_period_and_the_coordinator_gets_no_names(db, staff, admin, coordinator, zielona):
-    from dashboard.services import app_settings
+    from dashboard.services.admin import app_settings
 
     app_settings.set_setting(db, admin, "volunteer_hourly_rate_pln", 40)
     org = organisations.create(db, staff, zielona)

@@ -4,11 +4,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from dashboard import clock
-from dashboard.errors import PermissionDenied, ValidationError
-from dashboard.services import volunteer_gdpr as gdpr
-from dashboard.services import volunteer_work as work
-from dashboard.services import volunteers as vol
+from dashboard.core import clock
+from dashboard.core.errors import PermissionDenied, ValidationError
+from dashboard.services.volunteers import gdpr
+from dashboard.services.volunteers import work
+from dashboard.services.volunteers import register as vol
 
 TODAY = date(2026, 3, 2)
 
@@ -174,7 +174,7 @@ def test_hours_sum_per_day_and_agreement_period(db, staff):
 
 
 def test_totals_count_only_approved_hours_at_the_rate(db, staff, admin):
-    from dashboard.services import app_settings
+    from dashboard.services.admin import app_settings
     _, asg = confirmed(db, staff)
     hid = work.log_hours(db, staff, asg, {"work_date": date(2026, 2, 10), "hours": 3})
     work.log_hours(db, staff, asg, {"work_date": date(2026, 2, 11), "hours": 5})
@@ -387,7 +387,7 @@ def test_reference_pdf_needs_an_assessment_records_the_issue_and_is_erased_with_
 
 
 def test_reference_without_approved_hours_is_refused(db, staff):
-    from dashboard.errors import Conflict
+    from dashboard.core.errors import Conflict
     vid, _ = confirmed(db, staff)
     reference = gdpr.request_document(db, staff, vid, "reference")
     with pytest.raises(Conflict):

@@ -7,9 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from dashboard import clock, demo
+from dashboard import demo
+from dashboard.core import clock
 from dashboard.demo import initiatives, people, volunteers
-from dashboard.services import volunteer_gdpr as gdpr
+from dashboard.services.volunteers import gdpr
 from db.connection import close_database, get_database, migrate
 from tests.conftest import STAFF
 

@@ -1,0 +1,169 @@
+"""PDF documents of an event: attendance certificates (zaświadczenia) and the signature sheet.
+
+Both are official Polish documents of the Centre, so their wording is Polish whatever the
+interface language. Polish letters need a Unicode TrueType font: DejaVu Sans is vendored in
+``dashboard/assets/fonts`` (with its licence) so a clean machine without fonts-dejavu prints
+"Łucja Żółkiewska" correctly rather than failing or dropping letters.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from slugify import slugify
+
+from dashboard.core import clock
+from dashboard.core.errors import Conflict, NotFound
+from dashboard.core.roles import Actor, require
+from dashboard import PROJECT_ROOT
+from dashboard.services.education.trainings import as_int, event_row, fetch_all, fetch_one, session_rows
+from db.connection import Database
+
+FONT_DIR = PROJECT_ROOT / "dashboard" / "assets" / "fonts"
+FONT = "DejaVu"
+CENTRE = "Centrum Obywatelskie w Łodzi"
+TYPE_LABELS = {"training": "szkolenie", "advisory": "doradztwo indywidualne", "specialist_meeting": "spotkanie specjalistyczne",
+               "integration_meeting": "spotkanie integracyjne i współpracy", "consultation_meeting": "spotkanie konsultacyjne"}
+BLANK_ROWS = 5  # empty lines on the signature sheet for walk-ins
+
+
+def _pdf(orientation: str = "P") -> FPDF:
+    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.set_creator(CENTRE)
+    return pdf
+
+
+def _line(pdf: FPDF, text: str, size: float = 12, style: str = "", align: str = "C", height: float = 8) -> None:
+    pdf.set_font(FONT, style, size)
+    pdf.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _dmy(value: date | datetime) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def _hours_text(hours: float) -> str:
+    return f"{hours:g}".replace(".", ",")
+
+
+def _event_context(cur, event_id: int) -> dict:
+    event = event_row(cur, event_id)
+    event["topics"] = [r[0] for r in fetch_all(
+        cur, "select t.name_pl from event_topic et join topic t on t.code = et.topic_code where et.event_id = ? "
+             "order by t.sort", [event["id"]])]
+    event["sessions"] = session_rows(cur, event["id"])
+    event["room"] = fetch_one(cur, "select name from resource where id = ?", [event["resource_id"]])[0]
+    return event
+
+
+def _attended(cur, enrolment_id: int) -> list[tuple[datetime, datetime]]:
+    return [(r[0], r[1]) for r in fetch_all(
+        cur, "select s.starts_at, s.ends_at from attendance a join event_session s on s.id = a.session_id "
+             "where a.enrolment_id = ? and a.present order by s.starts_at", [enrolment_id])]
+
+
+def _certificate(event: dict, name: str, sessions: list[tuple[datetime, datetime]], number: str) -> bytes:
+    """One certificate: who, what, when, how many hours, with whom."""
+    pdf = _pdf()
+    pdf.add_page()
+    pdf.ln(8)
+    _line(pdf, CENTRE, 13, "B")
+    pdf.ln(18)
+    _line(pdf, "ZAŚWIADCZENIE", 26, "B", height=12)
+    _line(pdf, f"nr {number}", 10)
+    pdf.ln(12)
+    _line(pdf, "Zaświadcza się, że", 12)
+    pdf.ln(2)
+    _line(pdf, name, 20, "B", height=11)
+    pdf.ln(2)
+    _line(pdf, f"wziął(-ęła) udział w wydarzeniu ({TYPE_LABELS.get(event['event_type'], event['event_type'])})", 12)
+    _line(pdf, f"„{event['title']}”", 15, "B")
+    if event["topics"]:
+        _line(pdf, "Tematyka: " + ", ".join(event["topics"]), 11)
+    pdf.ln(6)
+    hours = sum((end - start).total_seconds() for start, end in sessions) / 3600
+    _line(pdf, "Termin" + ("y" if len(sessions) > 1 else "") + ": " + "; ".join(
+        f"{_dmy(s)} {s:%H:%M}–{e:%H:%M}" for s, e in sessions), 11)
+    _line(pdf, f"Łączny czas udziału: {_hours_text(hours)} godz. zegarowych", 11)
+    if event["trainer_name"]:
+        who = event["trainer_name"] + (f" ({event['trainer_organisation']})" if event["trainer_organisation"] else "")
+        _line(pdf, f"Prowadzący: {who}", 11)
+    pdf.ln(24)
+    _line(pdf, f"Łódź, {_dmy(clock.today())}", 11, align="L")
+    pdf.ln(16)
+    _line(pdf, "....................................................", 11, align="R")
+    _line(pdf, "podpis i pieczęć Centrum", 9, align="R")
+    return bytes(pdf.output())
+
+
+def certificate_pdf(db: Database, actor: Actor, enrolment_id: int) -> bytes:
+    """The attendance certificate of one participant who was present at least once."""
+    require(actor, "read")
+    with db.transaction() as cur:
+        row = fetch_one(cur, "select id, event_id, full_name from enrolment where id = ? and status = 'enrolled'",
+                        [as_int(enrolment_id) or -1])
+        if row is None:
+            raise NotFound("error.enrolment_not_found", id=enrolment_id)
+        sessions = _attended(cur, row[0])
+        if not sessions:
+            raise Conflict("error.certificate_not_attended", name=row[2])
+        event = _event_context(cur, row[1])
+    return _certificate(event, row[2], sessions, f"{event['id']}/{row[0]}/{sessions[0][0].year}")
+
+
+def certificates_zip(db: Database, actor: Actor, event_id: int) -> bytes:
+    """Every attendee's certificate in one ZIP (one PDF per person, named after them)."""
+    require(actor, "read")
+    with db.transaction() as cur:
+        event = _event_context(cur, event_id)
+        people = fetch_all(cur, "select id, full_name from enrolment where event_id = ? and status = 'enrolled' "
+                                "order by full_name, id", [event["id"]])
+        attended = [(i, name, _attended(cur, i)) for i, name in people]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for enrolment_id, name, sessions in attended:
+            if sessions:
+                number = f"{event['id']}/{enrolment_id}/{sessions[0][0].year}"
+                archive.writestr(f"zaswiadczenie-{slugify(name) or enrolment_id}-{enrolment_id}.pdf",
+                                 _certificate(event, name, sessions, number))
+    return buffer.getvalue()
+
+
+def _sheet_header(pdf: FPDF, event: dict, session: dict) -> None:
+    _line(pdf, "LISTA OBECNOŚCI", 16, "B")
+    _line(pdf, f"„{event['title']}” — {TYPE_LABELS.get(event['event_type'], '')}", 11)
+    _line(pdf, f"{_dmy(session['starts_at'])}, {session['starts_at']:%H:%M}–{session['ends_at']:%H:%M}, "
+               f"{event['room']}" + (f"; prowadzący: {event['trainer_name']}" if event["trainer_name"] else ""), 10)
+    pdf.ln(3)
+
+
+def attendance_sheet_pdf(db: Database, actor: Actor, event_id: int, session_id: int | None = None) -> bytes:
+    """A sheet for signatures per session (one page each, or only ``session_id``'s), with blank lines."""
+    require(actor, "read")
+    with db.transaction() as cur:
+        event = _event_context(cur, event_id)
+        people = fetch_all(cur, "select e.full_name, coalesce(o.name, 'mieszkaniec/mieszkanka') from enrolment e "
+                                "left join organisation o on o.id = e.organisation_id where e.event_id = ? "
+                                "and e.status = 'enrolled' order by e.full_name, e.id", [event["id"]])
+    sessions = [s for s in event["sessions"] if session_id is None or s["id"] == as_int(session_id)]
+    if not sessions:
+        raise NotFound("error.session_not_found", id=session_id)
+    pdf = _pdf()
+    for session in sessions:
+        pdf.add_page()
+        _sheet_header(pdf, event, session)
+        rows = [("Lp.", "Imię i nazwisko", "Organizacja", "Podpis")]
+        rows += [(str(i), name, org, "") for i, (name, org) in enumerate(people, start=1)]
+        rows += [(str(len(people) + k), "", "", "") for k in range(1, BLANK_ROWS + 1)]
+        pdf.set_font(FONT, "", 10)
+        with pdf.table(col_widths=(10, 60, 70, 50), line_height=9, first_row_as_headings=True) as table:
+            for values in rows:
+                table.row(values)
+    return bytes(pdf.output())

@@ -1,0 +1,1 @@
+"""The organisations register every other area refers to: ``organisations``."""

@@ -1,0 +1,202 @@
+"""The volunteer's form, shared by the registration page and the edit section of a volunteer's page.
+
+Minimal by design (RODO, domain notes §2): there is no field for a PESEL, an ID-document number, health
+data or a criminal-record check's content, so none can be typed in. Values live under keyed widgets, so a
+refused save keeps everything typed; the service runs in the submit callback, so its messages are known
+before the form is drawn and appear under their fields.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from babel import Locale
+
+from dashboard.core import clock
+from dashboard.core import i18n
+from dashboard.ui import widgets as ui
+from dashboard.core.i18n import t
+from dashboard.services.register import organisations
+from dashboard.services.volunteers import register as vol
+
+RECORD_FIELDS = ("first_name", "last_name", "email", "phone", "birth_date", "birth_year", "skills", "tags",
+                 "languages", "osiedle_id", "status", "found_via", "notes")
+CONSENT_FIELDS = ("consent", "consent_on", "consent_scope", "consent_photos", "consent_newsletter", "guardian_name",
+                  "guardian_consent_on")
+# Languages offered (ISO 639-1); the service accepts any two-letter code.
+LANGUAGES = ("pl", "en", "de", "uk", "ru", "fr", "es", "it", "cs", "sk", "lt", "be", "pt", "nl", "sv", "hu", "ro",
+             "tr", "ar", "vi", "zh", "ja", "ko", "ka", "hy", "he")
+FOUND_VIA = ("friends", "social_media", "website", "school", "event", "ngo", "poster", "other")
+DEFAULT_SCOPE = "rejestr wolontariuszy Centrum Obywatelskiego"
+
+
+def key(form: str, field: str) -> str:
+    return f"{form}__{field}"
+
+
+def language_name(code: str) -> str:
+    """'angielski (en)' in Polish, 'English (en)' in English; the bare code when babel does not know it."""
+    name = Locale.parse(i18n.LOCALES[i18n.current_language()]).languages.get(code)
+    return f"{name} ({code})" if name else code
+
+
+def found_via_label(value: str | None) -> str:
+    """A known channel translated; anything else (typed elsewhere) shown as it is."""
+    if not value:
+        return ""
+    return t(f"volunteers.found.{value}") if value in FOUND_VIA else value
+
+
+def slot_label(slot: str) -> str:
+    day, part = slot.split("_", 1)
+    return f"{t('weekday_short.' + str(vol.WEEKDAYS.index(day)))} {t('volunteers.part.' + part)}"
+
+
+def defaults(form: str, *, with_consents: bool) -> None:
+    preset = {"first_name": "", "last_name": "", "email": "", "phone": "", "birth_date": None, "birth_year": None,
+              "skills": [], "tags": [], "languages": ["pl"], "osiedle_id": None, "status": "candidate",
+              "found_via": None, "notes": ""}
+    if with_consents:
+        preset |= {"consent": False, "consent_on": clock.today(), "consent_scope": DEFAULT_SCOPE,
+                   "consent_photos": False, "consent_newsletter": False, "guardian_name": "", "guardian_consent_on": None}
+    for field, value in preset.items():
+        st.session_state.setdefault(key(form, field), value)
+    for part in vol.PARTS:
+        st.session_state.setdefault(key(form, f"avail_{part}"), [])
+
+
+def clear(form: str) -> None:
+    for name in [k for k in st.session_state if str(k).startswith(f"{form}__")]:
+        del st.session_state[name]
+
+
+def load(form: str, person: dict) -> None:
+    """Fill the form from the stored record (when editing starts)."""
+    for field in RECORD_FIELDS:
+        value = person.get(field)
+        if field in ("skills", "tags", "languages"):
+            value = list(value or [])
+        elif field in ("first_name", "last_name", "email", "phone", "notes"):
+            value = value or ""
+        elif field in ("osiedle_id", "birth_year") and value is not None:
+            value = int(value)
+        st.session_state[key(form, field)] = value
+    slots = set(person.get("availability") or [])
+    for part in vol.PARTS:
+        st.session_state[key(form, f"avail_{part}")] = [i for i, d in enumerate(vol.WEEKDAYS) if f"{d}_{part}" in slots]
+
+
+def values(form: str, *, with_consents: bool) -> dict:
+    data = {f: st.session_state.get(key(form, f)) for f in RECORD_FIELDS}
+    data["availability"] = [f"{vol.WEEKDAYS[i]}_{part}" for part in vol.PARTS
+                            for i in st.session_state.get(key(form, f"avail_{part}")) or []]
+    if with_consents:
+        data |= {f: st.session_state.get(key(form, f)) for f in CONSENT_FIELDS}
+    return data
+
+
+def fields(form: str, *, with_consents: bool) -> None:
+    """Draw the volunteer's widgets with their messages (inside the caller's st.form)."""
+    db = ui.db()
+    skills = vol.skills(db)
+    skill_names = dict(zip(skills["code"], skills["name_pl" if i18n.current_language() == "pl" else "name_en"]))
+    osiedla = organisations.osiedla(db)
+    osiedle_names = dict(zip(osiedla["id"].astype(int), osiedla["name"]))
+    tags = sorted(set(vol.tag_suggestions(db)) | set(st.session_state.get(key(form, "tags")) or []))
+    found = list(FOUND_VIA)
+    stored_found = st.session_state.get(key(form, "found_via"))
+    if stored_found and stored_found not in found:
+        found.append(stored_found)
+
+    st.markdown(f"**{t('volunteers.form.person')}**")
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_input(t("volunteers.form.first_name") + " *", key=key(form, "first_name"), max_chars=100)
+        ui.field_error(form, "first_name")
+    with c2:
+        st.text_input(t("volunteers.form.last_name") + " *", key=key(form, "last_name"), max_chars=100)
+        ui.field_error(form, "last_name")
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_input(t("volunteers.form.email"), key=key(form, "email"), placeholder="imie.nazwisko@example.org")
+        ui.field_error(form, "email")
+    with c2:
+        st.text_input(t("volunteers.form.phone"), key=key(form, "phone"), placeholder="601 234 567")
+        ui.field_error(form, "phone")
+    st.caption(t("volunteers.form.contact_hint"))
+    c1, c2 = st.columns(2)
+    with c1:
+        st.date_input(t("volunteers.form.birth_date"), key=key(form, "birth_date"), min_value=date(1920, 1, 1),
+                      max_value=clock.today(), format="DD.MM.YYYY")
+        ui.field_error(form, "birth_date")
+    with c2:
+        st.number_input(t("volunteers.form.birth_year"), key=key(form, "birth_year"), min_value=1900,
+                        max_value=clock.today().year, step=1, placeholder="np. 2008")
+        ui.field_error(form, "birth_year")
+    st.caption(t("volunteers.form.birth_hint"))
+
+    st.markdown(f"**{t('volunteers.form.interests')}**")
+    st.multiselect(t("volunteers.form.skills"), list(skill_names), key=key(form, "skills"),
+                   format_func=lambda c: skill_names.get(c, c), placeholder=t("common.choose"))
+    ui.field_error(form, "skills")
+    c1, c2 = st.columns(2)
+    with c1:
+        st.multiselect(t("volunteers.form.tags"), tags, key=key(form, "tags"), accept_new_options=True,
+                       placeholder=t("volunteers.form.tags_hint"))
+        ui.field_error(form, "tags")
+    with c2:
+        st.multiselect(t("volunteers.form.languages"), list(LANGUAGES), key=key(form, "languages"),
+                       format_func=language_name, placeholder=t("common.choose"))
+        ui.field_error(form, "languages")
+
+    st.markdown(f"**{t('volunteers.form.availability')}**")
+    for part in vol.PARTS:
+        st.pills(t(f"volunteers.part.{part}"), list(range(7)), selection_mode="multi", key=key(form, f"avail_{part}"),
+                 format_func=lambda i: t(f"weekday_short.{i}"))
+    ui.field_error(form, "availability")
+
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.selectbox(t("volunteers.form.osiedle"), [None, *osiedle_names], key=key(form, "osiedle_id"),
+                     format_func=lambda i: t("common.none") if i is None else osiedle_names[i],
+                     placeholder=t("common.none"))
+        ui.field_error(form, "osiedle_id")
+    with c2:
+        st.selectbox(t("volunteers.form.status"), list(vol.STATUSES), key=key(form, "status"),
+                     format_func=lambda s: t(f"volunteers.status.{s}"))
+        ui.field_error(form, "status")
+    with c3:
+        st.selectbox(t("volunteers.form.found_via"), [None, *found], key=key(form, "found_via"),
+                     format_func=lambda c: t("common.none") if c is None else found_via_label(c),
+                     placeholder=t("common.none"))
+        ui.field_error(form, "found_via")
+    st.text_area(t("volunteers.form.notes"), key=key(form, "notes"), max_chars=2000, height=80,
+                 help=t("volunteers.form.notes_help"))
+    ui.field_error(form, "notes")
+
+    if with_consents:
+        st.markdown(f"**{t('volunteers.form.consents')}**")
+        st.checkbox(t("volunteers.form.consent") + " *", key=key(form, "consent"))
+        ui.field_error(form, "consent")
+        c1, c2 = st.columns([1, 2])
+        with c1:
+            st.date_input(t("volunteers.form.consent_on"), key=key(form, "consent_on"), min_value=date(2000, 1, 1),
+                          max_value=clock.today(), format="DD.MM.YYYY")
+            ui.field_error(form, "consent_on")
+        with c2:
+            st.text_input(t("volunteers.form.consent_scope"), key=key(form, "consent_scope"), max_chars=500)
+            ui.field_error(form, "consent_scope")
+        c1, c2 = st.columns(2)
+        c1.checkbox(t("volunteers.form.consent_photos"), key=key(form, "consent_photos"))
+        c2.checkbox(t("volunteers.form.consent_newsletter"), key=key(form, "consent_newsletter"))
+        st.markdown(f"**{t('volunteers.form.guardian')}**")
+        st.caption(t("volunteers.form.guardian_hint"))
+        c1, c2 = st.columns([2, 1])
+        with c1:
+            st.text_input(t("volunteers.form.guardian_name"), key=key(form, "guardian_name"), max_chars=200)
+            ui.field_error(form, "guardian_name")
+        with c2:
+            st.date_input(t("volunteers.form.guardian_consent_on"), key=key(form, "guardian_consent_on"),
+                          min_value=date(2000, 1, 1), max_value=clock.today(), format="DD.MM.YYYY")
+            ui.field_error(form, "guardian_consent_on")

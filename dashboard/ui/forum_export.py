@@ -1,0 +1,201 @@
+"""The Forum slides laid out: Vega-Lite chart specs for the page, and a 16:9 PPTX deck.
+
+Slides come from ``dashboard.services.reporting.forum`` (aggregates only, small counts already shown as
+"<5"); nothing here queries the database, so the deck can hold no more than the slides do.
+Charts go into the PPTX as PNG images rendered by vl-convert from the same specs the page shows,
+all of a deck's in one child process (``dashboard.ui.chart_images``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Iterator
+
+import altair as alt
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from dashboard.ui import chart_images
+from dashboard.ui import charts
+from dashboard.services.reporting.forum import SUPPRESSED, Chart, Slide
+
+RED, INK, GREY, LIGHT = RGBColor(0xC8, 0x10, 0x2E), RGBColor(0x1F, 0x1F, 0x1F), RGBColor(0x5F, 0x5F, 0x5F), \
+    RGBColor(0xF4, 0xF1, 0xEC)
+LIGHT_COLOURS = {"green": RGBColor(0x5E, 0x8C, 0x31), "amber": RGBColor(0xB0, 0x7B, 0x00),
+                 "red": RGBColor(0xC8, 0x10, 0x2E), "none": RGBColor(0x8C, 0x8C, 0x8C)}
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)   # 16:9
+MARGIN = Inches(0.6)
+PIXELS_PER_INCH = 100                          # chart images: drawn at this size, rendered at scale 2
+
+
+def chart_spec(chart: Chart, width: int = 600, height: int = 360) -> dict:
+    """The chart as a Vega-Lite spec of exactly ``width`` × ``height`` pixels, title included."""
+    labels = {"value": chart.value_title, "category": None}
+    built = (charts.rate_line(chart.frame, labels, chart.band) if chart.kind == "line"
+             else charts.suppressed_bars(chart.frame, labels, chart.percent))
+    built = built.properties(width=width, title=alt.TitleParams(chart.title, anchor="start", fontSize=18),
+                             autosize=alt.AutoSizeParams(type="fit", contains="padding"))
+    return json.loads(json.dumps(charts.themed(built, height=height).to_dict(), default=str))  # JSON types only
+
+
+def to_pptx(slides: list[Slide], footer: str, no_data: str, suppressed_note: str = "") -> bytes:
+    """The deck: one 16:9 slide per Forum slide — title, big figures, charts as images, speaker notes.
+
+    A slide showing any "<5" says what it means (``suppressed_note``) at its foot.
+    """
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    blank = deck.slide_layouts[6]
+    images = iter(_chart_images(slides))
+    for number, slide in enumerate(slides, start=1):
+        page = deck.slides.add_slide(blank)
+        _band(page)
+        if slide.key in ("title", "no_data"):
+            _title_slide(page, slide)
+        else:
+            _text(page, slide.title, MARGIN, Inches(0.35), WIDTH - 2 * MARGIN, Inches(0.75), 34, bold=True)
+            _text(page, slide.subtitle, MARGIN, Inches(1.05), WIDTH - 2 * MARGIN, Inches(0.4), 15, colour=GREY)
+            if slide.table is not None:
+                _results_table(page, slide)
+            elif _draws_charts(slide):
+                _figures(page, slide.figures, Inches(1.55), Inches(1.3), 1, 34)
+                _charts(page, slide.charts, no_data, images)
+            else:
+                _figures(page, slide.figures, Inches(1.8), Inches(2.3), 2, 48)
+        if suppressed_note and shows_suppressed(slide):
+            _text(page, suppressed_note, MARGIN, Inches(7.0), Inches(7.6), Inches(0.35), 11, colour=GREY)
+        _text(page, f"{footer}   ·   {number} / {len(slides)}", Inches(8.3), Inches(7.0), WIDTH - MARGIN - Inches(8.3),
+              Inches(0.35), 11, colour=GREY, align=PP_ALIGN.RIGHT)
+        page.notes_slide.notes_text_frame.text = slide.note
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def shows_suppressed(slide: Slide) -> bool:
+    """Whether the slide shows a "<5" anywhere (a figure such as "<5 z 8", a bar, the results table)."""
+    return (any(f.text == SUPPRESSED or f.text.startswith(SUPPRESSED + " ") for f in slide.figures)
+            or any(SUPPRESSED in set(c.frame["text"]) for c in slide.charts if not c.frame.empty)
+            or (slide.table is not None and SUPPRESSED in set(slide.table["achieved"])))
+
+
+def _band(page) -> None:
+    bar = page.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, WIDTH, Inches(0.14))
+    bar.fill.solid()
+    bar.fill.fore_color.rgb = RED
+    bar.line.fill.background()
+
+
+def _text(page, text: str, left, top, width, height, size: int, bold: bool = False, colour: RGBColor = INK,
+          align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP):
+    box = page.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = anchor
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = align
+    run = paragraph.add_run()
+    run.text = text
+    run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, colour
+    return box
+
+
+def _title_slide(page, slide: Slide) -> None:
+    _text(page, slide.title, MARGIN, Inches(2.2), WIDTH - 2 * MARGIN, Inches(1.8), 44, bold=True,
+          anchor=MSO_ANCHOR.BOTTOM)
+    _text(page, slide.subtitle, MARGIN, Inches(4.2), WIDTH - 2 * MARGIN, Inches(0.6), 24, colour=RED)
+    if slide.key == "title":
+        _text(page, slide.note, MARGIN, Inches(4.9), WIDTH - 2 * MARGIN, Inches(1.0), 18, colour=GREY)
+
+
+def _figures(page, figures, top, height, rows: int, size: int) -> None:
+    """Big numbers in a grid: ``rows`` rows, as many columns as needed."""
+    if not figures:
+        return
+    columns = -(-len(figures) // rows)
+    gap = Inches(0.2)
+    width = Emu(int((WIDTH - 2 * MARGIN - gap * (columns - 1)) / columns))
+    for index, figure in enumerate(figures):
+        row, column = divmod(index, columns)
+        left, cell_top = MARGIN + column * (width + gap), top + row * (height + gap)
+        card = page.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, cell_top, width, height)
+        card.fill.solid()
+        card.fill.fore_color.rgb = LIGHT
+        card.line.fill.background()
+        _text(page, figure.text, left + Inches(0.15), cell_top + Inches(0.05), width - Inches(0.3),
+              Emu(int(height * 0.6)), _fitting(figure.text, width - Inches(0.3), size), bold=True, colour=RED,
+              anchor=MSO_ANCHOR.BOTTOM)
+        _text(page, figure.label, left + Inches(0.15), cell_top + Emu(int(height * 0.62)), width - Inches(0.3),
+              Emu(int(height * 0.38)), max(12, size // 3), colour=INK)
+
+
+def _fitting(text: str, width, size: int) -> int:
+    """The largest font size up to ``size`` at which ``text`` fits on one line of ``width`` (bold digits
+    are about 0.6 em wide), so "1 934 660,00 zł" shrinks instead of spilling out of its card."""
+    return max(14, min(size, int(width / 12700 / (0.6 * max(1, len(text))))))
+
+
+def _chart_boxes(chart_list: list[Chart]) -> list[tuple]:
+    """Where each chart of a slide goes: (chart, left, top, width, image height, note height)."""
+    top, height = Inches(3.05), Inches(3.75)
+    gap = Inches(0.3)
+    width = Emu(int((WIDTH - 2 * MARGIN - gap * (len(chart_list) - 1)) / len(chart_list)))
+    boxes = []
+    for index, chart in enumerate(chart_list):
+        note_height = Inches(0.3) if chart.note and SUPPRESSED in set(chart.frame["text"]) else 0
+        boxes.append((chart, MARGIN + index * (width + gap), top, width, height - note_height, note_height))
+    return boxes
+
+
+def _draws_charts(slide: Slide) -> bool:
+    return slide.key not in ("title", "no_data") and slide.table is None and bool(slide.charts)
+
+
+def _chart_images(slides: list[Slide]) -> list[bytes]:
+    """Every chart image of the deck, in slide order, drawn in one go (one child process)."""
+    specs = [chart_spec(chart, int(width / 914400 * PIXELS_PER_INCH), int(image_height / 914400 * PIXELS_PER_INCH))
+             for slide in slides if _draws_charts(slide)
+             for chart, _, _, width, image_height, _ in _chart_boxes(slide.charts) if not chart.frame.empty]
+    return chart_images.png(specs, scale=2)
+
+
+def _charts(page, chart_list: list[Chart], no_data: str, images: Iterator[bytes]) -> None:
+    for chart, left, top, width, image_height, note_height in _chart_boxes(chart_list):
+        if chart.frame.empty:
+            _text(page, chart.title, left, top, width, Inches(0.5), 18, bold=True)
+            _text(page, no_data, left, top + Inches(0.6), width, Inches(0.6), 16, colour=GREY)
+            continue
+        page.shapes.add_picture(io.BytesIO(next(images)), left, top, width=width, height=image_height)
+        if note_height:
+            _text(page, chart.note, left, top + image_height, width, note_height, 11, colour=GREY)
+
+
+def _results_table(page, slide: Slide) -> None:
+    frame = slide.table
+    rows, columns = len(frame) + 1, 4
+    shape = page.shapes.add_table(rows, columns, MARGIN, Inches(1.6), WIDTH - 2 * MARGIN, Inches(0.5) * rows)
+    table = shape.table
+    for index, width in enumerate((5.4, 2.2, 2.0, 2.53)):
+        table.columns[index].width = Inches(width)
+    for column, text in enumerate(slide.table_headers):
+        _cell(table.cell(0, column), text, 16, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF), fill=RED)
+    for row, item in enumerate(frame.itertuples(), start=1):
+        _cell(table.cell(row, 0), item.result, 16)
+        _cell(table.cell(row, 1), item.target, 16)
+        _cell(table.cell(row, 2), item.achieved, 18, bold=True)
+        _cell(table.cell(row, 3), "● " + item.status, 16, colour=LIGHT_COLOURS.get(item.light, INK))
+
+
+def _cell(cell, text: str, size: int, bold: bool = False, colour: RGBColor = INK, fill: RGBColor | None = None):
+    cell.text = ""
+    run = cell.text_frame.paragraphs[0].add_run()
+    run.text = text
+    run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, colour
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    if fill is not None:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = fill
