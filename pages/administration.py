@@ -55,10 +55,9 @@ def save_retention() -> None:
 
 ui.form_message(form)
 with st.form(form, enter_to_submit=False):
-    st.number_input(t("import.backup.retention"), min_value=1, max_value=365, step=1, key="admin_retention_days",
-                    value=int(app_settings.get_setting(db, "backup_retention_days")),
-                    help=t("import.backup.retention_help"))
-    ui.field_error(form, "backup_retention_days")
+    ui.field(form, "backup_retention_days", st.number_input, t("import.backup.retention"), min_value=1, max_value=365,
+             step=1, key="admin_retention_days", value=int(app_settings.get_setting(db, "backup_retention_days")),
+             help=t("import.backup.retention_help"))
     st.form_submit_button(t("common.save"), type="primary", on_click=save_retention)
 
 st.subheader(t("import.backup.list_title"))

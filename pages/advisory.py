@@ -48,34 +48,26 @@ if actor.can("write"):
     with st.expander(t("advisory.add"), expanded=bool(ui.form_errors(FORM))):
         ui.form_message(FORM)
         with st.form(FORM, enter_to_submit=False):
-            st.selectbox(t("advisory.organisation") + " *", list(orgs), format_func=orgs.get,
-                         placeholder=t("common.choose"), key=key("organisation_id"))
-            ui.field_error(FORM, "organisation_id")
+            ui.field(FORM, "organisation_id", st.selectbox, t("advisory.organisation") + " *", list(orgs),
+                     format_func=orgs.get, placeholder=t("common.choose"))
             c1, c2 = st.columns(2)
             with c1:
-                st.text_input(t("advisory.advisor") + " *", max_chars=120, key=key("advisor"))
-                ui.field_error(FORM, "advisor")
+                ui.field(FORM, "advisor", st.text_input, t("advisory.advisor") + " *", max_chars=120)
             with c2:
-                st.selectbox(t("advisory.topic") + " *", list(topic_names), format_func=topic_names.get,
-                             placeholder=t("common.choose"), key=key("topic_code"))
-                ui.field_error(FORM, "topic_code")
+                ui.field(FORM, "topic_code", st.selectbox, t("advisory.topic") + " *", list(topic_names),
+                         format_func=topic_names.get, placeholder=t("common.choose"))
             c1, c2, c3 = st.columns(3)
             with c1:
-                st.date_input(t("advisory.held_on") + " *", min_value=date(2000, 1, 1), max_value=today,
-                              format="DD.MM.YYYY", key=key("held_on"))
-                ui.field_error(FORM, "held_on")
+                ui.field(FORM, "held_on", st.date_input, t("advisory.held_on") + " *", min_value=date(2000, 1, 1),
+                         max_value=today, format="DD.MM.YYYY")
             with c2:
-                st.number_input(t("advisory.duration_min") + " *", value=60, step=15, help=t("advisory.duration_help"),
-                                key=key("duration_min"))
-                ui.field_error(FORM, "duration_min")
+                ui.field(FORM, "duration_min", st.number_input, t("advisory.duration_min") + " *", value=60, step=15,
+                         help=t("advisory.duration_help"))
             with c3:
-                st.radio(t("advisory.form") + " *", list(advisory.FORMS), horizontal=True,
-                         format_func=lambda f: t(f"advisory_form.{f}"), key=key("form"))
-                ui.field_error(FORM, "form")
-            st.text_area(t("advisory.question") + " *", max_chars=2000, key=key("question"))
-            ui.field_error(FORM, "question")
-            st.text_area(t("advisory.outcome"), max_chars=2000, key=key("outcome"))
-            ui.field_error(FORM, "outcome")
+                ui.field(FORM, "form", st.radio, t("advisory.form") + " *", list(advisory.FORMS), horizontal=True,
+                         format_func=lambda f: t(f"advisory_form.{f}"))
+            ui.field(FORM, "question", st.text_area, t("advisory.question") + " *", max_chars=2000)
+            ui.field(FORM, "outcome", st.text_area, t("advisory.outcome"), max_chars=2000)
             st.form_submit_button(t("advisory.submit"), type="primary", on_click=submit)
 
 st.subheader(t("advisory.log"))

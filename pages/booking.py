@@ -4,20 +4,13 @@ import streamlit as st
 
 from dashboard.ui.forms import booking as booking_form
 from dashboard.ui import widgets as ui
-from dashboard.core.errors import NotFound
 from dashboard.core.i18n import fmt_date, fmt_datetime, t
 from dashboard.services.reservations import reservations
 
 db, actor = ui.db(), ui.actor()
-if st.button(t("bookings.back"), icon=":material/arrow_back:"):
-    ui.goto("rezerwacje")
-try:
-    booking_id = int(st.query_params.get("id", ""))
-    booking = reservations.get_booking(db, actor, booking_id)
-except (ValueError, NotFound):
-    st.title(t("page.booking"))
-    st.warning(t("bookings.not_found"))
-    st.stop()
+booking_id, booking = ui.detail_header(lambda i: reservations.get_booking(db, actor, i), back_to="rezerwacje",
+                                      back_key="bookings.back", title_key="page.booking",
+                                      not_found_key="bookings.not_found")
 
 st.title(t("bookings.title", id=booking_id))
 ui.show_flash()

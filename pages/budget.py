@@ -144,27 +144,21 @@ def cost_fields(form: str) -> None:
     """The cost's fields, each with its message under it."""
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.date_input(t("report.cost.spent_on") + " *", format="DD.MM.YYYY", min_value=pilot[0], max_value=pilot[1],
-                      key=key(form, "spent_on"))
-        ui.field_error(form, "spent_on")
+        ui.field(form, "spent_on", st.date_input, t("report.cost.spent_on") + " *", format="DD.MM.YYYY",
+                 min_value=pilot[0], max_value=pilot[1])
     with c2:
-        st.selectbox(t("report.cost.category") + " *", list(category_names), format_func=category_names.get,
-                     placeholder=t("common.choose"), key=key(form, "category_code"))
-        ui.field_error(form, "category_code")
+        ui.field(form, "category_code", st.selectbox, t("report.cost.category") + " *", list(category_names),
+                 format_func=category_names.get, placeholder=t("common.choose"))
     with c3:
-        st.selectbox(t("report.cost.source") + " *", typed_sources, format_func=source_names.get,
-                     placeholder=t("common.choose"), key=key(form, "source_code"))
-        ui.field_error(form, "source_code")
+        ui.field(form, "source_code", st.selectbox, t("report.cost.source") + " *", typed_sources,
+                 format_func=source_names.get, placeholder=t("common.choose"))
     c1, c2 = st.columns([1, 2])
     with c1:
-        st.number_input(t("report.cost.amount") + " *", step=10.0, format="%.2f", key=key(form, "amount_pln"))
-        ui.field_error(form, "amount_pln")
+        ui.field(form, "amount_pln", st.number_input, t("report.cost.amount") + " *", step=10.0, format="%.2f")
     with c2:
-        st.text_input(t("report.cost.document_no"), max_chars=60, placeholder=t("report.cost.document_placeholder"),
-                      key=key(form, "document_no"))
-        ui.field_error(form, "document_no")
-    st.text_input(t("report.cost.description") + " *", max_chars=500, key=key(form, "description"))
-    ui.field_error(form, "description")
+        ui.field(form, "document_no", st.text_input, t("report.cost.document_no"), max_chars=60,
+                 placeholder=t("report.cost.document_placeholder"))
+    ui.field(form, "description", st.text_input, t("report.cost.description") + " *", max_chars=500)
 
 
 def add() -> None:

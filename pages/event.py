@@ -7,7 +7,6 @@ from dashboard.core import clock
 from dashboard.ui.forms import event as event_form
 from dashboard.core import exports
 from dashboard.ui import widgets as ui
-from dashboard.core.errors import NotFound
 from dashboard.core.i18n import current_language, fmt_date, fmt_number, t
 from dashboard.services.education import certificates
 from dashboard.services.education import enrolment
@@ -15,15 +14,8 @@ from dashboard.services.register import organisations
 from dashboard.services.education import trainings
 
 db, actor = ui.db(), ui.actor()
-if st.button(t("event.back"), icon=":material/arrow_back:"):
-    ui.goto("szkolenia")
-try:
-    event_id = int(st.query_params.get("id", ""))
-    event = trainings.get_event(db, actor, event_id)
-except (ValueError, NotFound):
-    st.title(t("page.event"))
-    st.warning(t("event.not_found"))
-    st.stop()
+event_id, event = ui.detail_header(lambda i: trainings.get_event(db, actor, i), back_to="szkolenia",
+                                   back_key="event.back", title_key="page.event", not_found_key="event.not_found")
 
 st.title(event["title"])
 topics = trainings.topics(db, active_only=False)
@@ -75,7 +67,7 @@ if writable:
         st.session_state.pop("_event_edit_loaded", None)
 
     with st.expander(t("events.edit.title"), icon=":material/edit:",
-                     expanded=bool(ui.form_errors(EDIT) or st.session_state.get(f"_message_{EDIT}"))):
+                     expanded=bool(ui.form_errors(EDIT) or ui.message(EDIT))):
         st.caption(t("events.edit.hint"))
         ui.form_message(EDIT)
         with st.form(EDIT, enter_to_submit=False):
@@ -88,20 +80,16 @@ orgs = dict(organisations.choices(db))
 
 def person_fields(form: str, prefix: str) -> None:
     """A participant's name, contact, organisation and consent, each with its message."""
-    st.text_input(t("event.full_name") + " *", key=f"{prefix}_name")
-    ui.field_error(form, "full_name")
+    ui.field(form, "full_name", st.text_input, t("event.full_name") + " *", key=f"{prefix}_name")
     c1, c2 = st.columns(2)
     with c1:
-        st.text_input(t("org.email"), key=f"{prefix}_email")
-        ui.field_error(form, "email")
+        ui.field(form, "email", st.text_input, t("org.email"), key=f"{prefix}_email")
     with c2:
-        st.text_input(t("org.phone"), key=f"{prefix}_phone")
-        ui.field_error(form, "phone")
-    st.selectbox(t("booking.organisation"), [None, *orgs], placeholder=t("event.resident"), key=f"{prefix}_org",
-                 format_func=lambda i: t("event.resident") if i is None else orgs[i])
-    ui.field_error(form, "organisation_id")
-    st.checkbox(t("event.consent") + " *", key=f"{prefix}_consent")
-    ui.field_error(form, "consent")
+        ui.field(form, "phone", st.text_input, t("org.phone"), key=f"{prefix}_phone")
+    ui.field(form, "organisation_id", st.selectbox, t("booking.organisation"), [None, *orgs],
+             placeholder=t("event.resident"), key=f"{prefix}_org",
+             format_func=lambda i: t("event.resident") if i is None else orgs[i])
+    ui.field(form, "consent", st.checkbox, t("event.consent") + " *", key=f"{prefix}_consent")
     ui.field_error(form, "event_id")
 
 
@@ -222,8 +210,7 @@ with tab_feedback:
         ui.form_message(form)
         with st.form(form, enter_to_submit=False):
             st.selectbox(t("event.full_name"), list(names), format_func=names.get, key="fb_who")
-            st.slider(t("event.rating"), min_value=1, max_value=5, value=5, key="fb_rating")
-            ui.field_error(form, "rating")
+            ui.field(form, "rating", st.slider, t("event.rating"), min_value=1, max_value=5, value=5, key="fb_rating")
             st.text_area(t("event.comment"), key="fb_comment")
             st.form_submit_button(t("event.feedback_submit"), on_click=feedback)
 

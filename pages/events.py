@@ -125,12 +125,9 @@ for tab in tab_admin:
         with st.form(FORM, enter_to_submit=False):
             c1, c2, c3 = st.columns([1, 2, 2])
             with c1:
-                st.text_input(t("events.topics.code") + " *", key=f"{FORM}__code", help=t("events.topics.code_help"))
-                ui.field_error(FORM, "code")
+                ui.field(FORM, "code", st.text_input, t("events.topics.code") + " *", help=t("events.topics.code_help"))
             with c2:
-                st.text_input(t("events.topics.name_pl") + " *", key=f"{FORM}__name_pl")
-                ui.field_error(FORM, "name_pl")
+                ui.field(FORM, "name_pl", st.text_input, t("events.topics.name_pl") + " *")
             with c3:
-                st.text_input(t("events.topics.name_en"), key=f"{FORM}__name_en")
-                ui.field_error(FORM, "name_en")
+                ui.field(FORM, "name_en", st.text_input, t("events.topics.name_en"))
             st.form_submit_button(t("events.topics.add"), type="primary", on_click=add_topic)

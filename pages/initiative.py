@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.core import clock
 from dashboard.ui.forms import initiative as initiative_form
 from dashboard.ui import widgets as ui
-from dashboard.core.errors import Message, NotFound
+from dashboard.core.errors import Message
 from dashboard.core.i18n import current_language, fmt_date, fmt_datetime, fmt_money, fmt_number, t, tm
 from dashboard.core.privacy import show
 from dashboard.services.admin import audit
@@ -24,19 +24,11 @@ db, actor = ui.db(), ui.actor()
 pages = st.session_state["_pages"]
 lang = current_language()
 today = clock.today()
-if st.button(t("initiatives.back"), icon=":material/arrow_back:"):
-    ui.goto("inicjatywy")
-try:
-    initiative_id = int(st.query_params.get("id", ""))
-    card = initiative_views.get_initiative(db, actor, initiative_id)
-except (ValueError, NotFound):
-    st.title(t("page.initiative"))
-    st.warning(t("initiatives.not_found"))
-    st.stop()
-
+initiative_id, card = ui.detail_header(lambda i: initiative_views.get_initiative(db, actor, i), back_to="inicjatywy",
+                                       back_key="initiatives.back", title_key="page.initiative",
+                                       not_found_key="initiatives.not_found")
 stage = card["stage"]
-closed_stages = {s["code"] for s in initiative_stages.stages(db) if s["closed"]}
-writable = actor.can("write") and stage not in closed_stages
+writable = initiative_stages.editable(db, actor, stage)
 money = card["money"]
 
 
@@ -46,7 +38,7 @@ def stage_name(code: str) -> str:
 
 def show_message(form: str) -> None:
     """The form's message, with stage codes as names and amounts as money (services speak in codes)."""
-    message = st.session_state.get(f"_message_{form}")
+    message = ui.message(form)
     if not message:
         return
     params = dict(message.params)
@@ -177,67 +169,54 @@ def do_move(target: str) -> None:
 
 def move_fields(target: str) -> None:
     """What the chosen step records, each field with its message."""
-
-    def error(field: str) -> None:
-        ui.field_error(MOVE, field)
-
     if target == "fixes_requested":
-        st.date_input(t("initiatives.move.fixes_deadline") + " *", value=today + timedelta(days=14), min_value=today,
-                      format="DD.MM.YYYY", key=mkey("fixes_deadline"))
-        error("fixes_deadline")
+        ui.field(MOVE, "fixes_deadline", st.date_input, t("initiatives.move.fixes_deadline") + " *",
+                 value=today + timedelta(days=14), min_value=today, format="DD.MM.YYYY")
     if target in ("accepted", "rejected"):
-        st.text_area(t("initiatives.move.review_opinion"), max_chars=2000, key=mkey("review_opinion"))
-        error("review_opinion")
+        ui.field(MOVE, "review_opinion", st.text_area, t("initiatives.move.review_opinion"), max_chars=2000)
     if target == "accepted":
-        st.date_input(t("initiatives.move.accepted_on"), value=today, max_value=today, format="DD.MM.YYYY",
-                      key=mkey("accepted_on"))
-        error("accepted_on")
+        ui.field(MOVE, "accepted_on", st.date_input, t("initiatives.move.accepted_on"), value=today, max_value=today,
+                 format="DD.MM.YYYY")
     if target == "rejected":
-        st.text_area(t("initiatives.move.rejection_reason") + " *", max_chars=2000, key=mkey("rejection_reason"))
-        error("rejection_reason")
+        ui.field(MOVE, "rejection_reason", st.text_area, t("initiatives.move.rejection_reason") + " *", max_chars=2000)
     if target == "preparation":
-        preparation_fields(mkey, MOVE)
+        preparation_fields(MOVE)
     if target == "agreement_signed":
         c1, c2 = st.columns(2)
         with c1:
-            st.text_input(t("initiatives.move.agreement_number") + " *", max_chars=100, key=mkey("agreement_number"),
-                          placeholder=f"IL/{initiative_id}/{today.year}")
-            error("agreement_number")
+            ui.field(MOVE, "agreement_number", st.text_input, t("initiatives.move.agreement_number") + " *",
+                     max_chars=100, placeholder=f"IL/{initiative_id}/{today.year}")
         with c2:
-            st.date_input(t("initiatives.move.agreement_date") + " *", value=today, max_value=today,
-                          format="DD.MM.YYYY", key=mkey("agreement_date"))
-            error("agreement_date")
+            ui.field(MOVE, "agreement_date", st.date_input, t("initiatives.move.agreement_date") + " *", value=today,
+                     max_value=today, format="DD.MM.YYYY")
     if target == "settled":
-        st.date_input(t("initiatives.move.settled_on"), value=today, max_value=today, format="DD.MM.YYYY",
-                      key=mkey("settled_on"))
-        error("settled_on")
-    st.text_area(t("initiatives.move.withdraw_note") if target == "withdrawn" else t("initiatives.move.note"),
-                 max_chars=2000, key=mkey("note"))
-    error("note")
+        ui.field(MOVE, "settled_on", st.date_input, t("initiatives.move.settled_on"), value=today, max_value=today,
+                 format="DD.MM.YYYY")
+    ui.field(MOVE, "note", st.text_area,
+             t("initiatives.move.withdraw_note") if target == "withdrawn" else t("initiatives.move.note"),
+             max_chars=2000)
 
 
-def preparation_fields(keyed, form: str) -> None:
-    st.text_input(t("initiatives.move.responsible_unit") + " *", max_chars=200, key=keyed("responsible_unit"),
-                  placeholder=t("initiatives.move.responsible_unit_placeholder"))
-    ui.field_error(form, "responsible_unit")
-    st.text_area(t("initiatives.move.schedule"), max_chars=2000, key=keyed("schedule"))
-    ui.field_error(form, "schedule")
-    st.text_input(t("initiatives.move.cost_estimate_pln"), key=keyed("cost_estimate_pln"), placeholder="0,00")
-    ui.field_error(form, "cost_estimate_pln")
+def preparation_fields(form: str) -> None:
+    ui.field(form, "responsible_unit", st.text_input, t("initiatives.move.responsible_unit") + " *", max_chars=200,
+             placeholder=t("initiatives.move.responsible_unit_placeholder"))
+    ui.field(form, "schedule", st.text_area, t("initiatives.move.schedule"), max_chars=2000)
+    ui.field(form, "cost_estimate_pln", st.text_input, t("initiatives.move.cost_estimate_pln"), placeholder="0,00")
 
 
 def budget_check() -> None:
-    """Before an acceptance: the year's budget, and the confirmation a overrun needs."""
-    year_money = initiative_stages.budget(db, actor, today.year)
-    after = year_money["committed_pln"] + money["city_pln"]
-    st.caption(t("initiatives.move.budget_line", year=today.year, committed=fmt_money(year_money["committed_pln"]),
-                 budget=fmt_money(year_money["budget_pln"]), after=fmt_money(after)))
-    if after > year_money["budget_pln"] or ui.form_errors(MOVE).get("over_budget_reason") \
-            or getattr(st.session_state.get(f"_message_{MOVE}"), "key", "") == "error.initiative_over_budget":
-        st.warning(t("initiatives.move.over_budget", year=today.year, over=fmt_money(after - year_money["budget_pln"])))
+    """Before an acceptance: the budget of the acceptance's year, and the confirmation an overrun needs
+    (the service decides when, by the rule the move enforces)."""
+    check = initiative_stages.budget_overrun(db, actor, initiative_id, st.session_state.get(mkey("accepted_on")))
+    st.caption(t("initiatives.move.budget_line", year=check["year"], committed=fmt_money(check["committed_pln"]),
+                 budget=fmt_money(check["budget_pln"]), after=fmt_money(check["after_pln"])))
+    refused = ui.message(MOVE)
+    if check["needs_confirmation"] or ui.form_errors(MOVE).get("over_budget_reason") \
+            or getattr(refused, "key", "") == "error.initiative_over_budget":
+        st.warning(t("initiatives.move.over_budget", year=check["year"], over=fmt_money(check["over_pln"])))
         st.checkbox(t("initiatives.move.confirm_over_budget"), key=mkey("confirm"))
-        st.text_input(t("initiatives.move.over_budget_reason") + " *", max_chars=1000, key=mkey("over_budget_reason"))
-        ui.field_error(MOVE, "over_budget_reason")
+        ui.field(MOVE, "over_budget_reason", st.text_input, t("initiatives.move.over_budget_reason") + " *",
+                 max_chars=1000)
 
 
 with tabs[0]:
@@ -278,7 +257,7 @@ with tabs[0]:
         with st.expander(t("initiatives.preparation.edit"), expanded=bool(ui.form_errors(PREP))):
             show_message(PREP)
             with st.form(PREP, enter_to_submit=False):
-                preparation_fields(pkey, PREP)
+                preparation_fields(PREP)
                 st.form_submit_button(t("common.save"), on_click=save_preparation)
 
     st.subheader(t("initiatives.timeline"))
@@ -332,16 +311,14 @@ with tabs[1]:
             show_message(SCORE)
             st.session_state.setdefault(f"{SCORE}__reviewer", actor.full_name or actor.username)
             with st.form(SCORE, enter_to_submit=False):
-                st.text_input(t("initiatives.scoring.reviewer") + " *", max_chars=120, key=f"{SCORE}__reviewer",
-                              help=t("initiatives.scoring.reviewer_help"))
-                ui.field_error(SCORE, "reviewer")
+                ui.field(SCORE, "reviewer", st.text_input, t("initiatives.scoring.reviewer") + " *", max_chars=120,
+                         help=t("initiatives.scoring.reviewer_help"))
                 columns = st.columns(3)
                 for index, crit in enumerate(criteria):
                     with columns[index % 3]:
-                        st.number_input(f"{crit[f'name_{lang}']} (0–{crit['max_points']})", min_value=0,
-                                        max_value=int(crit["max_points"]), step=1, value=None,
-                                        key=f"{SCORE}__{crit['code']}")
-                        ui.field_error(SCORE, crit["code"])
+                        ui.field(SCORE, crit["code"], st.number_input,
+                                 f"{crit[f'name_{lang}']} (0–{crit['max_points']})", min_value=0,
+                                 max_value=int(crit["max_points"]), step=1, value=None)
                 ui.field_error(SCORE, "points")
                 st.form_submit_button(t("initiatives.scoring.submit"), on_click=save_score)
 
@@ -377,16 +354,12 @@ with tabs[2]:
             with st.form(SUPPORT, enter_to_submit=False):
                 c1, c2 = st.columns(2)
                 with c1:
-                    st.date_input(t("initiatives.support.held_on") + " *", min_value=date(2000, 1, 1), max_value=today,
-                                  format="DD.MM.YYYY", key=skey("held_on"))
-                    ui.field_error(SUPPORT, "held_on")
+                    ui.field(SUPPORT, "held_on", st.date_input, t("initiatives.support.held_on") + " *",
+                             min_value=date(2000, 1, 1), max_value=today, format="DD.MM.YYYY")
                 with c2:
-                    st.text_input(t("initiatives.support.advisor") + " *", max_chars=120, key=skey("advisor"))
-                    ui.field_error(SUPPORT, "advisor")
-                st.text_input(t("initiatives.support.topic") + " *", max_chars=500, key=skey("topic"))
-                ui.field_error(SUPPORT, "topic")
-                st.text_area(t("initiatives.support.outcome"), max_chars=2000, key=skey("outcome"))
-                ui.field_error(SUPPORT, "outcome")
+                    ui.field(SUPPORT, "advisor", st.text_input, t("initiatives.support.advisor") + " *", max_chars=120)
+                ui.field(SUPPORT, "topic", st.text_input, t("initiatives.support.topic") + " *", max_chars=500)
+                ui.field(SUPPORT, "outcome", st.text_area, t("initiatives.support.outcome"), max_chars=2000)
                 st.form_submit_button(t("initiatives.support.submit"), on_click=save_support)
 
 # -- documents checklist -------------------------------------------------------------------------
@@ -423,18 +396,16 @@ with tabs[3]:
             with st.form(DOCS, enter_to_submit=False):
                 c1, c2, c3 = st.columns([2, 2, 1])
                 with c1:
-                    st.selectbox(t("initiatives.documents.kind"), list(kinds), format_func=kinds.get, key=dkey("kind"))
-                    ui.field_error(DOCS, "kind")
+                    ui.field(DOCS, "kind", st.selectbox, t("initiatives.documents.kind"), list(kinds),
+                             format_func=kinds.get)
                 with c2:
-                    st.radio(t("initiatives.documents.status"), ["received", "missing", "not_needed"], horizontal=True,
-                             format_func=lambda s: t(f"initiative.document.{s}"), key=dkey("status"))
-                    ui.field_error(DOCS, "status")
+                    ui.field(DOCS, "status", st.radio, t("initiatives.documents.status"),
+                             ["received", "missing", "not_needed"], horizontal=True,
+                             format_func=lambda s: t(f"initiative.document.{s}"))
                 with c3:
-                    st.date_input(t("initiatives.documents.received_on"), min_value=date(2000, 1, 1), max_value=today,
-                                  format="DD.MM.YYYY", key=dkey("received_on"))
-                    ui.field_error(DOCS, "received_on")
-                st.text_input(t("initiatives.documents.note"), max_chars=1000, key=dkey("note"))
-                ui.field_error(DOCS, "note")
+                    ui.field(DOCS, "received_on", st.date_input, t("initiatives.documents.received_on"),
+                             min_value=date(2000, 1, 1), max_value=today, format="DD.MM.YYYY")
+                ui.field(DOCS, "note", st.text_input, t("initiatives.documents.note"), max_chars=1000)
                 st.form_submit_button(t("common.save"), on_click=save_document)
 
 # -- the application's data (staff) --------------------------------------------------------------

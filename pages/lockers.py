@@ -54,20 +54,17 @@ ui.form_message(form)
 with st.form(form, enter_to_submit=False):
     c1, c2 = st.columns(2)
     with c1:
-        st.selectbox(t("locker.locker") + " *", list(free_names), format_func=free_names.get, key="locker_resource",
-                     index=None, placeholder=t("common.choose"))
-        ui.field_error(form, "resource_id")
+        ui.field(form, "resource_id", st.selectbox, t("locker.locker") + " *", list(free_names),
+                 format_func=free_names.get, key="locker_resource", index=None, placeholder=t("common.choose"))
     with c2:
-        st.selectbox(t("booking.organisation") + " *", list(orgs), format_func=orgs.get, key="locker_org", index=None,
-                     placeholder=t("booking.organisation_placeholder"))
-        ui.field_error(form, "organisation_id")
+        ui.field(form, "organisation_id", st.selectbox, t("booking.organisation") + " *", list(orgs),
+                 format_func=orgs.get, key="locker_org", index=None, placeholder=t("booking.organisation_placeholder"))
     c1, c2 = st.columns(2)
     with c1:
-        st.date_input(t("locker.date_from") + " *", value=today, key="locker_from", format="DD.MM.YYYY")
-        ui.field_error(form, "date_from")
+        ui.field(form, "date_from", st.date_input, t("locker.date_from") + " *", value=today, key="locker_from",
+                 format="DD.MM.YYYY")
     with c2:
-        st.date_input(t("locker.date_to"), value=None, key="locker_to", format="DD.MM.YYYY")
-        ui.field_error(form, "date_to")
+        ui.field(form, "date_to", st.date_input, t("locker.date_to"), value=None, key="locker_to", format="DD.MM.YYYY")
     st.text_input(t("org.notes"), key="locker_notes")
     st.form_submit_button(t("locker.assign_submit"), type="primary", on_click=assign)
 

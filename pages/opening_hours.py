@@ -98,23 +98,22 @@ if actor.can("write"):
                 st.session_state["closure_reason"] = ""
 
         ui.form_message(form)
-        message = st.session_state.get(f"_message_{form}")
+        message = ui.message(form)
         if message is not None and message.key == "error.closure_has_bookings":
             st.button(t("closure.cancel_and_close"), on_click=add_closure, kwargs={"cancel_bookings": True},
                       type="primary", key="closure_force")
         all_resources = reservations.resources(db)
         resource_names = dict(zip(all_resources["id"].astype(int), all_resources["name"]))
         with st.form(form, enter_to_submit=False):
-            st.selectbox(t("booking.resource"), [None, *resource_names], placeholder=t("closure.all_resources"), key="closure_resource",
-                         format_func=lambda i: t("closure.all_resources") if i is None else resource_names[i])
-            ui.field_error(form, "resource_id")
+            ui.field(form, "resource_id", st.selectbox, t("booking.resource"), [None, *resource_names],
+                     placeholder=t("closure.all_resources"), key="closure_resource",
+                     format_func=lambda i: t("closure.all_resources") if i is None else resource_names[i])
             c1, c2 = st.columns(2)
-            c1.date_input(t("closure.date_from"), key="closure_from", value=today, format="DD.MM.YYYY")
             with c1:
-                ui.field_error(form, "date_from")
-            c2.date_input(t("closure.date_to"), key="closure_to", value=today, format="DD.MM.YYYY")
+                ui.field(form, "date_from", st.date_input, t("closure.date_from"), key="closure_from", value=today,
+                         format="DD.MM.YYYY")
             with c2:
-                ui.field_error(form, "date_to")
-            st.text_input(t("closure.reason") + " *", key="closure_reason")
-            ui.field_error(form, "reason")
+                ui.field(form, "date_to", st.date_input, t("closure.date_to"), key="closure_to", value=today,
+                         format="DD.MM.YYYY")
+            ui.field(form, "reason", st.text_input, t("closure.reason") + " *", key="closure_reason")
             st.form_submit_button(t("closure.add_submit"), type="primary", on_click=add_closure)

@@ -107,49 +107,39 @@ if actor.can("write"):
                      icon=":material/add_circle:"):
         ui.form_message(FORM)
         # The host is chosen outside the form, so the list of organisations or initiatives follows the choice.
-        st.radio(t("volunteer_work.host") + " *", list(work.HOSTS), horizontal=True, key=key("host_kind"),
+        ui.field(FORM, "host_kind", st.radio, t("volunteer_work.host") + " *", list(work.HOSTS), horizontal=True,
                  format_func=lambda k: t(f"volunteer_work.host.{k}"))
-        ui.field_error(FORM, "host_kind")
         if st.session_state[key("host_kind")] == "organisation":  # the lists are read only when needed
             orgs = organisation_names()
-            st.selectbox(t("volunteer_work.organisation") + " *", list(orgs), format_func=orgs.get,
-                         placeholder=t("common.choose"), key=key("organisation_id"))
-            ui.field_error(FORM, "organisation_id")
+            ui.field(FORM, "organisation_id", st.selectbox, t("volunteer_work.organisation") + " *", list(orgs),
+                     format_func=orgs.get, placeholder=t("common.choose"))
         elif st.session_state[key("host_kind")] == "initiative":
             initiatives = initiative_names()
-            st.selectbox(t("volunteer_work.initiative") + " *", list(initiatives),
-                         format_func=initiatives.get, placeholder=t("common.choose"), key=key("initiative_id"))
-            ui.field_error(FORM, "initiative_id")
+            ui.field(FORM, "initiative_id", st.selectbox, t("volunteer_work.initiative") + " *", list(initiatives),
+                     format_func=initiatives.get, placeholder=t("common.choose"))
         with st.form(FORM, enter_to_submit=False):
-            st.text_input(t("volunteer_work.title") + " *", max_chars=200, key=key("title"))
-            ui.field_error(FORM, "title")
-            st.text_area(t("volunteer_work.description"), max_chars=4000, key=key("description"))
-            ui.field_error(FORM, "description")
+            ui.field(FORM, "title", st.text_input, t("volunteer_work.title") + " *", max_chars=200)
+            ui.field(FORM, "description", st.text_area, t("volunteer_work.description"), max_chars=4000)
             c1, c2, c3, c4 = st.columns(4)
             with c1:
-                st.date_input(t("volunteer_work.start_day") + " *", format="DD.MM.YYYY", key=key("start_day"),
-                              min_value=date(2020, 1, 1))
-                ui.field_error(FORM, "starts_at")
+                ui.field(FORM, "starts_at", st.date_input, t("volunteer_work.start_day") + " *", format="DD.MM.YYYY",
+                         key=key("start_day"), min_value=date(2020, 1, 1))
             with c2:
                 st.time_input(t("volunteer_work.start_time"), step=timedelta(minutes=15), key=key("start_time"))
             with c3:
-                st.date_input(t("volunteer_work.end_day") + " *", format="DD.MM.YYYY", key=key("end_day"),
-                              min_value=date(2020, 1, 1))
-                ui.field_error(FORM, "ends_at")
+                ui.field(FORM, "ends_at", st.date_input, t("volunteer_work.end_day") + " *", format="DD.MM.YYYY",
+                         key=key("end_day"), min_value=date(2020, 1, 1))
             with c4:
                 st.time_input(t("volunteer_work.end_time"), step=timedelta(minutes=15), key=key("end_time"))
             st.caption(t("volunteer_work.period_help"))
-            st.text_input(t("volunteer_work.place"), max_chars=300, key=key("place"))
-            ui.field_error(FORM, "place")
+            ui.field(FORM, "place", st.text_input, t("volunteer_work.place"), max_chars=300)
             c1, c2 = st.columns([3, 1])
             with c1:
-                st.multiselect(t("volunteer_work.skills"), list(skill_names), format_func=skill_names.get,
-                               placeholder=t("common.choose"), key=key("skills"))
-                ui.field_error(FORM, "skills")
+                ui.field(FORM, "skills", st.multiselect, t("volunteer_work.skills"), list(skill_names),
+                         format_func=skill_names.get, placeholder=t("common.choose"))
             with c2:
-                st.number_input(t("volunteer_work.needed") + " *", min_value=1, max_value=500, step=1,
-                                key=key("needed"))
-                ui.field_error(FORM, "needed")
+                ui.field(FORM, "needed", st.number_input, t("volunteer_work.needed") + " *", min_value=1, max_value=500,
+                         step=1)
             st.checkbox(t("volunteer_work.with_children"), help=t("volunteer_work.with_children_help"),
                         key=key("with_children"))
             st.form_submit_button(t("volunteer_work.create"), type="primary", on_click=submit)

@@ -4,7 +4,6 @@ and the ranked list of matching volunteers to assign. Names are for staff; the c
 import streamlit as st
 
 from dashboard.ui import widgets as ui
-from dashboard.core.errors import NotFound
 from dashboard.core.i18n import current_language, fmt_date, fmt_number, t, tm
 from dashboard.services.volunteers import work
 from dashboard.services.volunteers import register as vol
@@ -14,15 +13,9 @@ db, actor = ui.db(), ui.actor()
 
 ACTION = "opportunity_action"
 ASSIGN = "opportunity_assign"
-if st.button(t("volunteer_work.back"), icon=":material/arrow_back:"):
-    ui.goto("oferty-wolontariatu")
-try:
-    opportunity_id = int(st.query_params.get("id", ""))
-    opportunity = work.get_opportunity(db, actor, opportunity_id)
-except (ValueError, NotFound):
-    st.title(t("page.opportunity"))
-    st.warning(t("volunteer_work.not_found"))
-    st.stop()
+opportunity_id, opportunity = ui.detail_header(lambda i: work.get_opportunity(db, actor, i),
+                                               back_to="oferty-wolontariatu", back_key="volunteer_work.back",
+                                               title_key="page.opportunity", not_found_key="volunteer_work.not_found")
 
 st.title(opportunity["title"])
 ui.show_flash()
@@ -133,7 +126,7 @@ if opportunity["status"] != "open":
 refused = st.session_state.get("_assign_refused")
 if refused and refused["opportunity"] == opportunity_id:
     reasons = [tm(m) for m in ui.form_errors(ASSIGN).values()]
-    message = st.session_state.get(f"_message_{ASSIGN}")
+    message = ui.message(ASSIGN)
     if not reasons and message:
         reasons = [tm(message)]
     st.error(t("volunteer_work.assign_refused", name=refused["name"]) + "\n\n"

@@ -4,23 +4,15 @@ import streamlit as st
 
 from dashboard.ui.forms import organisation as forms
 from dashboard.ui import widgets as ui
-from dashboard.core.errors import NotFound
 from dashboard.core.i18n import fmt_date, fmt_datetime, t
 from dashboard.core.privacy import show
 from dashboard.services.admin import audit
 from dashboard.services.register import organisations
 
 db, actor = ui.db(), ui.actor()
-if st.button(t("org.back_to_list"), icon=":material/arrow_back:"):
-    ui.goto("organizacje")
-
-try:
-    organisation_id = int(st.query_params.get("id", ""))
-    org = organisations.get(db, actor, organisation_id)
-except (ValueError, NotFound):
-    st.title(t("page.organisation"))
-    st.warning(t("org.not_found"))
-    st.stop()
+organisation_id, org = ui.detail_header(lambda i: organisations.get(db, actor, i), back_to="organizacje",
+                                        back_key="org.back_to_list", title_key="page.organisation",
+                                        not_found_key="org.not_found")
 
 st.title(org["name"])
 ui.show_flash()

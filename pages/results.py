@@ -64,7 +64,6 @@ if actor.can("settings"):
         ui.form_message(form)
         with st.form(form, enter_to_submit=False):
             for row in frame.itertuples():
-                st.number_input(t(f"result.{row.code}"), min_value=0.0, value=float(row.target), step=1.0,
-                                key=f"target_{row.code}")
-                ui.field_error(form, row.code)
+                ui.field(form, row.code, st.number_input, t(f"result.{row.code}"), min_value=0.0,
+                         value=float(row.target), step=1.0, key=f"target_{row.code}")
             st.form_submit_button(t("common.save"), type="primary", on_click=save)

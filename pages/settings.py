@@ -46,10 +46,9 @@ with st.form(form, enter_to_submit=False):
         for column, (key, kind, low, high, step, help_key) in zip(columns, rules):
             with column:
                 value = current[key] if current[key] is not None else 0
-                st.number_input(t(LABELS.get(key, f"settings.{key}")), min_value=kind(low), max_value=kind(high),
-                                step=kind(step), value=kind(value), key=f"settings_{key}",
-                                help=t(help_key) if help_key else None)
-                ui.field_error(form, key)
+                ui.field(form, key, st.number_input, t(LABELS.get(key, f"settings.{key}")), min_value=kind(low),
+                         max_value=kind(high), step=kind(step), value=kind(value), key=f"settings_{key}",
+                         help=t(help_key) if help_key else None)
     st.form_submit_button(t("common.save"), type="primary", on_click=save_rules)
 
 st.subheader(t("settings.resources"))
@@ -81,17 +80,15 @@ ui.form_message(rform)
 with st.form(rform, enter_to_submit=False):
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.selectbox(t("settings.kind"), reservations.KINDS, key=f"{rform}_kind", format_func=lambda k: t(f"kind.{k}"),
-                     index=list(reservations.KINDS).index(record.get("kind", "room")))
-        ui.field_error(rform, "kind")
+        ui.field(rform, "kind", st.selectbox, t("settings.kind"), reservations.KINDS, key=f"{rform}_kind",
+                 format_func=lambda k: t(f"kind.{k}"), index=list(reservations.KINDS).index(record.get("kind", "room")))
     with c2:
-        st.text_input(t("settings.resource_name") + " *", value=record.get("name", ""), key=f"{rform}_name")
-        ui.field_error(rform, "name")
+        ui.field(rform, "name", st.text_input, t("settings.resource_name") + " *", value=record.get("name", ""),
+                 key=f"{rform}_name")
     with c3:
         capacity = record.get("capacity")
-        st.number_input(t("settings.capacity"), min_value=0, max_value=1000, step=1, key=f"{rform}_capacity",
-                        value=int(capacity) if capacity else 0, help=t("settings.capacity_help"))
-        ui.field_error(rform, "capacity")
+        ui.field(rform, "capacity", st.number_input, t("settings.capacity"), min_value=0, max_value=1000, step=1,
+                 key=f"{rform}_capacity", value=int(capacity) if capacity else 0, help=t("settings.capacity_help"))
     st.text_input(t("settings.location"), value=record.get("location") or "", key=f"{rform}_location")
     st.text_input(t("settings.equipment"), value=record.get("equipment_notes") or "", key=f"{rform}_equipment_notes")
     st.checkbox(t("user.active"), value=bool(record.get("active", True)), key=f"{rform}_active",

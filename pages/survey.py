@@ -68,9 +68,8 @@ if actor.can("write"):
     with st.expander(t("survey.add"), expanded=bool(ui.form_errors(FORM)) or
                      st.session_state[key("organisation_id")] is not None):
         ui.form_message(FORM)
-        st.selectbox(t("survey.organisation") + " *", list(orgs), format_func=orgs.get, placeholder=t("common.choose"),
-                     key=key("organisation_id"), on_change=load_existing)
-        ui.field_error(FORM, "organisation_id")
+        ui.field(FORM, "organisation_id", st.selectbox, t("survey.organisation") + " *", list(orgs),
+                 format_func=orgs.get, placeholder=t("common.choose"), on_change=load_existing)
         chosen = st.session_state[key("organisation_id")]
         existing = advisory.survey_response(db, actor, chosen) if chosen is not None else None
         if existing:
@@ -79,11 +78,9 @@ if actor.can("write"):
             st.caption(t("survey.priority_help"))
             ui.field_error(FORM, "answers")
             for code, label in service_names.items():
-                st.radio(label, [NOT_WANTED, 1, 2, 3, 4, 5], horizontal=True, key=key(code),
-                         format_func=lambda p: t("survey.not_wanted") if p == NOT_WANTED else str(p))
-                ui.field_error(FORM, f"answers.{code}")
-            st.text_area(t("survey.free_text"), max_chars=4000, key=key("free_text"))
-            ui.field_error(FORM, "free_text")
+                ui.field(FORM, f"answers.{code}", st.radio, label, [NOT_WANTED, 1, 2, 3, 4, 5], horizontal=True,
+                         key=key(code), format_func=lambda p: t("survey.not_wanted") if p == NOT_WANTED else str(p))
+            ui.field(FORM, "free_text", st.text_area, t("survey.free_text"), max_chars=4000)
             st.date_input(t("survey.answered_on"), min_value=date(2000, 1, 1), max_value=today, format="DD.MM.YYYY",
                           key=key("answered_on"))
             st.form_submit_button(t("survey.submit"), type="primary", on_click=submit)

@@ -39,17 +39,14 @@ with tab_add:
 
     ui.form_message(form)
     with st.form(form, enter_to_submit=False):
-        st.text_input(t("user.username") + " *", key="user_new_username", help=t("user.username_help"))
-        ui.field_error(form, "username")
-        st.text_input(t("user.full_name") + " *", key="user_new_name")
-        ui.field_error(form, "full_name")
-        st.text_input(t("user.email"), key="user_new_email")
-        ui.field_error(form, "email")
-        st.selectbox(t("user.role"), ROLES, key="user_new_role", index=1, format_func=lambda r: t(f"role.{r}"))
-        ui.field_error(form, "role")
-        st.text_input(t("user.password") + " *", type="password", key="user_new_password",
-                      help=t("user.password_help", min=users.MIN_PASSWORD_LENGTH))
-        ui.field_error(form, "password")
+        ui.field(form, "username", st.text_input, t("user.username") + " *", key="user_new_username",
+                 help=t("user.username_help"))
+        ui.field(form, "full_name", st.text_input, t("user.full_name") + " *", key="user_new_name")
+        ui.field(form, "email", st.text_input, t("user.email"), key="user_new_email")
+        ui.field(form, "role", st.selectbox, t("user.role"), ROLES, key="user_new_role", index=1,
+                 format_func=lambda r: t(f"role.{r}"))
+        ui.field(form, "password", st.text_input, t("user.password") + " *", type="password", key="user_new_password",
+                 help=t("user.password_help", min=users.MIN_PASSWORD_LENGTH))
         st.form_submit_button(t("user.add_submit"), type="primary", on_click=add)
 
 usernames = accounts["username"].tolist()
@@ -68,13 +65,12 @@ with tab_edit:
 
     ui.form_message(form)
     with st.form(form, enter_to_submit=False):
-        st.text_input(t("user.full_name"), value=current["full_name"], key=f"user_edit_name_{who}")
-        ui.field_error(form, "full_name")
-        st.text_input(t("user.email"), value=current["email"] or "", key=f"user_edit_email_{who}")
-        ui.field_error(form, "email")
-        st.selectbox(t("user.role"), ROLES, index=ROLES.index(current["role"]), key=f"user_edit_role_{who}",
-                     format_func=lambda r: t(f"role.{r}"))
-        ui.field_error(form, "role")
+        ui.field(form, "full_name", st.text_input, t("user.full_name"), value=current["full_name"],
+                 key=f"user_edit_name_{who}")
+        ui.field(form, "email", st.text_input, t("user.email"), value=current["email"] or "",
+                 key=f"user_edit_email_{who}")
+        ui.field(form, "role", st.selectbox, t("user.role"), ROLES, index=ROLES.index(current["role"]),
+                 key=f"user_edit_role_{who}", format_func=lambda r: t(f"role.{r}"))
         st.checkbox(t("user.active"), value=bool(current["active"]), key=f"user_edit_active_{who}",
                     help=t("user.active_help"))
         st.form_submit_button(t("common.save"), type="primary", on_click=save)
@@ -91,7 +87,6 @@ with tab_password:
 
     ui.form_message(form)
     with st.form(form, enter_to_submit=False):
-        st.text_input(t("user.new_password"), type="password", key="user_pw_new",
-                      help=t("user.password_help", min=users.MIN_PASSWORD_LENGTH))
-        ui.field_error(form, "password")
+        ui.field(form, "password", st.text_input, t("user.new_password"), type="password", key="user_pw_new",
+                 help=t("user.password_help", min=users.MIN_PASSWORD_LENGTH))
         st.form_submit_button(t("user.reset_password"), type="primary", on_click=reset)

@@ -14,7 +14,6 @@ from dashboard.core import clock
 from dashboard.core import i18n
 from dashboard.ui import widgets as ui
 from dashboard.ui.forms import volunteer as volunteer_form
-from dashboard.core.errors import NotFound
 from dashboard.core.i18n import fmt_date, fmt_datetime, fmt_money, fmt_number, t, tm
 from dashboard.services.admin import audit
 from dashboard.services.register import organisations
@@ -24,15 +23,9 @@ from dashboard.services.volunteers import register as volunteers
 
 ACTION = "vol_action"
 db, actor = ui.db(), ui.actor()
-if st.button(t("volunteers.back"), icon=":material/arrow_back:"):
-    ui.goto("wolontariusze")
-try:
-    volunteer_id = int(st.query_params.get("id", ""))
-    person = volunteers.get_volunteer(db, actor, volunteer_id)
-except (ValueError, NotFound):
-    st.title(t("page.volunteer"))
-    st.warning(t("volunteers.not_found"))
-    st.stop()
+volunteer_id, person = ui.detail_header(lambda i: volunteers.get_volunteer(db, actor, i), back_to="wolontariusze",
+                                        back_key="volunteers.back", title_key="page.volunteer",
+                                        not_found_key="volunteers.not_found")
 
 state = volunteers.processing_state(db, actor, volunteer_id)
 personal = actor.can("personal")
@@ -74,10 +67,9 @@ def act(form: str, call, done: str) -> bool:
     return ok
 
 
-def pick_date(label: str, widget_key: str, **kwargs) -> None:
-    st.session_state.setdefault(widget_key, clock.today())
-    st.date_input(label, key=widget_key, format="DD.MM.YYYY", max_value=kwargs.pop("max_value", clock.today()),
-                  **kwargs)
+def pick_date(label: str, key: str, **kwargs) -> None:
+    st.session_state.setdefault(key, clock.today())
+    st.date_input(label, key=key, format="DD.MM.YYYY", max_value=kwargs.pop("max_value", clock.today()), **kwargs)
 
 
 labels = {"data": t("volunteers.tab.data"), "consents": t("volunteers.tab.consents"),
@@ -185,8 +177,7 @@ if tabs["consents"].open:
             st.markdown(f"**{t('volunteers.consents.renew')}**")
             ui.form_message(form)
             with st.form(form, enter_to_submit=False):
-                pick_date(t("volunteers.consents.given_on"), f"{form}__given_on")
-                ui.field_error(form, "given_on")
+                ui.field(form, "given_on", pick_date, t("volunteers.consents.given_on"))
                 st.text_input(t("volunteers.consents.scope"), value=volunteer_form.DEFAULT_SCOPE, key=f"{form}__scope")
                 st.form_submit_button(t("volunteers.consents.renew_submit"), on_click=add_consent, args=(form, "processing"))
         if can_write:
@@ -196,16 +187,12 @@ if tabs["consents"].open:
                 st.markdown(f"**{t('volunteers.consents.add')}**")
                 ui.form_message(form)
                 with st.form(form, enter_to_submit=False):
-                    st.selectbox(t("volunteers.consents.kind"), ["photos", "newsletter", "guardian"],
-                                 key=f"{form}__kind", format_func=lambda k: t(f"volunteers.consent.{k}"))
-                    ui.field_error(form, "kind")
-                    pick_date(t("volunteers.consents.given_on"), f"{form}__given_on", min_value=date(2000, 1, 1))
-                    ui.field_error(form, "given_on")
-                    st.text_input(t("volunteers.form.guardian_name"), key=f"{form}__guardian_name",
-                                  help=t("volunteers.consents.guardian_help"))
-                    ui.field_error(form, "guardian_name")
-                    st.text_input(t("volunteers.consents.scope"), key=f"{form}__scope")
-                    ui.field_error(form, "scope")
+                    ui.field(form, "kind", st.selectbox, t("volunteers.consents.kind"),
+                             ["photos", "newsletter", "guardian"], format_func=lambda k: t(f"volunteers.consent.{k}"))
+                    ui.field(form, "given_on", pick_date, t("volunteers.consents.given_on"), min_value=date(2000, 1, 1))
+                    ui.field(form, "guardian_name", st.text_input, t("volunteers.form.guardian_name"),
+                             help=t("volunteers.consents.guardian_help"))
+                    ui.field(form, "scope", st.text_input, t("volunteers.consents.scope"))
                     st.form_submit_button(t("volunteers.consents.add_submit"), on_click=add_consent, args=(form, None))
             with c2:
                 form = "vol_consent_withdraw"
@@ -215,24 +202,22 @@ if tabs["consents"].open:
                     st.caption(t("volunteers.consents.none_active"))
                 else:
                     with st.form(form, enter_to_submit=False):
-                        st.selectbox(t("volunteers.consents.kind"), active_kinds, key=f"{form}__kind",
-                                     format_func=lambda k: t(f"volunteers.consent.{k}"))
-                        ui.field_error(form, "kind")
-                        pick_date(t("volunteers.consents.withdrawn_on"), f"{form}__withdrawn_on",
-                                  min_value=date(2000, 1, 1))
-                        ui.field_error(form, "withdrawn_on")
+                        ui.field(form, "kind", st.selectbox, t("volunteers.consents.kind"), active_kinds,
+                                 format_func=lambda k: t(f"volunteers.consent.{k}"))
+                        ui.field(form, "withdrawn_on", pick_date, t("volunteers.consents.withdrawn_on"),
+                                 min_value=date(2000, 1, 1))
                         st.caption(t("volunteers.consents.withdraw_hint"))
                         st.form_submit_button(t("volunteers.consents.withdraw_submit"), on_click=withdraw_consent,
                                               args=(form,))
 
 
 # -- agreements (porozumienia) -------------------------------------------------------------------------------------------------
-def insurance_text(agreement: dict) -> str:
-    if agreement["days"] > volunteers.WRITTEN_ABOVE_DAYS:
+def insurance_text(agreement: dict, insurance: str) -> str:
+    if insurance == "zus":
         return t("volunteers.agreement.zus")
-    if agreement["nnw_policy"]:
+    if insurance == "nnw":
         return t("volunteers.agreement.nnw", policy=ui.escape_md(agreement["nnw_policy"]), date=fmt_date(agreement["nnw_on"]))
-    if agreement["waiver_reason"]:
+    if insurance == "waived":
         return t("volunteers.agreement.waived", by=ui.escape_md(agreement["waiver_by"] or ""),
                  date=fmt_date(agreement["waiver_on"]), reason=ui.escape_md(agreement["waiver_reason"]))
     return t("volunteers.agreement.no_insurance")
@@ -241,6 +226,7 @@ def insurance_text(agreement: dict) -> str:
 def agreement_card(agreement: dict) -> None:
     number = int(agreement["id"])
     form = f"vol_agr_{number}"
+    insurance = volunteers.insurance(agreement)
     with st.container(border=True):
         st.markdown(f"**{t('volunteers.agreement.title', number=number)}** · "
                     f"{t('volunteers.agreement.status.' + agreement['status'])} · "
@@ -251,7 +237,7 @@ def agreement_card(agreement: dict) -> None:
             + (f" · {t('volunteers.agreement.terminated', date=fmt_date(agreement['terminated_on']))}"
                if agreement["terminated_on"] else "")
             + f"  \n{t('volunteers.agreement.scope')}: {ui.escape_md(agreement['scope'])}"
-            + ("" if "nnw_policy" in agreement["problems"] else f"  \n{insurance_text(agreement)}"))
+            + ("" if "nnw_policy" in agreement["problems"] else f"  \n{insurance_text(agreement, insurance)}"))
         known = list(agreement["problems"].values())
         for message in known:
             st.warning(tm(message), icon=":material/gavel:")
@@ -269,8 +255,7 @@ def agreement_card(agreement: dict) -> None:
             actions.button(t("volunteers.agreement.activate"), key=f"{form}__activate", type="primary",
                       on_click=lambda: act(form, lambda: volunteers.activate_agreement(db, actor, number),
                                            t("volunteers.agreement.activated", number=number)))
-        needs_insurance = agreement["days"] <= volunteers.WRITTEN_ABOVE_DAYS and not agreement["nnw_policy"]
-        if needs_insurance:
+        if insurance in ("missing", "waived"):  # a policy may still replace a waiver
             with actions.popover(t("volunteers.agreement.insure"), icon=":material/health_and_safety:"):
                 st.text_input(t("volunteers.agreement.policy") + " *", key=f"{form}__policy", placeholder="NNW/2026/123")
                 pick_date(t("volunteers.agreement.insured_on"), f"{form}__insured_on", max_value=None)
@@ -278,7 +263,7 @@ def agreement_card(agreement: dict) -> None:
                     form, lambda: volunteers.record_insurance(db, actor, number, st.session_state[f"{form}__policy"],
                                                               st.session_state[f"{form}__insured_on"]),
                     t("volunteers.agreement.insured")))
-            if actor.can("settings") and not agreement["waiver_reason"]:
+            if actor.can("settings") and insurance == "missing":
                 with actions.popover(t("volunteers.agreement.waive"), icon=":material/policy:"):
                     st.caption(t("volunteers.agreement.waive_hint"))
                     st.text_area(t("volunteers.agreement.waiver_reason") + " *", key=f"{form}__reason", height=80)
@@ -313,26 +298,21 @@ if tabs["agreements"].open:
             with st.expander(t("volunteers.agreement.add"), expanded=bool(ui.form_errors(form))):
                 ui.form_message(form)
                 with st.form(form, enter_to_submit=False):
-                    st.text_input(t("volunteers.agreement.scope") + " *", key=f"{form}__scope", max_chars=1000)
-                    ui.field_error(form, "scope")
+                    ui.field(form, "scope", st.text_input, t("volunteers.agreement.scope") + " *", max_chars=1000)
                     c1, c2 = st.columns(2)
                     with c1:
-                        st.date_input(t("volunteers.agreement.starts_on") + " *", key=f"{form}__starts_on", value=None,
-                                      format="DD.MM.YYYY")
-                        ui.field_error(form, "starts_on")
+                        ui.field(form, "starts_on", st.date_input, t("volunteers.agreement.starts_on") + " *",
+                                 value=None, format="DD.MM.YYYY")
                     with c2:
-                        st.date_input(t("volunteers.agreement.ends_on") + " *", key=f"{form}__ends_on", value=None,
-                                      format="DD.MM.YYYY")
-                        ui.field_error(form, "ends_on")
+                        ui.field(form, "ends_on", st.date_input, t("volunteers.agreement.ends_on") + " *", value=None,
+                                 format="DD.MM.YYYY")
                     c1, c2 = st.columns(2)
                     with c1:
-                        st.radio(t("volunteers.agreement.form_label"), list(volunteers.FORMS), key=f"{form}__form",
+                        ui.field(form, "form", st.radio, t("volunteers.agreement.form_label"), list(volunteers.FORMS),
                                  format_func=lambda f: t(f"volunteers.agreement.form.{f}"), horizontal=True, index=1)
-                        ui.field_error(form, "form")
                     with c2:
-                        st.date_input(t("volunteers.agreement.signed_on"), key=f"{form}__signed_on", value=None,
-                                      format="DD.MM.YYYY")
-                        ui.field_error(form, "signed_on")
+                        ui.field(form, "signed_on", st.date_input, t("volunteers.agreement.signed_on"), value=None,
+                                 format="DD.MM.YYYY")
                     st.form_submit_button(t("volunteers.agreement.add_submit"), type="primary", on_click=add_agreement, args=(form,))
 
 # -- safety (art. 45; work with children) ----------------------------------------------------------------------------------------
@@ -358,13 +338,12 @@ if tabs["safety"].open:
             with st.form(form, enter_to_submit=False):
                 c1, c2, c3 = st.columns(3)
                 with c1:
-                    st.date_input(t("volunteers.safety.bhp"), key=f"{form}__bhp", value=person["bhp_briefing_on"],
-                                  max_value=clock.today(), format="DD.MM.YYYY")
-                    ui.field_error(form, "bhp_briefing_on")
+                    ui.field(form, "bhp_briefing_on", st.date_input, t("volunteers.safety.bhp"), key=f"{form}__bhp",
+                             value=person["bhp_briefing_on"], max_value=clock.today(), format="DD.MM.YYYY")
                 with c2:
-                    st.date_input(t("volunteers.safety.check_on"), key=f"{form}__check_on",
-                                  value=person["child_check_on"], max_value=clock.today(), format="DD.MM.YYYY")
-                    ui.field_error(form, "child_check_on")
+                    ui.field(form, "child_check_on", st.date_input, t("volunteers.safety.check_on"),
+                             key=f"{form}__check_on", value=person["child_check_on"], max_value=clock.today(),
+                             format="DD.MM.YYYY")
                 with c3:
                     st.selectbox(t("volunteers.safety.result"), ["none", "ok", "not_ok"], key=f"{form}__result",
                                  index=0 if person["child_check_ok"] is None else 1 if person["child_check_ok"] else 2,
@@ -446,8 +425,7 @@ if tabs["documents"].open:
                 with st.form(form, enter_to_submit=False):
                     st.selectbox(t("volunteers.docs.kind_label"), ["certificate", "reference"], key=f"{form}__kind",
                                  format_func=lambda k: t(f"volunteers.docs.kind.{k}"))
-                    pick_date(t("volunteers.docs.requested_on"), f"{form}__requested_on")
-                    ui.field_error(form, "requested_on")
+                    ui.field(form, "requested_on", pick_date, t("volunteers.docs.requested_on"))
                     st.form_submit_button(t("volunteers.docs.request_submit"), on_click=request_document, args=(form,))
             with c2:
                 if not documents.empty:
@@ -464,9 +442,8 @@ if tabs["documents"].open:
                         st.button(t("volunteers.docs.prepare_certificate"), icon=":material/workspace_premium:",
                                   on_click=prepare_pdf, args=(form, chosen, kind), key=f"{form}__certificate")
                     else:
-                        st.text_area(t("volunteers.docs.assessment") + " *", key=f"{form}__assessment", height=120,
-                                     help=t("volunteers.docs.assessment_help"))
-                        ui.field_error(form, "assessment")
+                        ui.field(form, "assessment", st.text_area, t("volunteers.docs.assessment") + " *", height=120,
+                                 help=t("volunteers.docs.assessment_help"))
                         st.button(t("volunteers.docs.prepare_reference"), icon=":material/rate_review:",
                                   on_click=prepare_pdf, args=(form, chosen, kind), key=f"{form}__reference")
                     if ready and ready[0] == chosen:

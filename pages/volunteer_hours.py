@@ -54,9 +54,8 @@ def log_form() -> None:
         st.session_state[key("volunteer_id")] = None
     left, right = st.columns(2)
     with left:
-        volunteer_id = st.selectbox(t("volunteer_work.volunteer") + " *", list(names), format_func=names.get,
-                                    placeholder=t("common.choose"), key=key("volunteer_id"))
-        ui.field_error(FORM, "volunteer_id")
+        volunteer_id = ui.field(FORM, "volunteer_id", st.selectbox, t("volunteer_work.volunteer") + " *", list(names),
+                                format_func=names.get, placeholder=t("common.choose"))
     assignments = (work.volunteer_assignments(db, actor, volunteer_id, status="confirmed")
                    if volunteer_id is not None else pd.DataFrame())
     labels = {int(r.id): f"{r.opportunity} · {fmt_date(r.starts_at)}"
@@ -65,21 +64,18 @@ def log_form() -> None:
     if st.session_state.get(key("assignment_id")) not in labels:
         st.session_state[key("assignment_id")] = next(iter(labels), None)
     with right:
-        assignment_id = st.selectbox(t("volunteer_work.assignment") + " *", list(labels), format_func=labels.get,
-                                     placeholder=t("common.choose"), key=key("assignment_id"),
-                                     disabled=volunteer_id is None)
-        ui.field_error(FORM, "assignment_id")
+        assignment_id = ui.field(FORM, "assignment_id", st.selectbox, t("volunteer_work.assignment") + " *",
+                                 list(labels), format_func=labels.get, placeholder=t("common.choose"),
+                                 disabled=volunteer_id is None)
     if assignment_id is not None:
-        row = assignments.set_index("id").loc[assignment_id]
-        st.caption(t("volunteer_work.log_window", start=fmt_date(max(row["starts_at"].date(),
-                                                                        row["agreement_starts_on"].date())),
-                     end=fmt_date(min(row["ends_at"].date(), row["agreement_ends_on"].date()))))
+        first, last = work.log_window(assignments.set_index("id").loc[assignment_id])
+        st.caption(t("volunteer_work.log_window", start=fmt_date(first), end=fmt_date(last)))
 
     def submit() -> None:
         chosen = st.session_state.get(key("assignment_id"))
         if chosen is None:
             ui.set_form_errors(FORM, {"assignment_id": Message("error.required")})
-            st.session_state[f"_message_{FORM}"] = Message("error.validation")
+            ui.set_form_message(FORM, Message("error.validation"))
             return
         data = {"work_date": st.session_state[key("work_date")], "hours": st.session_state[key("hours")],
                 "description": st.session_state[key("description")]}
@@ -95,15 +91,12 @@ def log_form() -> None:
     with st.form(FORM, enter_to_submit=False):
         c1, c2 = st.columns(2)
         with c1:
-            st.date_input(t("volunteer_work.work_date") + " *", format="DD.MM.YYYY", max_value=today,
-                          min_value=date(2020, 1, 1), key=key("work_date"))
-            ui.field_error(FORM, "work_date")
+            ui.field(FORM, "work_date", st.date_input, t("volunteer_work.work_date") + " *", format="DD.MM.YYYY",
+                     max_value=today, min_value=date(2020, 1, 1))
         with c2:
-            st.number_input(t("volunteer_work.hours") + " *", min_value=0.0, step=0.5, format="%.2f",
-                            help=t("volunteer_work.hours_help"), key=key("hours"))
-            ui.field_error(FORM, "hours")
-        st.text_area(t("volunteer_work.what_was_done"), max_chars=1000, key=key("description"))
-        ui.field_error(FORM, "description")
+            ui.field(FORM, "hours", st.number_input, t("volunteer_work.hours") + " *", min_value=0.0, step=0.5,
+                     format="%.2f", help=t("volunteer_work.hours_help"))
+        ui.field(FORM, "description", st.text_area, t("volunteer_work.what_was_done"), max_chars=1000)
         st.form_submit_button(t("volunteer_work.log_submit"), type="primary", on_click=submit)
 
 

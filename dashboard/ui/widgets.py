@@ -5,19 +5,20 @@ Pages stay short by calling these; nothing here holds business rules.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import bootstrap
 from dashboard.core import i18n, privacy, settings
-from dashboard.core.errors import DomainError, DuplicateSuspected, Message, ValidationError
+from dashboard.core.errors import DomainError, DuplicateSuspected, Message, NotFound, ValidationError
 from dashboard.core.i18n import t, tm
 from dashboard.core.roles import Actor
 from db.connection import Database
 
 i18n.use_language_source(lambda: st.session_state.get("lang"))
+T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner=False)
@@ -89,6 +90,18 @@ def field_error(form: str, field: str) -> None:
         st.markdown(f":red[{escape_md(tm(message))}]")
 
 
+def field(form: str, name: str, widget: Callable[..., T], label: str, *args: Any, key: str | None = None,
+          **kwargs: Any) -> T:
+    """Draw one form widget (``st.text_input``, ``st.date_input``…) and, right under it, the message a
+    refused save left for the field ``name``; returns the widget's value.
+
+    The widget's key is ``{form}__{name}`` unless given, so a refused save keeps what was typed.
+    """
+    value = widget(label, *args, key=key or f"{form}__{name}", **kwargs)
+    field_error(form, name)
+    return value
+
+
 def escape_md(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|~:$" else c for c in text)
 
@@ -97,23 +110,37 @@ def run_service(form: str, call: Callable[[], Any]) -> tuple[bool, Any]:
     """Call a service for a form; keep field errors for the next render. Returns (ok, result)."""
     set_form_errors(form, {})
     st.session_state.pop(f"_duplicates_{form}", None)
-    st.session_state.pop(f"_message_{form}", None)
+    set_form_message(form, None)
     try:
         return True, call()
     except ValidationError as exc:
         set_form_errors(form, exc.errors)
-        st.session_state[f"_message_{form}"] = Message("error.validation")
+        set_form_message(form, Message("error.validation"))
     except DuplicateSuspected as exc:
         st.session_state[f"_duplicates_{form}"] = exc.matches
     except DomainError as exc:
-        st.session_state[f"_message_{form}"] = exc.message
+        set_form_message(form, exc.message)
     return False, None
 
 
+def message(form: str) -> Message | None:
+    """The message a refused action left on the form (not tied to one field), or None."""
+    return st.session_state.get(f"_message_{form}")
+
+
+def set_form_message(form: str, value: Message | None) -> None:
+    """Leave (or, with None, clear) the form's overall message for the next draw."""
+    if value is None:
+        st.session_state.pop(f"_message_{form}", None)
+    else:
+        st.session_state[f"_message_{form}"] = value
+
+
 def form_message(form: str) -> None:
-    message = st.session_state.get(f"_message_{form}")
-    if message:
-        st.error(tm(message))
+    """Draw the form's overall message, if a refused action left one."""
+    value = message(form)
+    if value:
+        st.error(tm(value))
 
 
 def form_problems(form: str) -> None:
@@ -138,6 +165,24 @@ def show_flash() -> None:
     text = st.session_state.pop("_flash", None)
     if text:
         st.success(text)
+
+
+# -- detail pages ---------------------------------------------------------------------
+def detail_header(load: Callable[[int], T], *, back_to: str, back_key: str, title_key: str,
+                  not_found_key: str) -> tuple[int, T]:
+    """The top of a record's page: a back button to ``back_to``, the record's ``?id`` and the record
+    ``load(id)`` returns. When the id is no number or no record is found, the page's title and a
+    "not found" note are shown and the run stops."""
+    if st.button(t(back_key), icon=":material/arrow_back:"):
+        goto(back_to)
+    try:
+        record_id = int(st.query_params.get("id", ""))
+        return record_id, load(record_id)
+    except (ValueError, NotFound):
+        st.title(t(title_key))
+        st.warning(t(not_found_key))
+        st.stop()
+        raise AssertionError("unreachable: st.stop() ends the run") from None
 
 
 # -- tables ---------------------------------------------------------------------------

@@ -47,6 +47,12 @@ def stages(db: Database) -> list[dict]:
     return db.dicts("select code, sort, name_pl, name_en, closed from initiative_stage order by sort")
 
 
+def editable(db: Database, actor: Actor, stage: str) -> bool:
+    """Whether the actor may still change an initiative standing at ``stage``. A closed stage (settled,
+    rejected, withdrawn) is a record of what happened: ``records.update`` refuses it and no move leads on."""
+    return actor.can("write") and not db.scalar("select closed from initiative_stage where code = ?", [stage])
+
+
 def move(db: Database, actor: Actor, initiative_id: int, to_stage: str, note: str | None = None, *,
          details: dict | None = None, confirm_over_budget: bool = False, over_budget_reason: str | None = None) -> None:
     """Move an initiative to ``to_stage`` if the procedure allows it from where it stands.
@@ -181,26 +187,51 @@ def committed(db_or_cur, year: int, exclude_id: int | None = None) -> Decimal:
     return Decimal(db_or_cur.fetchone()[0])
 
 
+def _overrun(cur, row: dict, accepted_on: date) -> dict:
+    """What accepting ``row`` on ``accepted_on`` does to that year's budget (by the year of acceptance).
+
+    ``needs_confirmation``: the city's part of the year's acceptances would exceed the budget. An
+    initiative that costs the city nothing adds nothing to an overrun, so it never needs one.
+    """
+    budget = Decimal(str(app_settings.get_setting_in(cur, BUDGET_SETTING)))
+    amount = Decimal(row["city_part_pln"])
+    before = committed(cur, accepted_on.year, row["id"])
+    after = before + amount
+    return {"year": accepted_on.year, "budget_pln": budget, "committed_pln": before, "amount_pln": amount,
+            "after_pln": after, "over_pln": after - budget, "needs_confirmation": after > budget and amount != 0}
+
+
+def budget_overrun(db: Database, actor: Actor, initiative_id: int, accepted_on: date | None = None) -> dict:
+    """Before an acceptance: the year's budget and whether accepting the initiative on ``accepted_on``
+    (today when not given) would overrun it — the decision ``move(..., "accepted")`` enforces, so a page
+    asks for the confirmation exactly when the move would refuse without one.
+
+    Returns year, budget_pln, committed_pln (the year's other acceptances), amount_pln (this city part),
+    after_pln, over_pln (after − budget) and needs_confirmation.
+    """
+    require(actor, "read")
+    with db.transaction() as cur:
+        return _overrun(cur, fetch(cur, initiative_id), accepted_on or clock.today())
+
+
 def _budget_guard(cur, row: dict, accepted_on: date, note: str | None, confirmed: bool, reason: str | None) -> str | None:
     """Refuse an acceptance that overruns the year's budget unless confirmed with a reason.
 
     Touches the guard row first, so two acceptances at once conflict and the retry sees both.
-    An initiative that costs the city nothing adds nothing to an overrun, so it passes.
     Returns the note to store (the confirmation's reason is appended, so the history shows it).
     """
     cur.execute("update initiative_budget_guard set accepts = accepts + 1 where id = 1")
-    budget = Decimal(str(app_settings.get_setting_in(cur, BUDGET_SETTING)))
-    after = committed(cur, accepted_on.year, row["id"]) + Decimal(row["city_part_pln"])
-    if after <= budget or Decimal(row["city_part_pln"]) == 0:
+    overrun = _overrun(cur, row, accepted_on)
+    if not overrun["needs_confirmation"]:
         return note
     if not confirmed:
-        raise Conflict("error.initiative_over_budget", year=accepted_on.year, budget=str(budget),
-                       committed=str(after - Decimal(row["city_part_pln"])), amount=str(row["city_part_pln"]))
+        raise Conflict("error.initiative_over_budget", year=overrun["year"], budget=str(overrun["budget_pln"]),
+                       committed=str(overrun["after_pln"] - overrun["amount_pln"]), amount=str(row["city_part_pln"]))
     if not reason:
         errors = Errors()
         errors.add("over_budget_reason", "error.required")
         errors.raise_if_any()
-    marker = f"[ponad budżet {accepted_on.year}: {after} > {budget} zł] {reason}"
+    marker = f"[ponad budżet {overrun['year']}: {overrun['after_pln']} > {overrun['budget_pln']} zł] {reason}"
     return f"{note}\n{marker}" if note else marker
 
 

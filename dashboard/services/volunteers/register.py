@@ -457,13 +457,24 @@ def waive_insurance(db: Database, actor: Actor, agreement_id: int, reason: str) 
     _agreement_write(db, actor, agreement_id, change)
 
 
+def insurance(agreement: dict) -> str:
+    """How the agreement covers accidents (art. 46): 'zus' (over 30 days, the accident insurance act covers
+    the volunteer), 'nnw' (a policy recorded), 'waived' (an administrator's decision) or 'missing' — and a
+    missing one blocks the activation. Pages ask this rather than counting days themselves."""
+    if engagement_days(agreement["starts_on"], agreement["ends_on"]) > WRITTEN_ABOVE_DAYS:
+        return "zus"
+    if agreement["nnw_policy"]:
+        return "nnw"
+    return "waived" if agreement["waiver_reason"] else "missing"
+
+
 def activation_problems(cur, agreement: dict) -> dict[str, Message]:
     """Why an agreement may not start yet: the legal rules of art. 44 ust. 4, art. 46 and a minor's guardian."""
     problems: dict[str, Message] = {}
     days = engagement_days(agreement["starts_on"], agreement["ends_on"])
     if days > WRITTEN_ABOVE_DAYS and (agreement["form"] != "written" or agreement["signed_on"] is None):
         problems["form"] = Message("error.volunteer_written_required", {"days": days})
-    if days <= WRITTEN_ABOVE_DAYS and not agreement["nnw_policy"] and not agreement["waiver_reason"]:
+    if insurance(agreement) == "missing":
         problems["nnw_policy"] = Message("error.volunteer_insurance_required", {"days": days})
     person = volunteer_row(cur, agreement["volunteer_id"])
     if not adult_on(person["birth_date"], person["birth_year"], agreement["starts_on"]) and \

@@ -514,6 +514,18 @@ def volunteer_assignments(db: Database, actor: Actor, volunteer_id: Any, status:
         "order by a.starts_at desc, a.id desc", [vol.as_id(volunteer_id), status, status])
 
 
+def log_window(assignment: Any) -> tuple[date, date]:
+    """The first and last day on which hours of an assignment (a row of ``volunteer_assignments``) may be
+    logged: inside both the agreement's period (up to its termination) and the assignment's own dates,
+    the days ``log_hours`` accepts."""
+
+    def day(value: Any) -> date:
+        return value.date() if isinstance(value, datetime) else value
+
+    return (max(day(assignment["starts_at"]), day(assignment["agreement_starts_on"])),
+            min(day(assignment["ends_at"]), day(assignment["agreement_ends_on"])))
+
+
 def hourly_rate(db: Database) -> float:
     """PLN per hour used to value volunteer work (setting; a refused stored value counts as the default)."""
     validate, default = app_settings.KNOWN[RATE_SETTING]

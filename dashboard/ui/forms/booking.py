@@ -58,38 +58,30 @@ def fields(form: str, *, with_status: bool = True) -> None:
 
     c1, c2 = st.columns(2)
     with c1:
-        st.selectbox(t("booking.resource") + " *", list(names), key=key(form, "resource_id"), index=None,
-                     placeholder=t("common.choose"),
-                     format_func=lambda i: t("booking.resource_label", name=names[i], capacity=capacity[i]))
-        ui.field_error(form, "resource_id")
+        ui.field(form, "resource_id", st.selectbox, t("booking.resource") + " *", list(names), index=None,
+                 placeholder=t("common.choose"),
+                 format_func=lambda i: t("booking.resource_label", name=names[i], capacity=capacity[i]))
     with c2:
-        st.selectbox(t("booking.organisation") + " *", list(orgs), key=key(form, "organisation_id"), index=None,
-                     placeholder=t("booking.organisation_placeholder"), format_func=lambda i: orgs.get(i, str(i)))
-        ui.field_error(form, "organisation_id")
+        ui.field(form, "organisation_id", st.selectbox, t("booking.organisation") + " *", list(orgs), index=None,
+                 placeholder=t("booking.organisation_placeholder"), format_func=lambda i: orgs.get(i, str(i)))
     c1, c2 = st.columns(2)
     with c1:
-        st.text_input(t("booking.contact_person") + " *", key=key(form, "contact_person"))
-        ui.field_error(form, "contact_person")
+        ui.field(form, "contact_person", st.text_input, t("booking.contact_person") + " *")
     with c2:
-        st.number_input(t("booking.attendees") + " *", min_value=0, max_value=500, step=1, key=key(form, "attendees"))
-        ui.field_error(form, "attendees")
-    st.text_input(t("booking.purpose") + " *", key=key(form, "purpose"), placeholder=t("booking.purpose_hint"))
-    ui.field_error(form, "purpose")
+        ui.field(form, "attendees", st.number_input, t("booking.attendees") + " *", min_value=0, max_value=500, step=1)
+    ui.field(form, "purpose", st.text_input, t("booking.purpose") + " *", placeholder=t("booking.purpose_hint"))
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.date_input(t("booking.day") + " *", key=key(form, "day"), format="DD.MM.YYYY")
-        ui.field_error(form, "day")
+        ui.field(form, "day", st.date_input, t("booking.day") + " *", format="DD.MM.YYYY")
     with c2:
-        st.selectbox(t("booking.start") + " *", GRID, key=key(form, "start"), format_func=lambda v: v.strftime("%H:%M"))
-        ui.field_error(form, "start")
+        ui.field(form, "start", st.selectbox, t("booking.start") + " *", GRID,
+                 format_func=lambda v: v.strftime("%H:%M"))
     with c3:
-        st.selectbox(t("booking.end") + " *", GRID, key=key(form, "end"), format_func=lambda v: v.strftime("%H:%M"))
-        ui.field_error(form, "end")
+        ui.field(form, "end", st.selectbox, t("booking.end") + " *", GRID, format_func=lambda v: v.strftime("%H:%M"))
     if with_status:
         st.radio(t("booking.status"), ["confirmed", "requested"], key=key(form, "status"), horizontal=True,
                  format_func=lambda s: t(f"booking_status.{s}"))
-    st.checkbox(t("booking.statutory_declared") + " *", key=key(form, "statutory_declared"))
-    ui.field_error(form, "statutory_declared")
+    ui.field(form, "statutory_declared", st.checkbox, t("booking.statutory_declared") + " *")
 
 
 def clear(form: str) -> None:

@@ -130,50 +130,39 @@ def fields(form: str, *, with_status: bool = True) -> None:
     if st.session_state.get(key(form, "resource_id")) not in room_names:  # a room retired since: choose another
         st.session_state[key(form, "resource_id")] = None
 
-    st.text_input(t("event.title") + " *", key=key(form, "title"))
-    ui.field_error(form, "title")
+    ui.field(form, "title", st.text_input, t("event.title") + " *")
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.selectbox(t("event.type") + " *", trainings.TYPES, key=key(form, "event_type"),
-                     format_func=lambda v: t(f"event_type.{v}"))
-        ui.field_error(form, "event_type")
+        ui.field(form, "event_type", st.selectbox, t("event.type") + " *", trainings.TYPES,
+                 format_func=lambda v: t(f"event_type.{v}"))
     with c2:
-        st.selectbox(t("event.partner_kind"), [None, *trainings.PARTNERS], placeholder=t("common.none"),
-                     key=key(form, "partner_kind"), help=t("event.partner_help"),
-                     format_func=lambda v: t("common.none") if v is None else t(f"partner.{v}"))
-        ui.field_error(form, "partner_kind")
+        ui.field(form, "partner_kind", st.selectbox, t("event.partner_kind"), [None, *trainings.PARTNERS],
+                 placeholder=t("common.none"), help=t("event.partner_help"),
+                 format_func=lambda v: t("common.none") if v is None else t(f"partner.{v}"))
     with c3:
-        st.text_input(t("event.partner_name"), key=key(form, "partner_name"), placeholder=t("event.partner_placeholder"))
-        ui.field_error(form, "partner_name")
-    st.multiselect(t("event.topics") + " *", list(topic_names), key=key(form, "topics"), format_func=topic_names.get,
-                   placeholder=t("common.choose"))
-    ui.field_error(form, "topics")
-    st.text_area(t("event.description"), key=key(form, "description"))
-    ui.field_error(form, "description")
+        ui.field(form, "partner_name", st.text_input, t("event.partner_name"),
+                 placeholder=t("event.partner_placeholder"))
+    ui.field(form, "topics", st.multiselect, t("event.topics") + " *", list(topic_names), format_func=topic_names.get,
+             placeholder=t("common.choose"))
+    ui.field(form, "description", st.text_area, t("event.description"))
     c1, c2 = st.columns(2)
     with c1:
-        st.text_input(t("event.trainer"), key=key(form, "trainer_name"))
-        ui.field_error(form, "trainer_name")
+        ui.field(form, "trainer_name", st.text_input, t("event.trainer"))
     with c2:
-        st.text_input(t("event.trainer_organisation"), key=key(form, "trainer_organisation"))
-        ui.field_error(form, "trainer_organisation")
+        ui.field(form, "trainer_organisation", st.text_input, t("event.trainer_organisation"))
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.selectbox(t("booking.resource") + " *", list(room_names), key=key(form, "resource_id"),
-                     placeholder=t("common.choose"),
-                     format_func=lambda i: t("booking.resource_label", name=room_names.get(i, i),
-                                             capacity=room_capacity.get(i, "—")))
-        ui.field_error(form, "resource_id")
+        ui.field(form, "resource_id", st.selectbox, t("booking.resource") + " *", list(room_names),
+                 placeholder=t("common.choose"),
+                 format_func=lambda i: t("booking.resource_label", name=room_names.get(i, i),
+                                         capacity=room_capacity.get(i, "—")))
     with c2:
-        st.number_input(t("event.capacity") + " *", min_value=1, max_value=500, step=1, key=key(form, "capacity"))
-        ui.field_error(form, "capacity")
+        ui.field(form, "capacity", st.number_input, t("event.capacity") + " *", min_value=1, max_value=500, step=1)
     with c3:
         if with_status:
-            st.selectbox(t("event.status"), ["open", "planned"], key=key(form, "status"),
-                         format_func=lambda v: t(f"event_status.{v}"), help=t("events.edit.status_help"))
-            ui.field_error(form, "status")
-    st.text_input(t("event.target_group"), key=key(form, "target_group"), placeholder=t("event.target_placeholder"))
-    ui.field_error(form, "target_group")
+            ui.field(form, "status", st.selectbox, t("event.status"), ["open", "planned"],
+                     format_func=lambda v: t(f"event_status.{v}"), help=t("events.edit.status_help"))
+    ui.field(form, "target_group", st.text_input, t("event.target_group"), placeholder=t("event.target_placeholder"))
     st.markdown(f"**{t('event.sessions')}** *")
     st.data_editor(st.session_state[key(form, "sessions")], key=_editor_key(form), num_rows="dynamic",
                    hide_index=True, width="stretch", column_order=("day", "start", "end"), column_config={

@@ -76,95 +76,72 @@ def initiative_form(form: str, submit_label: str, save: Callable[[dict], object]
         if ok:
             on_saved(result)
 
-    def error(field: str) -> None:
-        ui.field_error(form, field)
-
-    st.radio(t("initiatives.form.applicant_kind") + " *", ["group", "organisation"], horizontal=True,
-             key=key(form, "applicant_kind"), format_func=lambda k: t(f"initiatives.applicant_kind.{k}"))
-    error("applicant_kind")
+    ui.field(form, "applicant_kind", st.radio, t("initiatives.form.applicant_kind") + " *", ["group", "organisation"],
+             horizontal=True, format_func=lambda k: t(f"initiatives.applicant_kind.{k}"))
     with st.form(form, enter_to_submit=False):
-        st.text_input(t("initiatives.form.title") + " *", max_chars=200, key=key(form, "title"))
-        error("title")
-        st.text_area(t("initiatives.form.description"), max_chars=4000, key=key(form, "description"),
-                     help=t("initiatives.form.description_help"))
-        error("description")
+        ui.field(form, "title", st.text_input, t("initiatives.form.title") + " *", max_chars=200)
+        ui.field(form, "description", st.text_area, t("initiatives.form.description"), max_chars=4000,
+                 help=t("initiatives.form.description_help"))
         c1, c2 = st.columns(2)
         with c1:
-            st.selectbox(t("initiatives.form.sphere") + " *", list(spheres), format_func=spheres.get, index=None,
-                         placeholder=t("common.choose"), key=key(form, "sphere"),
-                         help=t("initiatives.form.sphere_help"))
-            error("sphere")
+            ui.field(form, "sphere", st.selectbox, t("initiatives.form.sphere") + " *", list(spheres),
+                     format_func=spheres.get, index=None, placeholder=t("common.choose"),
+                     help=t("initiatives.form.sphere_help"))
         with c2:
-            st.selectbox(t("initiatives.form.osiedle") + " *", list(osiedle_names), format_func=osiedle_names.get,
-                         index=None, placeholder=t("common.choose"), key=key(form, "osiedle_id"))
-            error("osiedle_id")
+            ui.field(form, "osiedle_id", st.selectbox, t("initiatives.form.osiedle") + " *", list(osiedle_names),
+                     format_func=osiedle_names.get, index=None, placeholder=t("common.choose"))
 
         st.subheader(t("initiatives.form.applicants"))
         if st.session_state.get(key(form, "applicant_kind")) == "organisation":
-            st.selectbox(t("initiatives.form.organisation") + " *", list(orgs), format_func=orgs.get, index=None,
-                         placeholder=t("common.choose"), key=key(form, "organisation_id"))
-            error("organisation_id")
+            ui.field(form, "organisation_id", st.selectbox, t("initiatives.form.organisation") + " *", list(orgs),
+                     format_func=orgs.get, index=None, placeholder=t("common.choose"))
         else:
             c1, c2, c3 = st.columns(3)
             with c1:
-                st.text_input(t("initiatives.form.leader_name") + " *", max_chars=120, key=key(form, "leader_name"))
-                error("leader_name")
+                ui.field(form, "leader_name", st.text_input, t("initiatives.form.leader_name") + " *", max_chars=120)
             with c2:
-                st.text_input(t("initiatives.form.leader_email"), key=key(form, "leader_email"))
-                error("leader_email")
+                ui.field(form, "leader_email", st.text_input, t("initiatives.form.leader_email"))
             with c3:
-                st.text_input(t("initiatives.form.leader_phone"), key=key(form, "leader_phone"),
-                              placeholder="601 234 567")
-                error("leader_phone")
+                ui.field(form, "leader_phone", st.text_input, t("initiatives.form.leader_phone"),
+                         placeholder="601 234 567")
             st.caption(t("initiatives.form.contact_help"))
         c1, c2 = st.columns([1, 3])
         with c1:
-            st.number_input(t("initiatives.form.supporters"), step=1, key=key(form, "supporters"),
-                            help=t("initiatives.form.supporters_help"))
-            error("supporters")
+            ui.field(form, "supporters", st.number_input, t("initiatives.form.supporters"), step=1,
+                     help=t("initiatives.form.supporters_help"))
         with c2:
-            st.text_input(t("initiatives.form.partners"), max_chars=1000, key=key(form, "partners"),
-                          placeholder=t("initiatives.form.partners_placeholder"))
-            error("partners")
+            ui.field(form, "partners", st.text_input, t("initiatives.form.partners"), max_chars=1000,
+                     placeholder=t("initiatives.form.partners_placeholder"))
         c1, c2 = st.columns(2)
         with c1:
-            st.date_input(t("initiatives.form.planned_start"), min_value=date(2000, 1, 1), format="DD.MM.YYYY",
-                          key=key(form, "planned_start"))
-            error("planned_start")
+            ui.field(form, "planned_start", st.date_input, t("initiatives.form.planned_start"),
+                     min_value=date(2000, 1, 1), format="DD.MM.YYYY")
         with c2:
-            st.date_input(t("initiatives.form.planned_end"), min_value=date(2000, 1, 1), format="DD.MM.YYYY",
-                          key=key(form, "planned_end"))
-            error("planned_end")
+            ui.field(form, "planned_end", st.date_input, t("initiatives.form.planned_end"), min_value=date(2000, 1, 1),
+                     format="DD.MM.YYYY")
 
         st.subheader(t("initiatives.form.city_part"))
         st.caption(t("initiatives.form.city_part_help"))
         c1, c2 = st.columns([1, 3])
         with c1:
-            st.text_input(t("initiatives.form.city_part_pln"), key=key(form, "city_part_pln"), placeholder="0,00")
-            error("city_part_pln")
+            ui.field(form, "city_part_pln", st.text_input, t("initiatives.form.city_part_pln"), placeholder="0,00")
         with c2:
-            st.text_input(t("initiatives.form.city_part_description"), max_chars=2000,
-                          key=key(form, "city_part_description"))
-            error("city_part_description")
+            ui.field(form, "city_part_description", st.text_input, t("initiatives.form.city_part_description"),
+                     max_chars=2000)
 
         st.subheader(t("initiatives.form.contribution"))
         c1, c2, c3 = st.columns(3)
         with c1:
-            st.text_input(t("initiatives.form.social_work_hours"), key=key(form, "social_work_hours"), placeholder="0")
-            error("social_work_hours")
+            ui.field(form, "social_work_hours", st.text_input, t("initiatives.form.social_work_hours"), placeholder="0")
         with c2:
-            st.text_input(t("initiatives.form.social_work_rate_pln"), key=key(form, "social_work_rate_pln"),
-                          placeholder=amount_text(rate), help=t("initiatives.form.rate_help", rate=fmt_money(rate)))
-            error("social_work_rate_pln")
+            ui.field(form, "social_work_rate_pln", st.text_input, t("initiatives.form.social_work_rate_pln"),
+                     placeholder=amount_text(rate), help=t("initiatives.form.rate_help", rate=fmt_money(rate)))
         with c3:
-            st.text_input(t("initiatives.form.money_pln"), key=key(form, "money_pln"), placeholder="0,00")
-            error("money_pln")
+            ui.field(form, "money_pln", st.text_input, t("initiatives.form.money_pln"), placeholder="0,00")
         c1, c2 = st.columns([1, 2])
         with c1:
-            st.text_input(t("initiatives.form.in_kind_pln"), key=key(form, "in_kind_pln"), placeholder="0,00")
-            error("in_kind_pln")
+            ui.field(form, "in_kind_pln", st.text_input, t("initiatives.form.in_kind_pln"), placeholder="0,00")
         with c2:
-            st.text_input(t("initiatives.form.in_kind_description"), max_chars=2000,
-                          key=key(form, "in_kind_description"), placeholder=t("initiatives.form.in_kind_placeholder"))
-            error("in_kind_description")
+            ui.field(form, "in_kind_description", st.text_input, t("initiatives.form.in_kind_description"),
+                     max_chars=2000, placeholder=t("initiatives.form.in_kind_placeholder"))
         st.form_submit_button(submit_label, type="primary", on_click=submit)

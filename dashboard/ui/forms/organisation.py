@@ -64,50 +64,36 @@ def organisation_form(form: str, submit_label: str, save: Callable[[dict, bool],
         st.button(t("org.save_anyway"), on_click=submit, kwargs={"confirm": True}, key=f"{form}_confirm")
 
     with st.form(form, enter_to_submit=False):
-        st.text_input(t("org.name") + " *", key=_key(form, "name"), max_chars=200)
-        ui.field_error(form, "name")
+        ui.field(form, "name", st.text_input, t("org.name") + " *", max_chars=200)
         c1, c2 = st.columns(2)
         with c1:
-            st.selectbox(t("org.legal_form") + " *", organisations.legal_forms(db), key=_key(form, "legal_form"),
-                         format_func=lambda code: t(f"legal_form.{code}"))
-            ui.field_error(form, "legal_form")
+            ui.field(form, "legal_form", st.selectbox, t("org.legal_form") + " *", organisations.legal_forms(db),
+                     format_func=lambda code: t(f"legal_form.{code}"))
         with c2:
-            st.text_input(t("org.krs"), key=_key(form, "krs"), help=t("org.krs_help"))
-            ui.field_error(form, "krs")
+            ui.field(form, "krs", st.text_input, t("org.krs"), help=t("org.krs_help"))
         c1, c2 = st.columns(2)
         with c1:
-            st.text_input(t("org.nip"), key=_key(form, "nip"), help=t("org.nip_help"))
-            ui.field_error(form, "nip")
+            ui.field(form, "nip", st.text_input, t("org.nip"), help=t("org.nip_help"))
         with c2:
-            st.text_input(t("org.regon"), key=_key(form, "regon"))
-            ui.field_error(form, "regon")
+            ui.field(form, "regon", st.text_input, t("org.regon"))
         c1, c2, c3 = st.columns([3, 1, 2])
         with c1:
-            st.text_input(t("org.street"), key=_key(form, "street"))
-            ui.field_error(form, "street")
+            ui.field(form, "street", st.text_input, t("org.street"))
         with c2:
-            st.text_input(t("org.postal_code"), key=_key(form, "postal_code"), placeholder="90-001")
-            ui.field_error(form, "postal_code")
+            ui.field(form, "postal_code", st.text_input, t("org.postal_code"), placeholder="90-001")
         with c3:
-            st.text_input(t("org.city"), key=_key(form, "city"), placeholder="Łódź")
-            ui.field_error(form, "city")
-        st.selectbox(t("org.osiedle"), [None, *osiedle_names], key=_key(form, "osiedle_id"),
-                     format_func=lambda i: t("common.none") if i is None else osiedle_names[i],
-                     placeholder=t("common.none"))  # a None value shows the placeholder, not the option
-        ui.field_error(form, "osiedle_id")
+            ui.field(form, "city", st.text_input, t("org.city"), placeholder="Łódź")
+        ui.field(form, "osiedle_id", st.selectbox, t("org.osiedle"), [None, *osiedle_names],
+                 format_func=lambda i: t("common.none") if i is None else osiedle_names[i],
+                 placeholder=t("common.none"))  # a None value shows the placeholder, not the option
         c1, c2, c3 = st.columns(3)
         with c1:
-            st.text_input(t("org.contact_person"), key=_key(form, "contact_person"))
-            ui.field_error(form, "contact_person")
+            ui.field(form, "contact_person", st.text_input, t("org.contact_person"))
         with c2:
-            st.text_input(t("org.email"), key=_key(form, "email"))
-            ui.field_error(form, "email")
+            ui.field(form, "email", st.text_input, t("org.email"))
         with c3:
-            st.text_input(t("org.phone"), key=_key(form, "phone"), placeholder="42 123 45 67")
-            ui.field_error(form, "phone")
-        st.date_input(t("org.first_served_on"), key=_key(form, "first_served_on"),
-                      min_value=date(2000, 1, 1), max_value=clock.today(), format="DD.MM.YYYY")
-        ui.field_error(form, "first_served_on")
-        st.text_area(t("org.notes"), key=_key(form, "notes"), max_chars=2000)
-        ui.field_error(form, "notes")
+            ui.field(form, "phone", st.text_input, t("org.phone"), placeholder="42 123 45 67")
+        ui.field(form, "first_served_on", st.date_input, t("org.first_served_on"), min_value=date(2000, 1, 1),
+                 max_value=clock.today(), format="DD.MM.YYYY")
+        ui.field(form, "notes", st.text_area, t("org.notes"), max_chars=2000)
         st.form_submit_button(submit_label, type="primary", on_click=submit)

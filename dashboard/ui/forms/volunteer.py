@@ -112,43 +112,34 @@ def fields(form: str, *, with_consents: bool) -> None:
     st.markdown(f"**{t('volunteers.form.person')}**")
     c1, c2 = st.columns(2)
     with c1:
-        st.text_input(t("volunteers.form.first_name") + " *", key=key(form, "first_name"), max_chars=100)
-        ui.field_error(form, "first_name")
+        ui.field(form, "first_name", st.text_input, t("volunteers.form.first_name") + " *", max_chars=100)
     with c2:
-        st.text_input(t("volunteers.form.last_name") + " *", key=key(form, "last_name"), max_chars=100)
-        ui.field_error(form, "last_name")
+        ui.field(form, "last_name", st.text_input, t("volunteers.form.last_name") + " *", max_chars=100)
     c1, c2 = st.columns(2)
     with c1:
-        st.text_input(t("volunteers.form.email"), key=key(form, "email"), placeholder="imie.nazwisko@example.org")
-        ui.field_error(form, "email")
+        ui.field(form, "email", st.text_input, t("volunteers.form.email"), placeholder="imie.nazwisko@example.org")
     with c2:
-        st.text_input(t("volunteers.form.phone"), key=key(form, "phone"), placeholder="601 234 567")
-        ui.field_error(form, "phone")
+        ui.field(form, "phone", st.text_input, t("volunteers.form.phone"), placeholder="601 234 567")
     st.caption(t("volunteers.form.contact_hint"))
     c1, c2 = st.columns(2)
     with c1:
-        st.date_input(t("volunteers.form.birth_date"), key=key(form, "birth_date"), min_value=date(1920, 1, 1),
-                      max_value=clock.today(), format="DD.MM.YYYY")
-        ui.field_error(form, "birth_date")
+        ui.field(form, "birth_date", st.date_input, t("volunteers.form.birth_date"), min_value=date(1920, 1, 1),
+                 max_value=clock.today(), format="DD.MM.YYYY")
     with c2:
-        st.number_input(t("volunteers.form.birth_year"), key=key(form, "birth_year"), min_value=1900,
-                        max_value=clock.today().year, step=1, placeholder="np. 2008")
-        ui.field_error(form, "birth_year")
+        ui.field(form, "birth_year", st.number_input, t("volunteers.form.birth_year"), min_value=1900,
+                 max_value=clock.today().year, step=1, placeholder="np. 2008")
     st.caption(t("volunteers.form.birth_hint"))
 
     st.markdown(f"**{t('volunteers.form.interests')}**")
-    st.multiselect(t("volunteers.form.skills"), list(skill_names), key=key(form, "skills"),
-                   format_func=lambda c: skill_names.get(c, c), placeholder=t("common.choose"))
-    ui.field_error(form, "skills")
+    ui.field(form, "skills", st.multiselect, t("volunteers.form.skills"), list(skill_names),
+             format_func=lambda c: skill_names.get(c, c), placeholder=t("common.choose"))
     c1, c2 = st.columns(2)
     with c1:
-        st.multiselect(t("volunteers.form.tags"), tags, key=key(form, "tags"), accept_new_options=True,
-                       placeholder=t("volunteers.form.tags_hint"))
-        ui.field_error(form, "tags")
+        ui.field(form, "tags", st.multiselect, t("volunteers.form.tags"), tags, accept_new_options=True,
+                 placeholder=t("volunteers.form.tags_hint"))
     with c2:
-        st.multiselect(t("volunteers.form.languages"), list(LANGUAGES), key=key(form, "languages"),
-                       format_func=language_name, placeholder=t("common.choose"))
-        ui.field_error(form, "languages")
+        ui.field(form, "languages", st.multiselect, t("volunteers.form.languages"), list(LANGUAGES),
+                 format_func=language_name, placeholder=t("common.choose"))
 
     st.markdown(f"**{t('volunteers.form.availability')}**")
     for part in vol.PARTS:
@@ -158,35 +149,28 @@ def fields(form: str, *, with_consents: bool) -> None:
 
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.selectbox(t("volunteers.form.osiedle"), [None, *osiedle_names], key=key(form, "osiedle_id"),
-                     format_func=lambda i: t("common.none") if i is None else osiedle_names[i],
-                     placeholder=t("common.none"))
-        ui.field_error(form, "osiedle_id")
+        ui.field(form, "osiedle_id", st.selectbox, t("volunteers.form.osiedle"), [None, *osiedle_names],
+                 format_func=lambda i: t("common.none") if i is None else osiedle_names[i],
+                 placeholder=t("common.none"))
     with c2:
-        st.selectbox(t("volunteers.form.status"), list(vol.STATUSES), key=key(form, "status"),
-                     format_func=lambda s: t(f"volunteers.status.{s}"))
-        ui.field_error(form, "status")
+        ui.field(form, "status", st.selectbox, t("volunteers.form.status"), list(vol.STATUSES),
+                 format_func=lambda s: t(f"volunteers.status.{s}"))
     with c3:
-        st.selectbox(t("volunteers.form.found_via"), [None, *found], key=key(form, "found_via"),
-                     format_func=lambda c: t("common.none") if c is None else found_via_label(c),
-                     placeholder=t("common.none"))
-        ui.field_error(form, "found_via")
-    st.text_area(t("volunteers.form.notes"), key=key(form, "notes"), max_chars=2000, height=80,
-                 help=t("volunteers.form.notes_help"))
-    ui.field_error(form, "notes")
+        ui.field(form, "found_via", st.selectbox, t("volunteers.form.found_via"), [None, *found],
+                 format_func=lambda c: t("common.none") if c is None else found_via_label(c),
+                 placeholder=t("common.none"))
+    ui.field(form, "notes", st.text_area, t("volunteers.form.notes"), max_chars=2000, height=80,
+             help=t("volunteers.form.notes_help"))
 
     if with_consents:
         st.markdown(f"**{t('volunteers.form.consents')}**")
-        st.checkbox(t("volunteers.form.consent") + " *", key=key(form, "consent"))
-        ui.field_error(form, "consent")
+        ui.field(form, "consent", st.checkbox, t("volunteers.form.consent") + " *")
         c1, c2 = st.columns([1, 2])
         with c1:
-            st.date_input(t("volunteers.form.consent_on"), key=key(form, "consent_on"), min_value=date(2000, 1, 1),
-                          max_value=clock.today(), format="DD.MM.YYYY")
-            ui.field_error(form, "consent_on")
+            ui.field(form, "consent_on", st.date_input, t("volunteers.form.consent_on"), min_value=date(2000, 1, 1),
+                     max_value=clock.today(), format="DD.MM.YYYY")
         with c2:
-            st.text_input(t("volunteers.form.consent_scope"), key=key(form, "consent_scope"), max_chars=500)
-            ui.field_error(form, "consent_scope")
+            ui.field(form, "consent_scope", st.text_input, t("volunteers.form.consent_scope"), max_chars=500)
         c1, c2 = st.columns(2)
         c1.checkbox(t("volunteers.form.consent_photos"), key=key(form, "consent_photos"))
         c2.checkbox(t("volunteers.form.consent_newsletter"), key=key(form, "consent_newsletter"))
@@ -194,9 +178,7 @@ def fields(form: str, *, with_consents: bool) -> None:
         st.caption(t("volunteers.form.guardian_hint"))
         c1, c2 = st.columns([2, 1])
         with c1:
-            st.text_input(t("volunteers.form.guardian_name"), key=key(form, "guardian_name"), max_chars=200)
-            ui.field_error(form, "guardian_name")
+            ui.field(form, "guardian_name", st.text_input, t("volunteers.form.guardian_name"), max_chars=200)
         with c2:
-            st.date_input(t("volunteers.form.guardian_consent_on"), key=key(form, "guardian_consent_on"),
-                          min_value=date(2000, 1, 1), max_value=clock.today(), format="DD.MM.YYYY")
-            ui.field_error(form, "guardian_consent_on")
+            ui.field(form, "guardian_consent_on", st.date_input, t("volunteers.form.guardian_consent_on"),
+                     min_value=date(2000, 1, 1), max_value=clock.today(), format="DD.MM.YYYY")
