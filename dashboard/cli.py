@@ -98,9 +98,14 @@ def cmd_backup(args, config) -> int:
 
 
 def cmd_restore(args, config) -> int:
+    """A refused restore says why in one sentence (exit 2) and leaves the database file as it was."""
     from dashboard.services.admin import backup
 
-    report = backup.restore(config.db_path, args.file)
+    try:
+        report = backup.restore(config.db_path, args.file)
+    except OSError as exc:  # a full disk or a folder the account may not write: still one sentence
+        raise DatabaseError(f"The restore could not write next to {config.db_path} ({exc.strerror or exc}); "
+                            "the database file was left as it was.") from exc
     print(report)
     return 0
 
@@ -114,7 +119,7 @@ def cmd_check(args, config) -> int:
         # CIVIC_DB_PATH must not pass for a working installation.
         raise DatabaseError(f"There is no database file at {config.db_path}: run `python -m dashboard init` first.")
     db = get_database(config.db_path)
-    info = backup.inspect(db)
+    info = backup.inspect(db, read_all=True)  # every column of every row, not only the counts
     print(f"File: {config.db_path}")
     print(f"Schema version: {info['schema_version']} (code knows {code_schema_version()})")
     print(f"Integrity: {info['integrity']}")

@@ -5,13 +5,22 @@ used by two threads at once. So each process opens the file once (``get_database
 every call takes its own cursor, which has its own transaction. Writes run inside
 ``Database.write``: one transaction, rolled back on any error, retried when DuckDB's
 optimistic concurrency control reports a write-write conflict.
+
+DuckDB never overwrites the blocks it frees, so data erased by an UPDATE (a volunteer's
+anonymisation) stays readable in the file's bytes. ``Database.erase_freed_blocks`` copies the
+database into a fresh file, swaps it in atomically and reopens the connection; every call goes
+through a gate, so the swap happens only when no call is running.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import random
 import re
+import stat
 import threading
+import uuid
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,11 +33,14 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 # DuckDB's allocator keeps memory freed by a large query or write for later reuse. In a process that
 # runs all day, background threads hand it back to the system (measured: 120–180 MB held after the
 # benchmark filled 300,000 bookings, without them).
 CONFIG = {"allocator_background_threads": True}
+# A rewrite after an erasure that could not run is tried again after a write, at most this often.
+ERASE_RETRY_SECONDS = 300
 
 
 class DatabaseError(Exception):
@@ -60,6 +72,102 @@ def _is_constraint(exc: Exception) -> bool:
     )
 
 
+class _Gate:
+    """Many calls at once (shared), or the file swap alone (exclusive).
+
+    A thread already inside a call may nest calls (a service reading inside its own transaction): its
+    depth is counted per thread, so it never waits for itself. While a swap waits, new calls wait too
+    (the swap takes seconds and is rare: an anonymisation), so it cannot be starved.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._active = 0
+        self._exclusive = False
+        self._waiting = 0
+        self._local = threading.local()
+
+    def depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        depth = self.depth()
+        if depth == 0:
+            with self._cond:
+                while self._exclusive or self._waiting:
+                    self._cond.wait()
+                self._active += 1
+        self._local.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._local.depth = depth
+            if depth == 0:
+                with self._cond:
+                    self._active -= 1
+                    self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self, timeout: float) -> Iterator[bool]:
+        """Yields True once no call runs (new ones held back), or False after ``timeout`` seconds."""
+        if self.depth():
+            yield False  # called from inside a call: waiting would wait for ourselves
+            return
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._waiting += 1
+            try:
+                while self._exclusive or self._active:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._cond.wait(left)
+                got = not (self._exclusive or self._active)
+                if got:
+                    self._exclusive = True
+            finally:
+                self._waiting -= 1
+                self._cond.notify_all()
+        try:
+            yield got
+        finally:
+            if got:
+                with self._cond:
+                    self._exclusive = False
+                    self._cond.notify_all()
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_literal(text: str | Path) -> str:
+    """A file path as an SQL string literal (ATTACH takes no bound parameters)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def base_tables(cur: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[str]:
+    catalog = catalog or cur.execute("select current_database()").fetchone()[0]
+    return [r[0] for r in cur.execute(
+        "select table_name from information_schema.tables where table_catalog = ? and table_schema = 'main' "
+        "and table_type = 'BASE TABLE' order by table_name", [catalog]).fetchall()]
+
+
+def table_checksum(cur: duckdb.DuckDBPyConnection, table: str, catalog: str | None = None) -> tuple[int, int]:
+    """(rows, sum of every row's hash): reads every column of every row, so a damaged block cannot pass.
+
+    ``count(*)`` alone is answered from the table's metadata and reads no data at all.
+    """
+    name = (quote_ident(catalog) + ".main." if catalog else "") + quote_ident(table)
+    rows, total = cur.execute("select count(*), coalesce(sum(hash(t)), 0) from " + name + " t").fetchone()
+    return int(rows), int(total)
+
+
+def checksums(cur: duckdb.DuckDBPyConnection, catalog: str | None = None) -> dict[str, tuple[int, int]]:
+    return {table: table_checksum(cur, table, catalog) for table in base_tables(cur, catalog)}
+
+
 class Database:
     """A DuckDB file opened once per process; hands out a cursor per call."""
 
@@ -67,8 +175,21 @@ class Database:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._gate = _Gate()
+        self._con = self._open()
+        self._closed = False
+        # An erasure whose file rewrite did not happen yet (marker left by a stopped process): do it now.
+        self._erase_pending = self.path != ":memory:" and self._erase_marker().exists()
+        self._erase_retry_at = 0.0
+        if self.path != ":memory:" and Path(self.path).exists():
+            # Left by a process stopped during a rewrite: the file under its own name is complete (old or new).
+            _previous_name(Path(self.path)).unlink(missing_ok=True)
+        if self._erase_pending:
+            self.erase_freed_blocks()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
         try:
-            self._con = duckdb.connect(self.path, config=CONFIG)
+            return duckdb.connect(self.path, config=CONFIG)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise DatabaseLocked(
@@ -80,39 +201,36 @@ class Database:
             raise DatabaseError(
                 f"The file {self.path} is not a DuckDB database this app can read: {exc}"
             ) from exc
-        self._closed = False
 
     # -- reads -------------------------------------------------------------------------
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of the process's connection (auto-commit), for work the helpers below do not cover."""
+        with self._gate.shared():
+            cur = self._con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+
     def query(self, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:
         """Run a read and return a (small, aggregated) frame."""
-        cur = self._con.cursor()
-        try:
+        with self.cursor() as cur:
             return cur.execute(sql, params or []).df()
-        finally:
-            cur.close()
 
     def rows(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
-        cur = self._con.cursor()
-        try:
+        with self.cursor() as cur:
             return cur.execute(sql, params or []).fetchall()
-        finally:
-            cur.close()
 
     def dicts(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[dict]:
-        cur = self._con.cursor()
-        try:
+        with self.cursor() as cur:
             cur.execute(sql, params or [])
             names = [d[0] for d in cur.description]
             return [dict(zip(names, row)) for row in cur.fetchall()]
-        finally:
-            cur.close()
 
     def one(self, sql: str, params: Sequence[Any] | dict | None = None) -> tuple | None:
-        cur = self._con.cursor()
-        try:
+        with self.cursor() as cur:
             return cur.execute(sql, params or []).fetchone()
-        finally:
-            cur.close()
 
     def scalar(self, sql: str, params: Sequence[Any] | dict | None = None) -> Any:
         row = self.one(sql, params)
@@ -126,8 +244,7 @@ class Database:
         DuckDB checks UNIQUE/PRIMARY KEY across concurrent transactions only at COMMIT,
         so a constraint failure can surface here rather than at the INSERT.
         """
-        cur = self._con.cursor()
-        try:
+        with self.cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
@@ -139,8 +256,6 @@ class Database:
             except duckdb.Error:
                 _rollback_quietly(cur)
                 raise
-        finally:
-            cur.close()
 
     def write(self, work: Callable[[duckdb.DuckDBPyConnection], T], attempts: int = 8) -> T:
         """Run ``work(cursor)`` in one transaction, retrying write-write conflicts.
@@ -151,7 +266,10 @@ class Database:
         for attempt in range(attempts):
             try:
                 with self.transaction() as cur:
-                    return work(cur)
+                    result = work(cur)
+                if self._erase_pending and not self._gate.depth() and time.monotonic() >= self._erase_retry_at:
+                    self.erase_freed_blocks()  # an earlier attempt could not run: try again now
+                return result
             except duckdb.Error as exc:
                 if _is_constraint(exc):
                     raise ConstraintViolation(str(exc)) from exc
@@ -162,16 +280,113 @@ class Database:
         raise AssertionError("unreachable")
 
     def checkpoint(self) -> None:
-        cur = self._con.cursor()
-        try:
+        with self.cursor() as cur:
             cur.execute("CHECKPOINT")
-        finally:
-            cur.close()
 
     def close(self) -> None:
         if not self._closed:
             self._con.close()
             self._closed = True
+
+    # -- erasure that holds on disk ----------------------------------------------------------
+    def _erase_marker(self) -> Path:
+        return Path(self.path + ".erase-pending")
+
+    def erase_freed_blocks(self, timeout: float = 60.0) -> bool:
+        """Rewrite the file so data erased by updates and deletes is gone from its bytes, not only from its tables.
+
+        DuckDB marks the blocks it frees for reuse but never overwrites them (CHECKPOINT and VACUUM
+        included): an anonymised volunteer's e-mail stays readable in the file. So the whole database is
+        copied (``COPY FROM DATABASE``: live rows only) into a fresh file beside it, checked table by
+        table against the original, and swapped in with an atomic rename; the connection is reopened on
+        it. It runs when no call is running and holds new calls back meanwhile (about a second for the
+        demo data; an anonymisation is rare). If it cannot run now (calls kept running for ``timeout``
+        seconds, or it failed) a marker file keeps the request: it is tried again after the next write
+        and when the app next opens the file. Returns whether the file was rewritten.
+        """
+        if self.path == ":memory:":
+            return True
+        marker = self._erase_marker()
+        if not marker.exists():
+            marker.touch(mode=0o600)
+        self._erase_pending = True
+        if self._closed:
+            return False  # done when the file is next opened
+        self._erase_retry_at = time.monotonic() + ERASE_RETRY_SECONDS
+        with self._gate.exclusive(timeout) as alone:
+            if not alone:
+                _log.warning("The rewrite of %s after an erasure could not run (calls still running after %s s); "
+                             "it is retried after a later write", self.path, timeout)
+                return False
+            try:
+                self._rewrite_file()
+            except Exception:
+                _log.exception("The rewrite of %s after an erasure failed; it is retried after a later write",
+                               self.path)
+                return False
+        marker.unlink(missing_ok=True)
+        self._erase_pending = False
+        return True
+
+    def _rewrite_file(self) -> None:
+        """Copy into ``<file>.rewrite``, check it, swap it in, reopen. Only under the exclusive gate."""
+        path = Path(self.path)
+        fresh = path.with_name(path.name + ".rewrite")
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        alias = f"rewrite_{uuid.uuid4().hex}"
+        cur = self._con.cursor()
+        try:
+            cur.execute("CHECKPOINT")
+            source = cur.execute("select current_database()").fetchone()[0]
+            expected = checksums(cur)
+            cur.execute("ATTACH " + sql_literal(fresh) + " AS " + alias)
+            try:
+                cur.execute("COPY FROM DATABASE " + quote_ident(source) + " TO " + alias)
+                copied = checksums(cur, alias)
+            finally:
+                cur.execute("DETACH " + alias)
+            if copied != expected:
+                raise DatabaseError(f"The rewritten copy of {path} differs from it; the file was left as it was.")
+        except BaseException:
+            fresh.unlink(missing_ok=True)
+            raise
+        finally:
+            cur.close()
+        os.chmod(fresh, stat.S_IMODE(path.stat().st_mode))
+        _fsync(fresh)
+        previous = _previous_name(path)
+        self._con.close()
+        try:
+            wal = path.with_name(path.name + ".wal")
+            if wal.exists() and wal.stat().st_size:
+                raise DatabaseError(f"{wal} still holds changes after closing; the file was left as it was.")
+            wal.unlink(missing_ok=True)
+            previous.unlink(missing_ok=True)
+            try:
+                os.link(path, previous)  # a way back until the new file has been reopened and checked
+            except OSError:
+                pass  # a file system without hard links: no way back, the checks above must do
+            os.replace(fresh, path)
+            _fsync(path.parent)
+            self._con = self._open()
+            reopened = self._con.cursor()
+            try:
+                if checksums(reopened) != expected:  # the swap must be seen by the connection the app now uses
+                    raise DatabaseError(f"After the rewrite {path} does not hold what it held before.")
+            finally:
+                reopened.close()
+        except BaseException:
+            fresh.unlink(missing_ok=True)
+            try:
+                self._con.close()
+            except duckdb.Error:
+                pass
+            if previous.exists():
+                os.replace(previous, path)  # the file as it was before the rewrite, under its name again
+            self._con = self._open()
+            raise
+        previous.unlink(missing_ok=True)  # its blocks, the erased data among them, go back to the file system
 
     # -- schema ------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -188,6 +403,19 @@ def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
         cur.execute("ROLLBACK")
     except duckdb.Error:
         pass  # DuckDB has already aborted the transaction
+
+
+def _previous_name(path: Path) -> Path:
+    return path.with_name(path.name + ".before-rewrite")
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or a folder's entry list, after a rename) to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import random
 import stat
+import subprocess
+import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -341,11 +344,11 @@ def test_a_copy_that_differs_from_the_backup_replaces_nothing(the_centre, admin,
     close_database(db_path)
     current = fingerprint(db_path)
 
-    def bad_disk(source, target):  # the copy arrives damaged
+    def bad_disk(source, target):  # the rebuilt copy arrives damaged
         Path(target).write_bytes(random.Random(7).randbytes(8192))
 
-    monkeypatch.setattr(backup.shutil, "copy2", bad_disk)
-    with pytest.raises(DatabaseError):
+    monkeypatch.setattr(backup, "_rebuild", bad_disk)
+    with pytest.raises(DatabaseError, match="differs from the backup"):
         backup.restore(db_path, saved)
 
     assert fingerprint(db_path) == current
@@ -364,3 +367,156 @@ def test_restoring_a_backup_from_an_older_version_says_it_will_be_brought_up_to_
 
     assert f"schema version {code_schema_version() - 1}" in report
     assert f"brings it to schema version {code_schema_version()}" in report
+
+
+# -- proven readable: every column of every row is read, not only the counts -------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cut_in_half(data: bytes) -> bytes:
+    return data[:len(data) // 2]
+
+
+def _zero_the_middle_third(data: bytes) -> bytes:
+    third = len(data) // 3
+    return data[:third] + bytes(third) + data[2 * third:]
+
+
+def _random_bytes_of_the_same_size(data: bytes) -> bytes:
+    return random.Random(1905).randbytes(len(data))
+
+
+DAMAGE = [_cut_in_half, _zero_the_middle_third, _random_bytes_of_the_same_size]
+
+
+@pytest.fixture
+def damaged(the_centre, admin, db_path, tmp_path):
+    """Make a damaged copy of a good backup (the app closed, as for a restore)."""
+    saved = backup.create_backup(the_centre, admin, tmp_path / "backups")
+    close_database(db_path)
+
+    def make(damage) -> Path:
+        path = tmp_path / f"{damage.__name__}.duckdb"
+        path.write_bytes(damage(saved.read_bytes()))
+        return path
+
+    return make
+
+
+def _counts_alone_pass(path: Path) -> bool:
+    """What the check did before: count(*) per table (DuckDB answers it from metadata)."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        for (table,) in con.execute("select table_name from information_schema.tables where table_schema = 'main' "
+                                    "and table_type = 'BASE TABLE'").fetchall():
+            con.execute('select count(*) from "' + table + '"').fetchone()
+        return True
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=lambda d: d.__name__.strip("_"))
+def test_a_damaged_backup_is_refused_in_one_sentence_and_the_database_stays_byte_identical(damaged, db_path, tmp_path,
+                                                                                            damage):
+    bad = damaged(damage)
+    if damage is not _random_bytes_of_the_same_size:
+        assert _counts_alone_pass(bad)  # the damage the old check let through
+    before = fingerprint(db_path)
+
+    with pytest.raises(backup.BackupRefused) as refused:
+        backup.restore(db_path, bad)
+
+    said = str(refused.value)
+    assert bad.name in said and "nothing was changed" in said
+    assert len(said.splitlines()) == 1 and said.count(". ") == 0 and said.endswith(".")
+    polish = refused.value.text("pl")
+    assert bad.name in polish and "niczego nie zmieniono" in polish
+    assert fingerprint(db_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("civic.")) == ["civic.duckdb"]
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=lambda d: d.__name__.strip("_"))
+def test_the_cli_refuses_a_damaged_backup_in_one_sentence_and_changes_nothing(damaged, db_path, tmp_path, damage):
+    bad = damaged(damage)
+    before = fingerprint(db_path)
+    env = {**os.environ, "CIVIC_DB_PATH": str(db_path), "CIVIC_SECRETS_PATH": str(tmp_path / "secrets.toml"),
+           "CIVIC_BACKUP_DIR": str(tmp_path / "backups"), "CIVIC_DEMO": "0", "PYTHONPATH": str(ROOT)}
+
+    result = subprocess.run([sys.executable, "-m", "dashboard", "restore", str(bad)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert bad.name in result.stderr and "nothing was changed" in result.stderr
+    assert fingerprint(db_path) == before
+
+
+def test_check_reads_every_row_and_finds_what_the_counts_miss(damaged):
+    bad = damaged(_zero_the_middle_third)
+    con = duckdb.connect(str(bad), read_only=True)
+    try:
+        quick = backup._inspect(con, read_all=False)
+        full = backup._inspect(con, read_all=True)
+    finally:
+        con.close()
+    assert quick["integrity"] == "ok"
+    assert full["integrity"].startswith(f"table {full['damaged']} unreadable")
+
+
+def test_every_table_of_a_good_backup_gets_a_checksum_over_all_its_rows(the_centre, admin, tmp_path):
+    saved = backup.create_backup(the_centre, admin, tmp_path / "backups")
+    info = backup.verify(saved)
+    assert set(info["checksums"]) == set(info["counts"]) == set(backup.inspect(the_centre)["counts"])
+    assert all(info["checksums"][t][0] == info["counts"][t] for t in info["counts"])
+    live = backup.inspect(the_centre, read_all=True)["checksums"]
+    live.pop("audit_log")  # the backup's own audit row came after the copy
+    assert {t: v for t, v in info["checksums"].items() if t != "audit_log"} == live
+
+
+def test_a_changed_value_changes_the_table_checksum(the_centre, staff):
+    before = backup.inspect(the_centre, read_all=True)["checksums"]["organisation"]
+    the_centre.write(lambda cur: cur.execute("update organisation set notes = 'x' where id = 1"))
+    after = backup.inspect(the_centre, read_all=True)["checksums"]["organisation"]
+    assert before[0] == after[0] and before[1] != after[1]
+
+
+def _damaging_disk(monkeypatch):
+    """The backup file is damaged between writing and reading back (a failing disk)."""
+    real_verify = backup.verify
+
+    def verify_after_damage(path):
+        path = Path(path)
+        if path.name.endswith(".partial"):
+            path.write_bytes(_zero_the_middle_third(path.read_bytes()))
+        return real_verify(path)
+
+    monkeypatch.setattr(backup, "verify", verify_after_damage)
+
+
+def test_a_backup_that_does_not_read_back_is_not_kept(the_centre, admin, tmp_path, monkeypatch):
+    _damaging_disk(monkeypatch)
+    folder = tmp_path / "backups"
+
+    with pytest.raises(backup.BackupRefused, match="could not be read back in full") as refused:
+        backup.create_backup(the_centre, admin, folder)
+    assert "nie dała się odczytać w całości" in refused.value.text("pl")
+
+    assert list(folder.iterdir()) == []  # neither a backup nor a partial file
+    assert the_centre.scalar("select count(*) from audit_log where action = 'backup'") == 0
+
+
+def test_a_daily_backup_that_does_not_read_back_is_logged_not_kept(the_centre, tmp_path, monkeypatch, fresh_process,
+                                                                    caplog):
+    _damaging_disk(monkeypatch)
+    folder = tmp_path / "backups"
+    at_warsaw(2026, 3, 2, 8, 0)
+
+    backup.start_daily_backup(the_centre, installation(folder)).join(timeout=30)
+
+    assert backup.list_backups(folder) == [] and list(folder.glob("*.partial")) == []
+    assert "automatic daily backup" in caplog.text and "could not be read back in full" in caplog.text

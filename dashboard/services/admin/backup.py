@@ -5,6 +5,12 @@ copies the database (``COPY FROM DATABASE``, consistent because it runs in one t
 snapshot). Restore works on a stopped app: it checks the backup before touching anything,
 checks the copy it put in place, and keeps the replaced file aside.
 
+Every backup is proven readable when it is written, and every file a restore is given before anything is
+replaced: each column of each row of each table is read (a checksum per table, ``db.connection.checksums``),
+because ``count(*)`` is answered from metadata and passes a file whose data blocks are gone. A restore does
+not copy the file's bytes: it rebuilds the database from the backup's rows into a fresh file (indexes made
+anew), checks the rebuilt file holds the same checksums, and only then swaps it in.
+
 Besides the backups an admin makes (``civic-<UTC time>.duckdb``, never deleted by the app) the
 app makes one automatic backup a day (``civic-auto-<UTC time>.duckdb``) on the first request of
 the day, and deletes automatic ones older than the ``backup_retention_days`` setting.
@@ -26,10 +32,15 @@ import duckdb
 
 from dashboard.core import clock
 from dashboard.core import settings
+from dashboard.core.errors import Message
+from dashboard.core.i18n import translate
 from dashboard.core.roles import SYSTEM, Actor, require
 from dashboard.services.admin import app_settings
 from dashboard.services.admin import audit
-from db.connection import Database, DatabaseError, DatabaseLocked, code_schema_version, is_open
+from db.connection import (Database, DatabaseError, DatabaseLocked, base_tables, checksums, code_schema_version,
+                           is_open, table_checksum)
+from db.connection import quote_ident as _quote_ident
+from db.connection import sql_literal as _literal
 
 _log = logging.getLogger(__name__)
 _AUTO_PREFIX = "civic-auto-"
@@ -39,9 +50,18 @@ _BACKUP_NAME = re.compile(r"^civic-(auto-)?(\d{8}-\d{6})(?:-\d{6})?\.duckdb$")
 _copy_lock = threading.Lock()
 
 
-def _literal(path: Path) -> str:
-    """A file path as an SQL string literal (ATTACH takes no bound parameters)."""
-    return "'" + str(path).replace("'", "''") + "'"
+class BackupRefused(DatabaseError):
+    """A backup that cannot be used (or could not be written), said in one sentence in either language.
+
+    ``str()`` is the English sentence (the CLI and logs); pages show ``translate(lang, *message)``.
+    """
+
+    def __init__(self, key: str, **params) -> None:
+        self.message = Message(key, params)
+        super().__init__(translate("en", key, **params))
+
+    def text(self, lang: str) -> str:
+        return translate(lang, self.message.key, **self.message.params)
 
 
 def create_backup(db: Database, actor: Actor, directory: str | Path) -> Path:
@@ -54,35 +74,48 @@ def create_backup(db: Database, actor: Actor, directory: str | Path) -> Path:
 
 
 def _copy_database(db: Database, target: Path) -> None:
-    """Copy the whole database into a new file at ``target``, which appears only once complete.
+    """Copy the whole database into a new file at ``target``, which appears only once complete and proven.
 
     The copy is written under a temporary name and renamed at the end, so a crash (or a full disk)
-    in the middle never leaves a half-written file that looks like a backup. It is readable by its
-    owner only, like the secrets file.
+    in the middle never leaves a half-written file that looks like a backup. Before the rename the
+    file is opened afresh and every table read in full: its checksums must equal those of the
+    database taken in the same transaction as the copy. It is readable by its owner only, like the
+    secrets file.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + _PARTIAL)
     alias = f"backup_{uuid.uuid4().hex}"
     with _copy_lock:
-        source = db.scalar("select current_database()")
-        cur = db._con.cursor()
         try:
-            cur.execute("ATTACH " + _literal(partial) + " AS " + alias)
+            with db.cursor() as cur:
+                source = cur.execute("select current_database()").fetchone()[0]
+                cur.execute("ATTACH " + _literal(partial) + " AS " + alias)
+                try:
+                    cur.execute("BEGIN TRANSACTION")  # the checksums and the copy see one snapshot
+                    try:
+                        expected = checksums(cur)
+                        cur.execute("COPY FROM DATABASE " + _quote_ident(source) + " TO " + alias)
+                        cur.execute("COMMIT")
+                    except BaseException:
+                        try:
+                            cur.execute("ROLLBACK")
+                        except duckdb.Error:
+                            pass  # DuckDB has already aborted the transaction
+                        raise
+                finally:
+                    cur.execute("DETACH " + alias)
             try:
-                cur.execute("COPY FROM DATABASE " + _quote_ident(source) + " TO " + alias)
-            finally:
-                cur.execute("DETACH " + alias)
+                written = verify(partial)
+            except BackupRefused as exc:
+                _log.warning("The new backup %s did not read back: %s", target.name, exc)
+                raise BackupRefused("backup.refused.not_read_back", name=target.name) from exc
+            if written["checksums"] != expected:
+                raise BackupRefused("backup.refused.not_read_back", name=target.name)
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
-        finally:
-            cur.close()
         partial.chmod(0o600)  # a backup holds personal data: for the account running the app only
         os.replace(partial, target)
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 # -- the backup folder ---------------------------------------------------------------------
@@ -190,43 +223,74 @@ def _daily_job(db: Database, directory: Path, today: date) -> None:
         _Daily.day = today
 
 
-def inspect(db: Database) -> dict:
-    """Schema version, per-table row counts, and whether every table could be read."""
+def inspect(db: Database, read_all: bool = False) -> dict:
+    """Schema version, per-table row counts, and whether every table could be read.
+
+    With ``read_all`` every column of every row is read (and a checksum per table returned): what
+    ``verify`` and ``python -m dashboard check`` do. Without it only the row counts are asked for, which
+    DuckDB answers from metadata: quick enough for a page, but no proof the data can be read.
+    """
+    with db.cursor() as cur:
+        return _inspect(cur, read_all)
+
+
+def _inspect(cur, read_all: bool) -> dict:
     counts: dict[str, int] = {}
-    integrity = "ok"
-    tables = [r[0] for r in db.rows(
-        "select table_name from information_schema.tables where table_schema = 'main' and table_type = 'BASE TABLE' "
-        "order by table_name")]
+    sums: dict[str, tuple[int, int]] = {}
+    integrity, damaged = "ok", None
+    try:
+        tables = base_tables(cur)
+        version = _schema_version(cur, tables)
+    except duckdb.Error as exc:
+        return {"schema_version": 0, "counts": {}, "checksums": {}, "integrity": f"catalogue unreadable: {exc}",
+                "damaged": "—"}
     for table in tables:
         try:
-            counts[table] = int(db.scalar("select count(*) from " + _quote_ident(table)))
+            if read_all:
+                sums[table] = table_checksum(cur, table)
+                counts[table] = sums[table][0]
+            else:
+                counts[table] = int(cur.execute("select count(*) from " + _quote_ident(table)).fetchone()[0])
         except duckdb.Error as exc:
-            integrity = f"table {table} unreadable: {exc}"
-    return {"schema_version": db.schema_version(), "counts": counts, "integrity": integrity}
+            if damaged is None:
+                integrity, damaged = f"table {table} unreadable: {exc}", table
+    return {"schema_version": version, "counts": counts, "checksums": sums, "integrity": integrity,
+            "damaged": damaged}
+
+
+def _schema_version(cur, tables: list[str]) -> int:
+    if "schema_version" not in tables:
+        return 0
+    return int(cur.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0])
 
 
 def verify(path: str | Path) -> dict:
-    """Open a backup read-only and check it is one this code can run on."""
+    """Open a backup read-only, read all of it, and check it is one this code can run on.
+
+    Refuses (``BackupRefused``, one sentence) a missing file, a file DuckDB cannot open, a file with any
+    table that cannot be read in full (cut short, overwritten, bit rot), another program's database and
+    one newer than the code. Returns the ``inspect`` figures, checksums included.
+    """
     path = Path(path)
     if not path.is_file():
-        raise DatabaseError(f"There is no backup file at {path}.")
+        raise BackupRefused("backup.refused.missing", path=str(path))
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
-        raise DatabaseError(f"{path} is not a readable DuckDB backup: {exc}") from exc
+        _log.info("%s cannot be opened as a DuckDB file: %s", path, exc)
+        raise BackupRefused("backup.refused.unreadable", name=path.name) from exc
     try:
-        probe = Database.__new__(Database)
-        probe.path, probe._con, probe._closed = str(path), con, False
-        info = inspect(probe)
+        info = _inspect(con, read_all=True)
     finally:
         con.close()
+    if info["damaged"] is not None:
+        _log.info("%s failed the check: %s", path, info["integrity"])
+        raise BackupRefused("backup.refused.damaged", name=path.name, table=info["damaged"])
     if info["schema_version"] == 0:
-        raise DatabaseError(f"{path} holds no schema_version table: it is not a backup of this app.")
+        raise BackupRefused("backup.refused.foreign", name=path.name)
     if info["schema_version"] > code_schema_version():
-        raise DatabaseError(f"{path} has schema version {info['schema_version']}, newer than this app "
-                            f"({code_schema_version()}); update the app first.")
-    if info["integrity"] != "ok":
-        raise DatabaseError(f"{path} failed the check: {info['integrity']}.")
+        raise BackupRefused("backup.refused.too_new", name=path.name, version=info["schema_version"],
+                            code_version=code_schema_version())
     return info
 
 
@@ -241,15 +305,16 @@ def _aside_name(db_path: Path) -> Path:
 
 
 def restore(db_path: str | Path, backup_path: str | Path) -> str:
-    """Verify the backup, copy it beside the database and verify the copy, then swap the files.
+    """Verify the backup, rebuild it beside the database and verify the rebuilt file, then swap the files.
 
     The current file (and its WAL) is moved aside, never deleted; until the verified copy is in
-    place nothing of it is touched, so a failed restore leaves the installation as it was.
+    place nothing of it is touched (not even opened, while the backup is being checked), so a
+    refused restore leaves the installation byte for byte as it was.
     """
     db_path, backup_path = Path(db_path), Path(backup_path)
+    if db_path.exists() and backup_path.exists() and backup_path.resolve() == db_path.resolve():
+        raise BackupRefused("backup.refused.itself", path=str(backup_path))
     info = verify(backup_path)
-    if db_path.exists() and backup_path.resolve() == db_path.resolve():
-        raise DatabaseError(f"{backup_path} is the database file itself, not a backup of it.")
     if is_open(db_path):
         # A connect from this same process would share the open instance and succeed, and
         # the file would be moved away under it; everything written afterwards would be lost.
@@ -278,21 +343,47 @@ def restore(db_path: str | Path, backup_path: str | Path) -> str:
     older = ("" if info["schema_version"] == code_schema_version() else
              f" The app brings it to schema version {code_schema_version()} at its next start.")
     return (f"Restored {backup_path.name} (schema version {info['schema_version']}, {rows} rows in "
-            f"{len(info['counts'])} tables, checked after copying) to {db_path}.{kept}{older}")
+            f"{len(info['counts'])} tables, every row read and checked after rebuilding) to {db_path}.{kept}{older}")
+
+
+def _rebuild(backup_path: Path, target: Path) -> None:
+    """Write the backup's database into a new file at ``target`` from its rows (``COPY FROM DATABASE``).
+
+    Reading rows, not copying bytes, means a damaged block the rows do not use (an index, which is
+    rebuilt) cannot come along, and one they do use stops the copy.
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH " + _literal(backup_path) + " AS restore_source (READ_ONLY)")
+        con.execute("ATTACH " + _literal(target) + " AS restore_target")
+        con.execute("COPY FROM DATABASE restore_source TO restore_target")
+        con.execute("DETACH restore_target")
+        con.execute("DETACH restore_source")
+    finally:
+        con.close()
 
 
 def _copy_verified(backup_path: Path, db_path: Path, expected: dict) -> Path:
-    """Copy the backup next to the database file and check the copy holds what the backup did."""
+    """Rebuild the backup next to the database file and check the result holds what the backup did."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     incoming = db_path.with_name(db_path.name + ".restoring")
-    incoming.unlink(missing_ok=True)
-    shutil.copy2(backup_path, incoming)
+    for leftover in (incoming, incoming.with_name(incoming.name + ".wal")):
+        leftover.unlink(missing_ok=True)
     try:
-        copied = verify(incoming)
-        if (copied["schema_version"], copied["counts"]) != (expected["schema_version"], expected["counts"]):
-            raise DatabaseError(f"The copy of {backup_path} differs from the backup (a disk problem?); "
-                                "nothing was replaced.")
+        try:
+            _rebuild(backup_path, incoming)
+        except duckdb.Error as exc:
+            _log.info("Rebuilding %s failed: %s", backup_path, exc)
+            raise BackupRefused("backup.refused.copy_differs", name=backup_path.name) from exc
+        try:
+            copied = verify(incoming)
+        except BackupRefused as exc:
+            raise BackupRefused("backup.refused.copy_differs", name=backup_path.name) from exc
+        if (copied["schema_version"], copied["checksums"]) != (expected["schema_version"], expected["checksums"]):
+            raise BackupRefused("backup.refused.copy_differs", name=backup_path.name)
+        incoming.chmod(0o600)
     except BaseException:
-        incoming.unlink(missing_ok=True)
+        for leftover in (incoming, incoming.with_name(incoming.name + ".wal")):
+            leftover.unlink(missing_ok=True)
         raise
     return incoming

@@ -294,14 +294,15 @@ def anonymise(db: Database, actor: Actor, volunteer_id: int) -> None:
     """Erase the person: identity, contacts, birth data and free text; hours stay for the aggregates.
 
     Allowed after the processing consent is withdrawn (that is usually why it runs). The anonymisation
-    is itself audited, without any personal data.
+    is itself audited, without any personal data. Then the database file is rewritten
+    (``Database.erase_freed_blocks``): DuckDB leaves the old values in freed blocks, readable in the file.
     """
     require(actor, "write")
 
-    def work(cur):
+    def work(cur) -> bool:
         person = vol.volunteer_row(cur, volunteer_id)
         if person["anonymised_at"] is not None:
-            return
+            return False
         needles = _needles(cur, person)
         cur.execute("update volunteer set first_name = ?, last_name = ?, email = null, phone = null, birth_year = null, "
                     "birth_date = null, tags = [], found_via = null, notes = null, status = 'inactive', "
@@ -312,8 +313,10 @@ def anonymise(db: Database, actor: Actor, volunteer_id: int) -> None:
         cur.execute("update volunteer_hours set description = null where volunteer_id = ?", [person["id"]])
         rewritten = _rewrite_audit(cur, person, needles)
         audit.record(cur, actor.username, "anonymise", "volunteer", person["id"], None, {"audit_rows_rewritten": rewritten})
+        return True
 
-    db.write(work)
+    if db.write(work):
+        db.erase_freed_blocks()  # if it cannot run now, a marker file keeps it pending until it has
 
 
 def retention_months(db: Database) -> int:
