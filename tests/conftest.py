@@ -1,9 +1,14 @@
 """Shared fixtures: a fresh migrated DuckDB file per test, actors of every role, and an
-AppTest of the whole app logged in as a given role."""
+AppTest of the whole app logged in as a given role.
+
+Migrating a new file takes 0.3–0.6 s and the unit suite asks for hundreds of them, so each test
+session (each xdist worker) migrates one template file once and every test gets a copy of it.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,12 +25,29 @@ STAFF = Actor("staszek", "staff", "Staszek Recepcja")
 COORDINATOR = Actor("koordynatorka", "coordinator", "Kinga Koordynatorka")
 
 
-@pytest.fixture
-def db(tmp_path) -> Database:
-    """An empty, migrated database file (no demo data)."""
-    path = tmp_path / "civic.duckdb"
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    """An empty database file migrated to the code's schema, closed so it can be copied.
+
+    DuckDB keeps recent writes in a write-ahead log beside the file (``civic.duckdb.wal``) until a
+    checkpoint; closing the last connection checkpoints, so after ``close_database`` the one file
+    holds everything and a plain file copy is a complete database.
+    """
+    path = tmp_path_factory.mktemp("template") / "civic.duckdb"
     database = get_database(path)
     migrate(database)
+    database.checkpoint()
+    close_database(path)
+    assert not path.with_name(path.name + ".wal").exists(), "the template was not checkpointed"
+    return path
+
+
+@pytest.fixture
+def db(tmp_path, migrated_template) -> Database:
+    """An empty, migrated database file (no demo data): a copy of the session's template."""
+    path = tmp_path / "civic.duckdb"
+    shutil.copyfile(migrated_template, path)
+    database = get_database(path)
     yield database
     close_database(path)
 
@@ -86,7 +108,8 @@ def app_as(username: str | None, lang: str = "pl"):
 
 def pytest_collection_modifyitems(items):
     """Browser tests race a live server and a real browser; one retry tells a flake from a bug
-    (a genuine failure fails all three times, and pytest reports every rerun)."""
+    (a genuine failure fails both times, and the summary lists every rerun: ``-rR`` in pytest.ini)."""
     for item in items:
         if item.get_closest_marker("e2e"):
-            item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=1))
+            item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=1))
+

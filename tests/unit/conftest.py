@@ -1,4 +1,6 @@
-"""Fixtures shared by the unit tests: quick bcrypt, sample organisations and accounts.
+"""Fixtures shared by the unit tests: quick bcrypt, sample organisations and accounts, the
+reservation tests' ``centre`` and the event tests' ``place``. Plain helpers (dates, form data,
+readers) are in ``builders.py``; a test file never imports from another test file.
 
 bcrypt at the production cost (12) takes a quarter of a second per hash; the unit suite
 creates dozens of accounts, so here passwords are hashed at the minimum cost (4). The hash
@@ -11,7 +13,11 @@ from __future__ import annotations
 import bcrypt
 import pytest
 
+from dashboard.core import clock
+from dashboard.services.reservations import reservations as res
 from dashboard.services.admin import users
+from dashboard.services.register import organisations
+from tests.unit.builders import NOW, Centre, Place
 
 # A sample NGO as staff would type it on the form (NIP with "PL" and dashes, a 6-digit KRS,
 # a postal code without its dash): every test knows it by heart.
@@ -66,3 +72,35 @@ def make_user(db, admin):
                               role=role, password=password, email=email)
 
     return build
+
+
+@pytest.fixture
+def centre(db, admin) -> Centre:
+    """The pilot's resources and two organisations, set up through the services as an admin would;
+    "now" pinned to Monday 2 November 2026, 08:00 in Łódź."""
+    clock.freeze(NOW)
+    make = lambda kind, name, capacity=None: res.create_resource(  # noqa: E731
+        db, admin, {"kind": kind, "name": name, "capacity": capacity, "location": "parter"})
+    return Centre(
+        db=db,
+        room=make("room", "Sala szkoleniowa", 20),
+        meeting=make("room", "Sala spotkań", 8),
+        workstation=make("workstation", "Stanowisko komputerowe 1", 1),
+        locker=make("locker", "Szafka 1"),
+        projector=make("equipment", "Projektor"),
+        zielona=organisations.create(db, admin, {"name": "Fundacja Zielona Łódź", "legal_form": "fundacja"}),
+        sasiedzi=organisations.create(db, admin, {"name": "Stowarzyszenie Sąsiedzi z Bałut",
+                                                  "legal_form": "stowarzyszenie"}),
+    )
+
+
+@pytest.fixture
+def place(db, admin) -> Place:
+    """The event tests' rooms (a training room for 20, a meeting room for 8), a workstation and an
+    organisation; "now" pinned to Monday 2 November 2026, 08:00 in Łódź."""
+    clock.freeze(NOW)
+    make = lambda kind, name, capacity: res.create_resource(  # noqa: E731
+        db, admin, {"kind": kind, "name": name, "capacity": capacity})
+    return Place(db=db, room=make("room", "Sala szkoleniowa", 20), small=make("room", "Sala spotkań", 8),
+                 workstation=make("workstation", "Stanowisko 1", 1),
+                 zielona=organisations.create(db, admin, {"name": "Fundacja Zielona Łódź", "legal_form": "fundacja"}))

@@ -9,7 +9,7 @@ import pytest
 from dashboard.core.errors import PermissionDenied, ValidationError
 from dashboard.services.education import advisory
 from dashboard.services.register import organisations
-from test_trainings import field_errors, place  # noqa: F401  (fixture)
+from tests.unit.builders import field_errors
 
 
 def entry(place, **changes) -> dict:

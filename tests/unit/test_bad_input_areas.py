@@ -15,7 +15,7 @@ the same guarantee: each call either
   leaving every table's row count exactly as it was.
 
 Anything else (a raw DuckDB/Python exception, a half-written row, a value that comes back changed)
-fails, with the service, field and input in the test's id. The corpus is ``test_bad_input.CORPUS``
+fails, with the service, field and input in the test's id. The corpus is ``bad_input_corpus.CORPUS``
 plus a few number-ish texts and floats that are not finite (``EXTRA``).
 
 One migrated database per module; a target that needs a fresh record (an initiative in a given
@@ -48,8 +48,8 @@ from dashboard.services.volunteers import work as volunteer_work
 from dashboard.services.volunteers import register as volunteers
 from dashboard.services.reservations import reservations as res
 from db.connection import close_database, get_database, migrate
-from tests.unit.test_bad_input import (ADMIN, CORPUS, NOW, STAFF, UNSAVABLE, World, _describe, a_day, an_id,
-                                       a_time, lower_text, optional_id, phone, text)
+from tests.unit.bad_input_corpus import (ADMIN, CORPUS, NOW, STAFF, UNSAVABLE, World, a_day, a_time, an_id, describe,
+                                         lower_text, optional_id, phone, text)
 
 PL = i18n.catalogue("pl")
 TODAY = NOW.date()
@@ -946,7 +946,7 @@ def _delta_ok(spec: Any, delta: int) -> bool:
 
 @pytest.mark.parametrize("service, field, expect, setup, read, value", CASES)
 def test_input_is_saved_as_given_or_refused_cleanly(world, service, field, expect, setup, read, value):
-    where = _describe(service, field, value)
+    where = describe(service, field, value)
     expect = _expectation(world, service, field, expect)
     call, grows = setup(world, field, value)
     before = world.counts_now()

@@ -11,8 +11,7 @@ from dashboard.core import clock
 from dashboard.core.errors import NotFound, PermissionDenied, ValidationError
 from dashboard.services.admin import app_settings
 from dashboard.services.reporting import budget
-from dashboard.services.volunteers import work
-from dashboard.services.volunteers import register as vol
+from tests.unit.builders import volunteer_hours
 
 JULY_AUGUST = (date(2026, 7, 1), date(2026, 8, 31))
 
@@ -26,28 +25,6 @@ def cost(**extra) -> dict:
     return {"spent_on": date(2026, 7, 31), "category_code": "coordination", "source_code": "city_grant",
             "amount_pln": 7000, "description": "Wynagrodzenie koordynatora — lipiec 2026",
             "document_no": "LP/2026/07/001", **extra}
-
-
-def volunteer_hours(db, staff, entries: list[tuple[date, float, str]], host: dict | None = None,
-                    email: str = "lucja.z@example.org") -> None:
-    """One volunteer with a written agreement for the summer, working on a Centre opportunity (or ``host``'s);
-    each entry is (day, hours, 'approved' | 'rejected' | 'pending')."""
-    vid = vol.register(db, staff, {"first_name": "Łucja", "last_name": "Żółkiewska", "email": email,
-                                   "birth_date": date(1990, 5, 1), "skills": ["events"], "status": "active",
-                                   "consent": True, "consent_on": date(2026, 6, 1)})
-    aid = vol.add_agreement(db, staff, vid, {"scope": "Pomoc przy wydarzeniach", "starts_on": date(2026, 6, 1),
-                                             "ends_on": date(2026, 12, 31), "form": "written",
-                                             "signed_on": date(2026, 6, 1)})
-    vol.activate_agreement(db, staff, aid)
-    oid = work.create_opportunity(db, staff, {"title": "Dyżury w Centrum", "starts_at": datetime(2026, 6, 1, 9),
-                                              "ends_at": datetime(2026, 12, 31, 17), "skills": ["events"], "needed": 2,
-                                              **(host or {})})
-    assignment = work.assign(db, staff, oid, vid)
-    work.confirm(db, staff, assignment)
-    for day, hours, status in entries:
-        hours_id = work.log_hours(db, staff, assignment, {"work_date": day, "hours": hours})
-        if status != "pending":
-            work.decide_hours(db, staff, hours_id, status == "approved")
 
 
 # -- the default plan --------------------------------------------------------------------------------------------------

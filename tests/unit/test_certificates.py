@@ -15,7 +15,7 @@ from dashboard.core.errors import Conflict
 from dashboard.services.education import certificates
 from dashboard.services.education import enrolment
 from dashboard.services.education import trainings
-from test_trainings import event_form, place  # noqa: F401  (fixture)
+from tests.unit.builders import event_form
 
 
 def text_of(pdf: bytes) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.core.errors import Conflict, NotFound, ValidationError
 from dashboard.services.reservations import reservations as res
-from test_reservations import TUESDAY, WEDNESDAY, at, booking, centre, field_errors  # noqa: F401  (fixture)
+from tests.unit.builders import TUESDAY, WEDNESDAY, at, booking, field_errors
 
 
 @pytest.mark.parametrize("day,name", [

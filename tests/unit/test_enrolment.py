@@ -18,7 +18,7 @@ from dashboard.core.errors import Conflict, ValidationError
 from dashboard.services.admin import app_settings
 from dashboard.services.education import enrolment
 from dashboard.services.education import trainings
-from test_trainings import NOW, event_form, field_errors, place  # noqa: F401  (fixture)
+from tests.unit.builders import event_form, field_errors
 
 
 def person(i: int, **changes) -> dict:

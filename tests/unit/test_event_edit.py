@@ -19,7 +19,7 @@ from dashboard.core.errors import Conflict, PermissionDenied, ValidationError
 from dashboard.services.education import enrolment
 from dashboard.services.education import trainings
 from dashboard.services.reservations import reservations as res
-from test_trainings import NEXT_TUESDAY, TUESDAY, WEDNESDAY, counts, event_form, field_errors, place  # noqa: F401
+from tests.unit.builders import NEXT_TUESDAY, TUESDAY, WEDNESDAY, event_form, field_errors
 
 
 def person(i: int) -> dict:

@@ -15,7 +15,7 @@ from dashboard.ui import forum_export
 from dashboard.core import i18n
 from dashboard.core.errors import ValidationError
 from dashboard.services.reporting import forum
-from forum_dataset import FEBRUARY, build, leaks, personal_values
+from tests.unit.forum_dataset import FEBRUARY, build, leaks, personal_values
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -16,30 +16,13 @@ from dashboard.services.initiatives import views as initiative_views
 from dashboard.services.initiatives import records as initiatives
 from dashboard.services.register import organisations
 
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # 10:00 in Warsaw
-
-
-def group_initiative(**overrides) -> dict:
-    """A neighbours' garden as staff would type it: 120 h of work, 1 500 zł in kind, 500 zł money."""
-    data = {"title": "Ogród sąsiedzki przy Tuwima", "description": "Grządki i ławki na podwórku",
-            "sphere": "nature", "osiedle_id": 26, "applicant_kind": "group", "leader_name": "Jan Kowalski",
-            "leader_email": "Jan.Kowalski@Example.org", "leader_phone": "601 234 567", "supporters": 42,
-            "partners": "Rada Osiedla", "planned_start": date(2026, 5, 1), "planned_end": date(2026, 6, 30),
-            "city_part_pln": "12 000,00", "city_part_description": "Ziemia, sadzonki, dwie ławki",
-            "social_work_hours": 120, "in_kind_pln": 1500, "in_kind_description": "Narzędzia ogrodnicze",
-            "money_pln": "500"}
-    data.update(overrides)
-    return data
+from tests.unit.builders import MONDAY, group_initiative
+from tests.unit.builders import initiative_counts as counts
 
 
 @pytest.fixture(autouse=True)
 def _monday():
     clock.freeze(MONDAY)
-
-
-def counts(db) -> tuple:
-    return (db.scalar("select count(*) from initiative"), db.scalar("select count(*) from initiative_history"),
-            db.scalar("select count(*) from audit_log"))
 
 
 def test_the_example_contribution_is_valued_exactly(db, staff):

@@ -15,43 +15,16 @@ from dashboard.services.admin import app_settings
 from dashboard.services.initiatives import extras as initiative_extras
 from dashboard.services.initiatives import stages as initiative_stages
 from dashboard.services.initiatives import records as initiatives
-from tests.unit.test_initiatives import counts, group_initiative
+from tests.unit.builders import ALLOWED, DETAILS, MONDAY, bring_to
+from tests.unit.builders import initiative_counts as counts
 
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # 10:00 in Warsaw
 STAGES = ("submitted", "formal_check", "fixes_requested", "review", "accepted", "rejected", "preparation",
           "agreement_signed", "in_progress", "settled", "withdrawn")
-ALLOWED = {
-    ("submitted", "formal_check"), ("formal_check", "fixes_requested"), ("fixes_requested", "formal_check"),
-    ("formal_check", "review"), ("review", "accepted"), ("review", "rejected"), ("accepted", "preparation"),
-    ("preparation", "agreement_signed"), ("agreement_signed", "in_progress"), ("in_progress", "settled"),
-    *{(stage, "withdrawn") for stage in ("submitted", "formal_check", "fixes_requested", "review", "accepted",
-                                         "preparation", "agreement_signed", "in_progress")},
-}
-# How to reach each stage by allowed moves from "submitted".
-PATH = {"submitted": [], "formal_check": ["formal_check"], "fixes_requested": ["formal_check", "fixes_requested"],
-        "review": ["formal_check", "review"], "accepted": ["formal_check", "review", "accepted"],
-        "rejected": ["formal_check", "review", "rejected"],
-        "preparation": ["formal_check", "review", "accepted", "preparation"],
-        "agreement_signed": ["formal_check", "review", "accepted", "preparation", "agreement_signed"],
-        "in_progress": ["formal_check", "review", "accepted", "preparation", "agreement_signed", "in_progress"],
-        "settled": ["formal_check", "review", "accepted", "preparation", "agreement_signed", "in_progress", "settled"],
-        "withdrawn": ["withdrawn"]}
-DETAILS = {"fixes_requested": {"fixes_deadline": date(2026, 3, 16)}, "rejected": {"rejection_reason": "Poza art. 19b"},
-           "preparation": {"responsible_unit": "Zarząd Zieleni Miejskiej", "schedule": "maj–czerwiec",
-                           "cost_estimate_pln": "11 800"},
-           "agreement_signed": {"agreement_number": "IL/7/2026", "agreement_date": date(2026, 3, 2)}}
 
 
 @pytest.fixture(autouse=True)
 def _monday():
     clock.freeze(MONDAY)
-
-
-def bring_to(db, actor, stage: str, details: dict | None = None, **overrides) -> int:
-    new_id = initiatives.create(db, actor, group_initiative(**overrides))
-    for step in PATH[stage]:
-        initiative_stages.move(db, actor, new_id, step, details={**DETAILS.get(step, {}), **(details or {})})
-    return new_id
 
 
 def stage_of(db, initiative_id: int) -> str:

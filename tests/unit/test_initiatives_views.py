@@ -17,7 +17,7 @@ from dashboard.services.admin import app_settings
 from dashboard.services.initiatives import extras as initiative_extras
 from dashboard.services.initiatives import stages as initiative_stages
 from dashboard.services.initiatives import views as initiative_views
-from tests.unit.test_initiatives_stages import ALLOWED, MONDAY, bring_to
+from tests.unit.builders import ALLOWED, MONDAY, bring_to
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,7 @@ import pytest
 
 from dashboard.core.errors import Conflict, PermissionDenied, ValidationError
 from dashboard.services.reservations import reservations as res
-from test_reservation_concurrency import run_together
-from test_reservations import at, centre, field_errors  # noqa: F401  (fixture)
+from tests.unit.builders import at, field_errors, run_together
 
 NOV = date(2026, 11, 2)
 

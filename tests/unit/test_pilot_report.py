@@ -17,7 +17,7 @@ from dashboard.services.reporting import budget
 from dashboard.services.register import organisations
 from dashboard.services.reporting import pilot_report
 from dashboard.services.reservations import reservations
-from tests.unit.test_budget import volunteer_hours
+from tests.unit.builders import volunteer_hours
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
 EMPTY = (date(2031, 3, 1), date(2031, 3, 31))

@@ -9,38 +9,15 @@ loser hears a Conflict (never a raw database error), and that no winner is lost.
 from __future__ import annotations
 
 import random
-import threading
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from dashboard.core.errors import Conflict
 from dashboard.services.reservations import reservations as res
-from test_reservations import booking, centre  # noqa: F401  (fixture)
+from tests.unit.builders import ACTIVE, THREADS, booking, overlapping_pairs, run_together, slots_match_bookings
 
-THREADS = 8
 ATTEMPTS = 30
 DAYS = [date(2026, 11, 3), date(2026, 11, 4)]
-ACTIVE = "('requested', 'confirmed', 'checked_in')"
 
-
-def run_together(task, count: int = THREADS) -> list[BaseException]:
-    """Start ``count`` threads on ``task(index)`` at the same moment; return anything they raised."""
-    start = threading.Barrier(count)
-    raised: list[BaseException] = []
-
-    def body(index: int) -> None:
-        start.wait()
-        try:
-            task(index)
-        except BaseException as exc:  # collected so the test shows it
-            raised.append(exc)
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a desk hung"
-    return raised
 
 
 def open_all_day(centre, admin) -> None:
@@ -56,25 +33,6 @@ def random_interval(rng: random.Random) -> tuple[date, time, time]:
     last = min(first + length, 44)
     at = lambda slot: time(slot // 2, 30 * (slot % 2))  # noqa: E731
     return rng.choice(DAYS), at(first), at(last)
-
-
-def overlapping_pairs(db) -> int:
-    return db.scalar(
-        "select count(*) from booking a join booking b on a.resource_id = b.resource_id and a.id < b.id "
-        "and a.starts_at < b.ends_at and b.starts_at < a.ends_at "
-        "where a.status in " + ACTIVE + " and b.status in " + ACTIVE)
-
-
-def slots_match_bookings(db) -> bool:
-    """Every active booking holds exactly its half-hours, and no slot belongs to anything else."""
-    expected = set()
-    for booking_id, resource_id, starts_at, ends_at in db.rows(
-            "select id, resource_id, starts_at, ends_at from booking where status in " + ACTIVE):
-        moment = starts_at
-        while moment < ends_at:
-            expected.add((resource_id, moment, booking_id))
-            moment += timedelta(minutes=30)
-    return set(db.rows("select resource_id, slot_start, booking_id from booking_slot")) == expected
 
 
 def test_eight_desks_booking_overlapping_times_never_double_book(centre, staff, admin):

@@ -1,13 +1,12 @@
 """Booking a room: every refusal says why, boundaries are exact, the lifecycle keeps history.
 
 "Now" is pinned to Monday 2 November 2026, 08:00 in Łódź, so every date below is fixed.
-The ``centre`` fixture (also used by the other reservation test files) sets up the pilot's
+The ``centre`` fixture (tests/unit/conftest.py, shared by the reservation test files) sets up the pilot's
 resources and two organisations through the services, as an admin would.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -15,60 +14,10 @@ import pytest
 from dashboard.core import clock
 from dashboard.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from dashboard.services.admin import app_settings
-from dashboard.services.register import organisations
 from dashboard.services.reservations import reservations as res
 from db.connection import Database
 
-NOW = datetime(2026, 11, 2, 8, 0, tzinfo=clock.WARSAW)  # a Monday, before opening
-TUESDAY = date(2026, 11, 3)   # open 12:00-20:00
-WEDNESDAY = date(2026, 11, 4)  # open 10:00-18:00
-
-
-@dataclass
-class Centre:
-    db: Database
-    room: int         # Sala szkoleniowa, 20 people
-    meeting: int      # Sala spotkań, 8 people
-    workstation: int
-    locker: int
-    projector: int
-    zielona: int      # Fundacja Zielona Łódź
-    sasiedzi: int     # Stowarzyszenie Sąsiedzi z Bałut
-
-
-def at(moment: datetime) -> None:
-    """Pin the clock to a Warsaw wall-clock moment."""
-    clock.freeze(moment.replace(tzinfo=clock.WARSAW))
-
-
-@pytest.fixture
-def centre(db, admin) -> Centre:
-    clock.freeze(NOW)
-    make = lambda kind, name, capacity=None: res.create_resource(  # noqa: E731
-        db, admin, {"kind": kind, "name": name, "capacity": capacity, "location": "parter"})
-    return Centre(
-        db=db,
-        room=make("room", "Sala szkoleniowa", 20),
-        meeting=make("room", "Sala spotkań", 8),
-        workstation=make("workstation", "Stanowisko komputerowe 1", 1),
-        locker=make("locker", "Szafka 1"),
-        projector=make("equipment", "Projektor"),
-        zielona=organisations.create(db, admin, {"name": "Fundacja Zielona Łódź", "legal_form": "fundacja"}),
-        sasiedzi=organisations.create(db, admin, {"name": "Stowarzyszenie Sąsiedzi z Bałut",
-                                                  "legal_form": "stowarzyszenie"}),
-    )
-
-
-def booking(centre: Centre, **changes) -> dict:
-    """The form as staff fill it: the training room, Tuesday 12:00-14:00, for Zielona Łódź."""
-    data = {"resource_id": centre.room, "organisation_id": centre.zielona, "contact_person": "Zofia Zielińska",
-            "purpose": "Zebranie zarządu", "statutory_declared": True, "attendees": 12, "day": TUESDAY,
-            "start": time(12, 0), "end": time(14, 0), "status": "confirmed"}
-    return {**data, **changes}
-
-
-def field_errors(excinfo) -> dict[str, str]:
-    return {field: message.key for field, message in excinfo.value.errors.items()}
+from tests.unit.builders import NOW, TUESDAY, WEDNESDAY, at, booking, field_errors
 
 
 def slots_of(db: Database, booking_id: int) -> list[datetime]:
@@ -590,5 +539,5 @@ def test_demo_bookings_respect_hours_holidays_closures_and_each_other(db):
             outside.append((resource_id, starts_at))
     assert outside == []
     assert db.scalar("select count(*) from closure") >= 3 and db.scalar("select count(*) from locker_assignment") >= 5
-    from test_reservation_concurrency import overlapping_pairs, slots_match_bookings
+    from tests.unit.builders import overlapping_pairs, slots_match_bookings
     assert overlapping_pairs(db) == 0 and slots_match_bookings(db)

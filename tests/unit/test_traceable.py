@@ -9,7 +9,7 @@ import pytest
 from dashboard.core.errors import ValidationError
 from dashboard.services.reporting import results
 from dashboard.services.reporting import utilisation
-from forum_dataset import FEBRUARY, build
+from tests.unit.forum_dataset import FEBRUARY, build
 
 # What each KPI's rows must add up to, counted by hand (forum_dataset's docstring).
 BY_HAND = {"organisations_served": 5, "bookings_held": 3, "no_show_rate": 0.25, "events_held": 1, "participants": 6,

@@ -7,60 +7,16 @@ is open Tuesday 12:00–20:00 and Wednesday 10:00–18:00.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 import pytest
 
-from dashboard.core import clock
 from dashboard.core.errors import Conflict, PermissionDenied, ValidationError
-from dashboard.services.register import organisations
 from dashboard.services.education import trainings
 from dashboard.services.reservations import reservations as res
-from db.connection import Database
 
-NOW = datetime(2026, 11, 2, 8, 0, tzinfo=clock.WARSAW)
-TUESDAY = date(2026, 11, 3)
-WEDNESDAY = date(2026, 11, 4)
-NEXT_TUESDAY = date(2026, 11, 10)
-
-
-@dataclass
-class Place:
-    db: Database
-    room: int          # Sala szkoleniowa, 20
-    small: int         # Sala spotkań, 8
-    workstation: int
-    zielona: int
-
-
-@pytest.fixture
-def place(db, admin) -> Place:
-    clock.freeze(NOW)
-    make = lambda kind, name, capacity: res.create_resource(  # noqa: E731
-        db, admin, {"kind": kind, "name": name, "capacity": capacity})
-    return Place(db=db, room=make("room", "Sala szkoleniowa", 20), small=make("room", "Sala spotkań", 8),
-                 workstation=make("workstation", "Stanowisko 1", 1),
-                 zielona=organisations.create(db, admin, {"name": "Fundacja Zielona Łódź", "legal_form": "fundacja"}))
-
-
-def event_form(place: Place, **changes) -> dict:
-    data = {"title": "Jak napisać ofertę na zadanie publiczne", "event_type": "training", "topics": ["T4", "generator"],
-            "description": "Warsztat krok po kroku", "trainer_name": "Łucja Żółkiewska",
-            "trainer_organisation": "Fundacja Wspierania Organizacji", "resource_id": place.room, "capacity": 15,
-            "target_group": "organizacje pozarządowe",
-            "sessions": [{"day": TUESDAY, "start": time(16), "end": time(19)},
-                         {"day": NEXT_TUESDAY, "start": time(16), "end": time(19)}]}
-    return {**data, **changes}
-
-
-def field_errors(excinfo) -> dict[str, str]:
-    return {field: message.key for field, message in excinfo.value.errors.items()}
-
-
-def counts(db: Database) -> dict[str, int]:
-    return {table: db.scalar(f"select count(*) from {table}") for table in
-            ("event", "event_session", "event_topic", "booking", "booking_slot")}
+from tests.unit.builders import NEXT_TUESDAY, TUESDAY, WEDNESDAY, event_form, field_errors
+from tests.unit.builders import event_counts as counts
 
 
 def test_creating_an_event_books_its_room_for_every_session(place, staff):
