@@ -1,12 +1,20 @@
 # Two commands for a fresh Debian machine with Python 3.11 (see README.md):
-#   make run    start the app on the embedded default (demo DuckDB file created on first start)
-#   make test   run the whole test suite, browser tests included
+#   make run    start the app on the embedded default (demo DuckDB file created on first start);
+#               installs the runtime lock, requirements.txt
+#   make test   run the whole test suite, browser tests included; installs requirements.txt and the
+#               dev/test lock, requirements-dev.txt (pytest and its plugins, playwright, ruff, hypothesis…)
+# Dependencies are declared in requirements.in (runtime) and requirements-dev.in (tests, tools);
+# `make lock` compiles them into the two locks with pip-tools, keeping every version already pinned.
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= $(or $(CIVIC_PORT),8501)
+# pytest-xdist workers: one per core plus one, because the worker that runs the browser tests
+# (all on one worker, see pytest_xdist_make_scheduler in tests/conftest.py) mostly waits for pages.
+WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+PIP_COMPILE := $(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: setup run test chromium bench clean-demo
+.PHONY: setup setup-dev run test chromium bench lock clean-demo
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,7 +22,13 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/python -m pip install -q -r requirements.txt
 	touch $@
 
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install -q -r requirements.txt -r requirements-dev.txt
+	touch $@
+
 setup: $(BIN)/.installed
+
+setup-dev: $(BIN)/.installed-dev
 
 run: setup
 	$(BIN)/python -m dashboard init
@@ -26,8 +40,14 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
 
-test: setup chromium
-	$(BIN)/python -m pytest
+test: setup-dev chromium
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 bench: setup
 	$(BIN)/python -m bench
+
+# Recompile the locks after editing requirements.in or requirements-dev.in. pip-compile keeps the
+# versions the locks already pin; to move one, edit its pin in the lock (or delete the line) first.
+lock: setup-dev
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) requirements.in
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) requirements-dev.in

@@ -113,3 +113,25 @@ def pytest_collection_modifyitems(items):
         if item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=1))
 
+
+E2E_DIR = "tests/e2e/"
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``make test`` runs pytest-xdist with ``--dist loadgroup``: every other test is its own unit of
+    work, sent to whichever worker is free, and the browser tests are one unit, so one worker runs
+    them one after another against its one server while the others take the unit and AppTest tests
+    (a browser test spends most of its time waiting for the page, not on the CPU).
+
+    The group is made here, by path, because xdist's own ``xdist_group`` mark does nothing with
+    pytest 9.2 (xdist marks a group by editing each test's node id, which pytest 9.2 no longer
+    reads: pytest-xdist issue 1386). Any other ``--dist`` keeps xdist's own scheduler."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return E2E_DIR if nodeid.startswith(E2E_DIR) else nodeid
+
+    return BrowserTestsTogether(config, log)
