@@ -17,6 +17,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from bench.run import FIXED_MOMENT
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 10.0
 MAX_RATIO = 1.5
@@ -29,8 +31,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--small", type=float, default=1.0, help="scale of the short history (1: the demo's)")
     parser.add_argument("--large", type=float, default=25.0, help="scale of the long history (25: city scale)")
     parser.add_argument("--calls", type=int, default=200, help="timed create_booking calls per dataset")
-    parser.add_argument("--at", default="tuesday", help="the app's clock, as in python -m bench (default: "
-                                                        "the next working Tuesday 11:00)")
+    parser.add_argument("--at", default=FIXED_MOMENT, help="the app's clock, as in python -m bench (default: "
+                                                         f"{FIXED_MOMENT})")
     parser.add_argument("--strict", action="store_true", help="exit 2 when a target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
@@ -59,7 +61,7 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
     from bench import dataset, services, stats
     from bench.run import pin_clock
     from dashboard.core import clock
-    from dashboard.services.reservations import reservations
+    from dashboard.services import reservations
     from db.connection import close_database
 
     moment = pin_clock(args.at)

@@ -186,7 +186,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def working_days(count: int, ahead: int) -> list[date]:
     """``count`` working days (no weekend, no public holiday) from ``ahead`` days on."""
-    from dashboard.services.reservations.reservations import holiday_name
+    from dashboard.services.reservations import holiday_name
 
     days, day = [], date.today() + timedelta(days=ahead - 1)
     while len(days) < count:
@@ -437,7 +437,7 @@ def cpu_seconds() -> dict[str, float]:
             "app": sum(used[pid] for pid in apps)}
 
 
-async def cpu_in_window(start: "Start") -> dict[str, int]:
+async def cpu_in_window(start: Start) -> dict[str, int]:
     """Share of one core (%) each side used between the window's opening and its deadline."""
     await start.opened.wait()
     first, began = cpu_seconds(), time.monotonic()

@@ -8,19 +8,18 @@ then N timed ``run()`` calls.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import duckdb
 
+from bench import stats, targets
 from dashboard import PROJECT_ROOT
 from dashboard.core import clock
-from dashboard.ui import navigation
-from dashboard.demo import DEMO_LOGINS
 from dashboard.core.roles import allows
+from dashboard.demo import DEMO_LOGINS
+from dashboard.ui import navigation
 from db.connection import Database
-
-from bench import stats, targets
 
 APP = PROJECT_ROOT / "dashboard" / "app.py"
 # The staff user is who works the pages all day; admin only for the pages staff may not open.

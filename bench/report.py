@@ -6,7 +6,7 @@ import json
 import os
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -18,7 +18,7 @@ def machine() -> dict:
     return {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
             "duckdb": version("duckdb"), "streamlit": version("streamlit"), "altair": version("altair"),
             "load_avg_1_5_15": [round(x, 2) for x in os.getloadavg()],  # other work skews the times
-            "git": _git_revision(), "timestamp_utc": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            "git": _git_revision(), "timestamp_utc": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
 def _git_revision() -> str | None:
@@ -72,7 +72,8 @@ def render(figures: dict) -> str:
         f"{figures['app_clock']}) — "
         f"{figures['machine']['cpu_count']} CPUs, Python {figures['machine']['python']}, "
         f"DuckDB {figures['machine']['duckdb']}, Streamlit {figures['machine']['streamlit']}, "
-        f"load average {figures['machine']['load_avg_1_5_15'][0]}",
+        f"load average {figures['machine'].get('load_avg_at_start', ['?'])[0]} at the start, "
+        f"{figures['machine']['load_avg_1_5_15'][0]} at the end (1 min)",
         "",
         table(["table", "rows"], [[name, f"{count:,}"] for name, count in data["rows"].items()]),
         "",

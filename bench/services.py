@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import time as clock_time, timedelta
+from datetime import time as clock_time
+from datetime import timedelta
 from types import ModuleType
-from typing import Callable
 
 import duckdb
 import pandas as pd
 
+from bench import stats, targets
 from dashboard.core import clock
 from dashboard.core.errors import DomainError
 from dashboard.core.roles import Actor
 from db.connection import ConstraintViolation, Database
-
-from bench import stats, targets
 
 STAFF = Actor("recepcja", "staff", "Joanna Recepcja")  # the demo staff login: who enters the day's work
 DEFAULT_CALLS = 50
@@ -279,8 +279,8 @@ def _live_refresh_after_write(db: Database, module: ModuleType) -> Call:
 
 def _forum_pptx(db: Database, module: ModuleType) -> Call:
     """The Forum slides of the pilot period built and exported to PPTX, charts rendered by vl-convert."""
-    from dashboard.ui import forum_export
     from dashboard.services.reporting import utilisation
+    from dashboard.ui import forum_export
 
     date_from, date_to = utilisation.period("pilot", clock.today(), utilisation.pilot_period(db), None)
     return lambda i: forum_export.to_pptx(module.deck(db, STAFF, date_from, date_to), "Forum", "Brak danych")
@@ -312,12 +312,12 @@ def measure(db: Database, entry: ServiceCall, calls: int) -> ServiceResult:
             if result.rejected > MAX_REJECTIONS_PER_CALL * (calls + 1):
                 raise RuntimeError(f"{result.rejected} attempts refused; the last said: {last}")
             try:
-                elapsed = stats.timed_ms(lambda: call(index))
+                elapsed = stats.timed_ms(lambda index=index: call(index))
             except Rejected as exc:
                 result.rejected, last = result.rejected + 1, exc
                 continue
             result.times_ms.append(elapsed)
-    except Exception as exc:  # noqa: BLE001 - reported with its type, and the run fails
+    except Exception as exc:
         result.error = f"{type(exc).__name__}: {exc}"
     result.times_ms = result.times_ms[1:]  # the first success was the warm-up
     return result
@@ -337,7 +337,7 @@ def _prepared_call(db: Database, entry: ServiceCall, result: ServiceResult) -> C
         result.note = str(exc)
     except duckdb.CatalogException as exc:  # a table of an area not migrated yet: nothing to time
         result.note = f"no data: {exc}".splitlines()[0]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         result.error = f"preparing failed: {type(exc).__name__}: {exc}"
     return None
 
@@ -351,7 +351,7 @@ def benchmark_services(db: Database, calls: int = DEFAULT_CALLS) -> list[Service
 # bench/targets.py under the same name.
 REGISTRY: list[ServiceCall] = [
     ServiceCall("organisations.create", "dashboard.services.register.organisations", _organisation_create),
-    ServiceCall("reservations.create_booking", "dashboard.services.reservations.reservations", _reservation_create_booking),
+    ServiceCall("reservations.create_booking", "dashboard.services.reservations", _reservation_create_booking),
     ServiceCall("trainings.enrol", "dashboard.services.education.enrolment", _trainings_enrol),
     ServiceCall("certificates.certificate_pdf", "dashboard.services.education.certificates", _certificate_pdf),
     ServiceCall("volunteer_work.log_hours", "dashboard.services.volunteers.work", _volunteer_log_hours),

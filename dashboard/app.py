@@ -10,15 +10,13 @@ from pathlib import Path
 if str(Path(__file__).resolve().parents[1]) not in sys.path:  # `streamlit run` adds only dashboard/
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-from dashboard.ui import auth
-from dashboard.ui import navigation
+from dashboard.core.i18n import t
+from dashboard.services.admin import backup, users
+from dashboard.ui import auth, navigation
 from dashboard.ui import widgets as ui
-from dashboard.core.i18n import t  # noqa: E402
-from dashboard.services.admin import backup
-from dashboard.services.admin import users
-from db.connection import DatabaseError  # noqa: E402
+from db.connection import DatabaseError
 
 st.set_page_config(page_title="Centrum Obywatelskie Łódź", page_icon=":material/diversity_3:", layout="wide")
 ui.ensure_language()

@@ -20,15 +20,18 @@ import random
 import re
 import stat
 import threading
-import uuid
 import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 
+# Every table a migration adds follows the schema rule of db/schema_rules.py (a table that foreign keys point to
+# keeps no FOREIGN KEY / UNIQUE / LIST column a service updates: DuckDB would refuse the UPDATE); tests check it.
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 

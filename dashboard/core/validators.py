@@ -8,7 +8,6 @@ from phonenumbers rather than hand-written code.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
 import phonenumbers
 from stdnum.pl import nip as _nip
@@ -129,17 +128,3 @@ def format_phone(e164: str | None) -> str:
         return phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     except phonenumbers.NumberParseException:
         return e164
-
-
-def as_date(value: object) -> date | None:
-    """A date from a date, datetime or ISO text; None when missing or unreadable (the caller says which)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None

@@ -18,15 +18,15 @@ import pandas as pd
 from faker import Faker
 
 from dashboard.core import clock
-from dashboard.services.admin import app_settings
-from dashboard.services.admin import audit
+from dashboard.services.admin import app_settings, audit
 from db.connection import Database
 
 CREATED_BY = "recepcja"
 _SPHERES = {"infrastructure": 18, "nature": 20, "culture": 14, "sport_tourism": 12, "education": 10, "tradition": 6,
             "charity": 5, "public_order": 5, "volunteering": 4, "revitalisation": 4, "minorities": 2}
 _TITLES = {
-    "infrastructure": ["Remont chodnika przy ul. {street}", "Ławki i stojaki rowerowe na skwerze", "Plac zabaw przy ul. {street}"],
+    "infrastructure": ["Remont chodnika przy ul. {street}", "Ławki i stojaki rowerowe na skwerze",
+                       "Plac zabaw przy ul. {street}"],
     "nature": ["Ogród sąsiedzki przy ul. {street}", "Nasadzenia drzew wzdłuż ul. {street}", "Łąka kwietna na skwerze"],
     "culture": ["Kino plenerowe na podwórku", "Mural sąsiedzki przy ul. {street}", "Festyn kultury osiedlowej"],
     "sport_tourism": ["Siłownia plenerowa przy ul. {street}", "Osiedlowy turniej piłki nożnej", "Rajd rowerowy po osiedlu"],
@@ -138,7 +138,8 @@ def _initiative(rng, fake, out: _Rows, ctx: dict, new_id: int, submitted: date) 
     sphere = rng.choices(list(_SPHERES), weights=list(_SPHERES.values()))[0]
     title = rng.choice(_TITLES[sphere]).format(street=rng.choice(_STREETS))
     start = submitted + timedelta(days=rng.randint(60, 150))
-    row = {**dict.fromkeys(_STAGE_COLUMNS), "id": new_id, "title": title, "description": f"{title} — inicjatywa mieszkańców osiedla.", "sphere": sphere,
+    row = {**dict.fromkeys(_STAGE_COLUMNS), "id": new_id, "title": title,
+           "description": f"{title} — inicjatywa mieszkańców osiedla.", "sphere": sphere,
            "osiedle_id": rng.randint(1, 36), **_applicant(rng, fake, ctx["orgs"], new_id),
            "supporters": rng.randint(3, 400), "partners": rng.choice((None, "Rada Osiedla", "Szkoła Podstawowa", None)),
            "planned_start": start, "planned_end": start + timedelta(days=rng.randint(14, 120)), **_money(rng, sphere),

@@ -7,8 +7,7 @@ from datetime import timedelta
 
 from faker import Faker
 
-from dashboard.core import clock
-from dashboard.core import validators
+from dashboard.core import clock, validators
 from dashboard.services.admin import audit
 from dashboard.services.admin.users import hash_password
 from db.connection import Database
@@ -36,7 +35,7 @@ _BRANDS = ["Zielona Łódź", "Manufaktura Dobra", "Włókniarka", "Księży Mł
            "Rowerowa Łódź", "Teatr w Podwórku", "Czytelnia", "Ogród Społeczny", "Senior+", "Mali Odkrywcy", "Most"]
 _WHERE = ["Bałut", "Widzewa", "Polesia", "Górnej", "Śródmieścia", "Retkini", "Teofilowa", "Chojen", "Zarzewa",
           "Starego Polesia", "Radogoszczy", "Księżego Młyna", "Julianowa", "Karolewa", "Łodzi"]
-_MOBILE_PREFIXES = ["501", "502", "505", "510", "512", "530", "535", "570", "601", "602", "605", "660", "664",
+MOBILE_PREFIXES = ["501", "502", "505", "510", "512", "530", "535", "570", "601", "602", "605", "660", "664",
                     "691", "692", "695", "721", "730", "781", "790", "792", "885", "887"]
 _LODZ_STREETS = ["Piotrkowska", "Tuwima", "Narutowicza", "Kościuszki", "Zachodnia", "Legionów", "Zgierska",
                  "Pomorska", "Rewolucji 1905 r.", "Kilińskiego", "Wólczańska", "Gdańska", "Więckowskiego",
@@ -67,11 +66,11 @@ def fill(db: Database, seed: int, scale: float) -> None:
     used: set[str] = set()
     rows = []
     today = clock.today()
-    for i in range(count):
+    for _ in range(count):
         form = rng.choices(forms, weights)[0]
         registered = form not in ("grupa_nieformalna", "stowarzyszenie_zwykle")
         phone = rng.choice([f"42 {rng.randint(200, 699)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-                            f"{rng.choice(_MOBILE_PREFIXES)} {rng.randint(100, 999)} {rng.randint(100, 999)}"])
+                            f"{rng.choice(MOBILE_PREFIXES)} {rng.randint(100, 999)} {rng.randint(100, 999)}"])
         contact = f"{fake.first_name()} {fake.last_name()}"
         rows.append((
             _name(rng, form, used), form,
@@ -100,11 +99,11 @@ def fill(db: Database, seed: int, scale: float) -> None:
     db.write(work, attempts=1)
 
 
-_PLAIN = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
+PLAIN_LETTERS = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
 
 
 def _ascii_email(row: tuple) -> tuple:
     row = list(row)
-    row[10] = row[10].translate(_PLAIN)
+    row[10] = row[10].translate(PLAIN_LETTERS)
     return tuple(row)
 

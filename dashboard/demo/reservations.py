@@ -9,16 +9,16 @@ about 300,000 bookings), written with bulk inserts so it builds in seconds.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
-from typing import Iterator
 
 import pandas as pd
 
 from dashboard.core import clock
 from dashboard.services.admin import audit
-from dashboard.services.reservations.reservations import DEFAULT_HOURS, HOURS_SINCE, holiday_name
+from dashboard.services.reservations import DEFAULT_HOURS, HOURS_SINCE, holiday_name
 from db.connection import Database
 
 DAYS_AHEAD = 42

@@ -20,7 +20,7 @@ from faker import Faker
 from dashboard.core import clock
 from dashboard.services.admin import audit
 from dashboard.services.education import trainings
-from dashboard.services.reservations.reservations import holiday_name
+from dashboard.services.reservations import holiday_name
 from db.connection import Database
 
 CREATED_BY = "recepcja"
@@ -168,7 +168,7 @@ def _event(rng, out: _Rows, ids: dict, ctx: dict, kind: str, sessions: list[tupl
     _w, _l, _n, (low, high), titles = _TYPES[kind]
     now, event_id = ctx["now"], ids["event"].pop()
     capacity = 1 if kind == "advisory" else min(room[1], rng.randint(low, high))
-    first, last = sessions[0][0], sessions[-1][1]
+    first = sessions[0][0]
     cancelled = rng.random() < 0.05
     held = not cancelled and first <= now
     trainer = rng.choice(_TRAINERS)

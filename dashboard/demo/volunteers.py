@@ -21,7 +21,7 @@ import pandas as pd
 from faker import Faker
 
 from dashboard.core import clock
-from dashboard.demo.people import _MOBILE_PREFIXES, _PLAIN
+from dashboard.demo.people import MOBILE_PREFIXES, PLAIN_LETTERS
 from dashboard.services.admin import audit
 from dashboard.services.volunteers.register import SLOTS, engagement_days
 from db.connection import Database
@@ -177,8 +177,8 @@ def _birth(rng, today: date, minor: bool) -> tuple[date | None, int | None]:
 
 
 def _contacts(rng, first: str, last: str, index: int) -> tuple[str | None, str | None]:
-    email = f"{first.lower()}.{last.lower()}{index}@example.org".translate(_PLAIN).replace(" ", "")
-    phone = f"+48{rng.choice(_MOBILE_PREFIXES)}{rng.randint(0, 999999):06d}"
+    email = f"{first.lower()}.{last.lower()}{index}@example.org".translate(PLAIN_LETTERS).replace(" ", "")
+    phone = f"+48{rng.choice(MOBILE_PREFIXES)}{rng.randint(0, 999999):06d}"
     roll = rng.random()
     return (email, None) if roll < 0.06 else (None, phone) if roll < 0.1 else (email, phone)
 

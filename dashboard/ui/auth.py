@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import timezone
+from datetime import UTC
 
 import jwt
 import streamlit as st
@@ -19,10 +19,10 @@ from streamlit_authenticator.controllers import AuthenticationController
 from streamlit_authenticator.utilities.exceptions import LoginError
 
 from dashboard.core import clock
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import t
 from dashboard.core.roles import Actor
 from dashboard.services.admin import users
+from dashboard.ui import widgets as ui
 
 # The library's own login form builds its cookie component (stx.CookieManager) on the login
 # page, and the component reports back when it mounts, starting a run. A "Zaloguj" click that
@@ -135,7 +135,7 @@ def cookie_username(db, token: str | None, key: str, session_hours: float, now: 
         return None
     signed_out = users.signed_out_at(db, username)
     issued = expires - session_hours * 3600
-    if signed_out is not None and issued <= signed_out.replace(tzinfo=timezone.utc).timestamp():
+    if signed_out is not None and issued <= signed_out.replace(tzinfo=UTC).timestamp():
         return None
     return username
 
@@ -163,7 +163,7 @@ def _report_failure(credentials: dict, area) -> None:
     locked = users.record_login_failure(ui.db(), username)
     if locked:
         _, until = users.lock_status(ui.db(), username)
-        local = until.replace(tzinfo=timezone.utc).astimezone(clock.WARSAW)
+        local = until.replace(tzinfo=UTC).astimezone(clock.WARSAW)
         area.error(t("login.locked", until=local.strftime("%H:%M")))
     else:
         area.error(t("login.failed"))

@@ -12,10 +12,9 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_date, t
-from dashboard.services.reporting import pilot_report
-from dashboard.services.reporting import utilisation
+from dashboard.services.reporting import pilot_report, utilisation
+from dashboard.ui import widgets as ui
 
 PRESETS = ("pilot", "year", "quarter", "month", "custom")
 

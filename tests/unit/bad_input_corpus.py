@@ -15,7 +15,7 @@ import phonenumbers
 
 from dashboard.core import clock
 from dashboard.core.roles import Actor
-from dashboard.services.reservations import reservations as res
+from dashboard.services import reservations as res
 from dashboard.services.register import organisations
 
 ADMIN = Actor("ala.admin", "admin", "Ala Admin")

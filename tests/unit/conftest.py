@@ -14,7 +14,7 @@ import bcrypt
 import pytest
 
 from dashboard.core import clock
-from dashboard.services.reservations import reservations as res
+from dashboard.services import reservations as res
 from dashboard.services.admin import users
 from dashboard.services.register import organisations
 from tests.unit.builders import NOW, Centre, Place

@@ -23,7 +23,6 @@ longer); each case records the row counts just before its own call.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -31,17 +30,36 @@ from typing import Any, Callable
 import bcrypt
 import pytest
 
-from dashboard.core import clock
+from dashboard.core import clock, i18n
 from dashboard.core.errors import DomainError, ValidationError
-from dashboard.services.register import organisations
+from dashboard.services import reservations as res
 from dashboard.services.admin import users
-from dashboard.services.reservations import reservations as res
+from dashboard.services.register import organisations
+from dashboard.services.reservations import lockers
 from db.connection import close_database, get_database, migrate
-from tests.unit.bad_input_corpus import (ADMIN, CORPUS, NOW, STAFF, UNSAVABLE, World, a_day, a_time, an_id, describe, digits,
-                                         exact, lower_text, optional_day, optional_id, phone, postal, text)
+from tests.unit.bad_input_corpus import (
+    ADMIN,
+    CORPUS,
+    NOW,
+    STAFF,
+    UNSAVABLE,
+    World,
+    a_day,
+    a_time,
+    an_id,
+    describe,
+    digits,
+    exact,
+    lower_text,
+    optional_day,
+    optional_id,
+    phone,
+    postal,
+    text,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-PL = json.loads((ROOT / "dashboard" / "locales" / "pl.json").read_text(encoding="utf-8"))
+PL = i18n.catalogue("pl")  # every catalogue file; a plural entry is known by its base key too
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     path = tmp_path_factory.mktemp("bad_input") / "civic.duckdb"
@@ -178,11 +196,11 @@ def locker_assign(world, field, value):
     locker = res.create_resource(world.db, ADMIN, {"kind": "locker", "name": f"Szafka {world.next()}"})
     data = {"resource_id": locker, "organisation_id": world.org, "date_from": date(2026, 11, 2),
             "date_to": date(2027, 6, 30), "notes": "Materiały", field: value}
-    return (lambda: res.assign_locker(world.db, STAFF, data)), {"locker_assignment": 1}
+    return (lambda: lockers.assign_locker(world.db, STAFF, data)), {"locker_assignment": 1}
 
 
 def locker_read(world, assignment_id):
-    frame = res.locker_assignments(world.db)
+    frame = lockers.locker_assignments(world.db)
     found = frame[frame["id"] == assignment_id]
     assert len(found) == 1, f"locker_assignments() does not list assignment {assignment_id}"
     record = found.iloc[0].to_dict()
@@ -211,7 +229,7 @@ TARGETS = (
     + [("reservations.create_booking[equipment]", "attendees", BOOKING_EXPECT["attendees"],
         booking_create_equipment, booking_read)]
     + [("reservations.add_closure", f, CLOSURE_EXPECT[f], closure_add, closure_read) for f in CLOSURE_EXPECT]
-    + [("reservations.assign_locker", f, LOCKER_EXPECT[f], locker_assign, locker_read) for f in LOCKER_EXPECT]
+    + [("lockers.assign_locker", f, LOCKER_EXPECT[f], locker_assign, locker_read) for f in LOCKER_EXPECT]
 )
 
 # Bugs found by this module in code it may not change: case id -> reason, marked xfail until fixed.

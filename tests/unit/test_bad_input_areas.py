@@ -46,7 +46,7 @@ from dashboard.services.reporting import results
 from dashboard.services.education import trainings
 from dashboard.services.volunteers import work as volunteer_work
 from dashboard.services.volunteers import register as volunteers
-from dashboard.services.reservations import reservations as res
+from dashboard.services import reservations as res
 from db.connection import close_database, get_database, migrate
 from tests.unit.bad_input_corpus import (ADMIN, CORPUS, NOW, STAFF, UNSAVABLE, World, a_day, a_time, an_id, describe,
                                          lower_text, optional_id, phone, text)

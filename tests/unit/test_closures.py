@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 import pytest
 
 from dashboard.core.errors import Conflict, NotFound, ValidationError
-from dashboard.services.reservations import reservations as res
+from dashboard.services import reservations as res
 from tests.unit.builders import TUESDAY, WEDNESDAY, at, booking, field_errors
 
 

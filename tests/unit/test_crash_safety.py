@@ -45,7 +45,7 @@ CHILD = textwrap.dedent('''
     from dashboard.core.roles import Actor
     from dashboard.services.education import trainings
     from dashboard.services.register import organisations
-    from dashboard.services.reservations import reservations as res
+    from dashboard.services import reservations as res
     from db.connection import get_database, migrate
 
     db = get_database(sys.argv[1])

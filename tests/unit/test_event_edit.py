@@ -18,7 +18,7 @@ import pytest
 from dashboard.core.errors import Conflict, PermissionDenied, ValidationError
 from dashboard.services.education import enrolment
 from dashboard.services.education import trainings
-from dashboard.services.reservations import reservations as res
+from dashboard.services import reservations as res
 from tests.unit.builders import NEXT_TUESDAY, TUESDAY, WEDNESDAY, event_form, field_errors
 
 

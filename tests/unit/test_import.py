@@ -20,7 +20,7 @@ from dashboard.core import i18n
 from dashboard.core.errors import PermissionDenied, ValidationError
 from dashboard.services.admin import importer
 from dashboard.services.register import organisations
-from dashboard.services.reservations import reservations
+from dashboard.services import reservations
 from dashboard.services.volunteers import register as volunteers
 from dashboard.services.admin.importer import ImportRefused
 

@@ -12,7 +12,7 @@ import random
 from datetime import date, datetime, time
 
 from dashboard.core.errors import Conflict
-from dashboard.services.reservations import reservations as res
+from dashboard.services import reservations as res
 from tests.unit.builders import ACTIVE, THREADS, booking, overlapping_pairs, run_together, slots_match_bookings
 
 ATTEMPTS = 30

@@ -14,7 +14,8 @@ import pytest
 from dashboard.core import clock
 from dashboard.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from dashboard.services.admin import app_settings
-from dashboard.services.reservations import reservations as res
+from dashboard.services.reservations import lockers
+from dashboard.services import reservations as res
 from db.connection import Database
 
 from tests.unit.builders import NOW, TUESDAY, WEDNESDAY, at, booking, field_errors
@@ -390,7 +391,7 @@ def test_the_coordinator_reads_but_cannot_write(centre, staff, coordinator):
         lambda: res.create_series(centre.db, coordinator, booking(centre), 1, count=2),
         lambda: res.add_closure(centre.db, coordinator, {"resource_id": None, "date_from": TUESDAY,
                                                          "date_to": TUESDAY, "reason": "x"}),
-        lambda: res.assign_locker(centre.db, coordinator, {"resource_id": centre.locker,
+        lambda: lockers.assign_locker(centre.db, coordinator, {"resource_id": centre.locker,
                                                            "organisation_id": centre.zielona, "date_from": TUESDAY}),
     ]
     for write in writes:

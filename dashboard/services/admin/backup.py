@@ -25,20 +25,26 @@ import shutil
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from dashboard.core import clock
-from dashboard.core import settings
+from dashboard.core import clock, settings
 from dashboard.core.errors import Message
 from dashboard.core.i18n import translate
 from dashboard.core.roles import SYSTEM, Actor, require
-from dashboard.services.admin import app_settings
-from dashboard.services.admin import audit
-from db.connection import (Database, DatabaseError, DatabaseLocked, base_tables, checksums, code_schema_version,
-                           is_open, table_checksum)
+from dashboard.services.admin import app_settings, audit
+from db.connection import (
+    Database,
+    DatabaseError,
+    DatabaseLocked,
+    base_tables,
+    checksums,
+    code_schema_version,
+    is_open,
+    table_checksum,
+)
 from db.connection import quote_ident as _quote_ident
 from db.connection import sql_literal as _literal
 
@@ -139,7 +145,7 @@ def list_backups(directory: str | Path) -> list[BackupFile]:
         match = _BACKUP_NAME.match(path.name)
         if not match:
             continue
-        utc = datetime.strptime(match.group(2), "%Y%m%d-%H%M%S").replace(tzinfo=timezone.utc)
+        utc = datetime.strptime(match.group(2), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
         local = utc.astimezone(clock.WARSAW).replace(tzinfo=None)
         found.append(BackupFile(path, bool(match.group(1)), local, path.stat().st_size))
     return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)

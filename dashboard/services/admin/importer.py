@@ -38,13 +38,12 @@ from typing import Any
 import duckdb
 from charset_normalizer import from_bytes
 
-from dashboard.core import i18n
-from dashboard.core import validators
+from dashboard.core import i18n, validators
 from dashboard.core.errors import Conflict, DomainError, Message, ValidationError
 from dashboard.core.roles import Actor, require
+from dashboard.services import reservations
 from dashboard.services.admin import audit
 from dashboard.services.register import organisations
-from dashboard.services.reservations import reservations
 from dashboard.services.volunteers import register as volunteers
 from db.connection import ConstraintViolation, Database
 

@@ -1,7 +1,8 @@
 """User accounts: creation, roles, passwords, deactivation, and the login lockout.
 
-Passwords are bcrypt hashes, the format streamlit-authenticator checks at login. After ``MAX_FAILED_LOGINS`` failures an account is locked for
-``LOCKOUT_MINUTES``; the lock lives in the database so it holds across sessions and restarts.
+Passwords are bcrypt hashes, the format streamlit-authenticator checks at login. After
+``MAX_FAILED_LOGINS`` failures an account is locked for ``LOCKOUT_MINUTES``; the lock lives in the
+database so it holds across sessions and restarts.
 """
 
 from __future__ import annotations
@@ -9,11 +10,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-import pandas as pd
 import bcrypt
+import pandas as pd
 
-from dashboard.core import clock
-from dashboard.core import validators
+from dashboard.core import clock, validators
 from dashboard.core.errors import Conflict, Errors, NotFound
 from dashboard.core.roles import ROLES, SYSTEM, Actor, require
 from dashboard.services.admin import audit
@@ -267,9 +267,18 @@ def ensure_admin_exists(db: Database) -> bool:
 
 
 __all__ = [
-    "add_user", "update_user", "deactivate_user", "set_password", "set_language", "list_users",
-    "get_user", "login_credentials", "lock_status", "record_login_success", "record_login_failure",
     "SYSTEM",
+    "add_user",
+    "deactivate_user",
+    "get_user",
+    "list_users",
+    "lock_status",
+    "login_credentials",
+    "record_login_failure",
+    "record_login_success",
+    "set_language",
+    "set_password",
+    "update_user",
 ]
 
 

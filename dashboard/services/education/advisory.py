@@ -12,12 +12,12 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from dashboard.core import clock
-from dashboard.core import validators
+from dashboard.core import clock, validators
+from dashboard.core.converters import as_int
 from dashboard.core.errors import Errors, Message, ValidationError
 from dashboard.core.roles import Actor, require
 from dashboard.services.admin import audit
-from dashboard.services.education.trainings import as_int, fetch_all, fetch_one
+from dashboard.services.sql import fetch_all, fetch_one
 from db.connection import Database
 
 FORMS = ("in_person", "phone", "online")

@@ -16,11 +16,13 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from slugify import slugify
 
+from dashboard import PROJECT_ROOT
 from dashboard.core import clock
+from dashboard.core.converters import as_int
 from dashboard.core.errors import Conflict, NotFound
 from dashboard.core.roles import Actor, require
-from dashboard import PROJECT_ROOT
-from dashboard.services.education.trainings import as_int, event_row, fetch_all, fetch_one, session_rows
+from dashboard.services.education.events import event_row, session_rows
+from dashboard.services.sql import fetch_all, fetch_one
 from db.connection import Database
 
 FONT_DIR = PROJECT_ROOT / "dashboard" / "assets" / "fonts"
@@ -31,7 +33,7 @@ TYPE_LABELS = {"training": "szkolenie", "advisory": "doradztwo indywidualne", "s
 BLANK_ROWS = 5  # empty lines on the signature sheet for walk-ins
 
 
-def _pdf(orientation: str = "P") -> FPDF:
+def new_pdf(orientation: str = "P") -> FPDF:
     pdf = FPDF(orientation=orientation, unit="mm", format="A4")
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
@@ -40,16 +42,16 @@ def _pdf(orientation: str = "P") -> FPDF:
     return pdf
 
 
-def _line(pdf: FPDF, text: str, size: float = 12, style: str = "", align: str = "C", height: float = 8) -> None:
+def pdf_line(pdf: FPDF, text: str, size: float = 12, style: str = "", align: str = "C", height: float = 8) -> None:
     pdf.set_font(FONT, style, size)
     pdf.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _dmy(value: date | datetime) -> str:
+def dmy(value: date | datetime) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def _hours_text(hours: float) -> str:
+def hours_text(hours: float) -> str:
     return f"{hours:g}".replace(".", ",")
 
 
@@ -71,35 +73,35 @@ def _attended(cur, enrolment_id: int) -> list[tuple[datetime, datetime]]:
 
 def _certificate(event: dict, name: str, sessions: list[tuple[datetime, datetime]], number: str) -> bytes:
     """One certificate: who, what, when, how many hours, with whom."""
-    pdf = _pdf()
+    pdf = new_pdf()
     pdf.add_page()
     pdf.ln(8)
-    _line(pdf, CENTRE, 13, "B")
+    pdf_line(pdf, CENTRE, 13, "B")
     pdf.ln(18)
-    _line(pdf, "ZAŚWIADCZENIE", 26, "B", height=12)
-    _line(pdf, f"nr {number}", 10)
+    pdf_line(pdf, "ZAŚWIADCZENIE", 26, "B", height=12)
+    pdf_line(pdf, f"nr {number}", 10)
     pdf.ln(12)
-    _line(pdf, "Zaświadcza się, że", 12)
+    pdf_line(pdf, "Zaświadcza się, że", 12)
     pdf.ln(2)
-    _line(pdf, name, 20, "B", height=11)
+    pdf_line(pdf, name, 20, "B", height=11)
     pdf.ln(2)
-    _line(pdf, f"wziął(-ęła) udział w wydarzeniu ({TYPE_LABELS.get(event['event_type'], event['event_type'])})", 12)
-    _line(pdf, f"„{event['title']}”", 15, "B")
+    pdf_line(pdf, f"wziął(-ęła) udział w wydarzeniu ({TYPE_LABELS.get(event['event_type'], event['event_type'])})", 12)
+    pdf_line(pdf, f"„{event['title']}”", 15, "B")
     if event["topics"]:
-        _line(pdf, "Tematyka: " + ", ".join(event["topics"]), 11)
+        pdf_line(pdf, "Tematyka: " + ", ".join(event["topics"]), 11)
     pdf.ln(6)
     hours = sum((end - start).total_seconds() for start, end in sessions) / 3600
-    _line(pdf, "Termin" + ("y" if len(sessions) > 1 else "") + ": " + "; ".join(
-        f"{_dmy(s)} {s:%H:%M}–{e:%H:%M}" for s, e in sessions), 11)
-    _line(pdf, f"Łączny czas udziału: {_hours_text(hours)} godz. zegarowych", 11)
+    pdf_line(pdf, "Termin" + ("y" if len(sessions) > 1 else "") + ": " + "; ".join(
+        f"{dmy(s)} {s:%H:%M}–{e:%H:%M}" for s, e in sessions), 11)
+    pdf_line(pdf, f"Łączny czas udziału: {hours_text(hours)} godz. zegarowych", 11)
     if event["trainer_name"]:
         who = event["trainer_name"] + (f" ({event['trainer_organisation']})" if event["trainer_organisation"] else "")
-        _line(pdf, f"Prowadzący: {who}", 11)
+        pdf_line(pdf, f"Prowadzący: {who}", 11)
     pdf.ln(24)
-    _line(pdf, f"Łódź, {_dmy(clock.today())}", 11, align="L")
+    pdf_line(pdf, f"Łódź, {dmy(clock.today())}", 11, align="L")
     pdf.ln(16)
-    _line(pdf, "....................................................", 11, align="R")
-    _line(pdf, "podpis i pieczęć Centrum", 9, align="R")
+    pdf_line(pdf, "....................................................", 11, align="R")
+    pdf_line(pdf, "podpis i pieczęć Centrum", 9, align="R")
     return bytes(pdf.output())
 
 
@@ -137,9 +139,9 @@ def certificates_zip(db: Database, actor: Actor, event_id: int) -> bytes:
 
 
 def _sheet_header(pdf: FPDF, event: dict, session: dict) -> None:
-    _line(pdf, "LISTA OBECNOŚCI", 16, "B")
-    _line(pdf, f"„{event['title']}” — {TYPE_LABELS.get(event['event_type'], '')}", 11)
-    _line(pdf, f"{_dmy(session['starts_at'])}, {session['starts_at']:%H:%M}–{session['ends_at']:%H:%M}, "
+    pdf_line(pdf, "LISTA OBECNOŚCI", 16, "B")
+    pdf_line(pdf, f"„{event['title']}” — {TYPE_LABELS.get(event['event_type'], '')}", 11)
+    pdf_line(pdf, f"{dmy(session['starts_at'])}, {session['starts_at']:%H:%M}–{session['ends_at']:%H:%M}, "
                f"{event['room']}" + (f"; prowadzący: {event['trainer_name']}" if event["trainer_name"] else ""), 10)
     pdf.ln(3)
 
@@ -155,7 +157,7 @@ def attendance_sheet_pdf(db: Database, actor: Actor, event_id: int, session_id: 
     sessions = [s for s in event["sessions"] if session_id is None or s["id"] == as_int(session_id)]
     if not sessions:
         raise NotFound("error.session_not_found", id=session_id)
-    pdf = _pdf()
+    pdf = new_pdf()
     for session in sessions:
         pdf.add_page()
         _sheet_header(pdf, event, session)

@@ -11,19 +11,19 @@ and a freed place goes to the first waiting in the very transaction that freed i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
-from dashboard.core import clock
-from dashboard.core import privacy
-from dashboard.core import validators
+from dashboard.core import clock, privacy, validators
+from dashboard.core.converters import as_int
 from dashboard.core.errors import Conflict, Errors, Message, NotFound, ValidationError
 from dashboard.core.roles import Actor, require
-from dashboard.services.admin import app_settings
-from dashboard.services.admin import audit
-from dashboard.services.education.trainings import as_int, event_row, fetch_all, fetch_one, retrying_write
+from dashboard.services.admin import app_settings, audit
+from dashboard.services.education.events import event_row
+from dashboard.services.sql import fetch_all, fetch_one, retrying_write
 from db.connection import Database
 
 CLOSE_SETTING = "enrolment_close_hours"  # registered in app_settings.KNOWN (validator, default 24)
@@ -129,8 +129,9 @@ def _take_seat(cur, event_id: int, seat: int, enrolment_id: int) -> None:
                 [event_id, seat, enrolment_id])
 
 
-def refresh_status(cur, event_id: int) -> None:
+def refresh_status(cur, actor: Actor, event_id: int) -> None:
     """'full' when every seat is taken, 'open' otherwise (planned, held, cancelled stay as they are)."""
+    require(actor, "write")
     event = event_row(cur, event_id)
     if event["status"] not in ("open", "full"):
         return
@@ -146,6 +147,7 @@ def promote_waiting(cur, actor: Actor, event_id: int) -> list[int]:
     Runs in the transaction that freed the places, so two places freed at once promote two people.
     Nobody is promoted into a cancelled or held event, or one whose last session has ended.
     """
+    require(actor, "write")
     event = event_row(cur, event_id)
     last = fetch_one(cur, "select max(ends_at) from event_session where event_id = ?", [event_id])[0]
     if event["status"] in ("cancelled", "held") or last is None or last <= clock.local_now():
@@ -195,7 +197,7 @@ def _enrol_in(cur, actor: Actor, event_id: Any, clean: dict, close: int, walk_in
     enrolment_id = _insert_enrolment(cur, actor, event["id"], clean, status, walk_in)
     if seat:
         _take_seat(cur, event["id"], seat, enrolment_id)
-    refresh_status(cur, event["id"])
+    refresh_status(cur, actor, event["id"])
     audit.record(cur, actor.username, "create", "enrolment", enrolment_id, None,
                  {"event_id": event["id"], "full_name": clean["full_name"], "status": status, "seat_no": seat,
                   "walk_in": walk_in, "consent_on": clean["consent_on"]})
@@ -269,7 +271,7 @@ def cancel_enrolments(db: Database, actor: Actor, enrolment_ids: Iterable[int], 
         promoted = []
         for event_id in dict.fromkeys(r["event_id"] for r in rows):
             promoted += promote_waiting(cur, actor, event_id)
-            refresh_status(cur, event_id)
+            refresh_status(cur, actor, event_id)
         return promoted
 
     return retrying_write(db, work, "error.enrolment_busy")

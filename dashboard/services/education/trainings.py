@@ -14,22 +14,22 @@ advisory log and the expectations survey in ``advisory``.
 
 from __future__ import annotations
 
-import math
-import random
 import re
-import time as _time
 from datetime import date, datetime, time
-from typing import Any, Callable
+from itertools import pairwise
 
 import pandas as pd
 
-from dashboard.core import clock
-from dashboard.core import validators
+from dashboard.core import clock, validators
+from dashboard.core.converters import as_date, as_int, as_time
 from dashboard.core.errors import Conflict, Errors, Message, NotFound, ValidationError
 from dashboard.core.roles import Actor, require
+from dashboard.services import reservations as res
 from dashboard.services.admin import audit
-from dashboard.services.reservations import reservations as res
-from db.connection import ConstraintViolation, Database
+from dashboard.services.education import enrolment
+from dashboard.services.education.events import EVENT_FIELDS, event_row, session_rows
+from dashboard.services.sql import fetch_all, fetch_one, retrying_write
+from db.connection import Database
 
 TYPES = ("training", "advisory", "specialist_meeting", "integration_meeting", "consultation_meeting")
 PARTNERS = ("city_hall", "council", "dialogue_commission")
@@ -37,64 +37,9 @@ STATUSES = ("planned", "open", "full", "held", "cancelled")
 CENTRE_NAME = "Centrum Obywatelskie (wydarzenia własne)"
 CENTRE_SETTING = "centre_organisation_id"
 MAX_SESSIONS = 30
-_ROUNDS = 6
 _TEXT_FIELDS = (("title", 200, True), ("description", 4000, False), ("trainer_name", 120, False),
                 ("trainer_organisation", 200, False), ("target_group", 300, False), ("partner_name", 200, False))
-_EVENT_FIELDS = ("id", "title", "event_type", "partner_kind", "partner_name", "description", "trainer_name",
-                 "trainer_organisation", "resource_id", "capacity", "target_group", "status", "cancel_reason",
-                 "cancelled_at", "cancelled_by", "created_at", "created_by")
 _TOPIC_CODE = re.compile(r"^[a-z0-9_]{1,30}$|^T[0-9]{1,3}$")
-
-
-# -- shared helpers (used by enrolment, certificates) ----------------------------------------
-def as_int(value: Any) -> int | None:
-    """A form value as an int (numpy ints and whole floats too); None when it is not one."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if not math.isfinite(number):  # "nan", "inf", "1e999": int() of them raises
-        return None
-    return int(number) if number == int(number) else None
-
-
-def fetch_one(cur, sql: str, params: list) -> tuple | None:
-    cur.execute(sql, params)
-    return cur.fetchone()
-
-
-def fetch_all(cur, sql: str, params: list) -> list[tuple]:
-    cur.execute(sql, params)
-    return cur.fetchall()
-
-
-def retrying_write(db: Database, work: Callable, busy_key: str, attempts: int = 40) -> Any:
-    """Run a write whose primary keys (slots, seats, contacts) may be lost to a concurrent writer.
-
-    Write-write conflicts are retried inside ``db.write``; a ConstraintViolation (the key taken at
-    COMMIT) is retried here in a fresh snapshot, whose checks then give the precise message.
-    """
-    for attempt in range(_ROUNDS):
-        try:
-            return db.write(work, attempts=attempts)
-        except ConstraintViolation:
-            _time.sleep(random.uniform(0.002, 0.01) * (attempt + 1))
-    raise Conflict(busy_key)
-
-
-def event_row(cur, event_id: Any) -> dict:
-    row = fetch_one(cur, "select " + ", ".join(_EVENT_FIELDS) + " from event where id = ?", [as_int(event_id) or -1])
-    if row is None:
-        raise NotFound("error.event_not_found", id=event_id)
-    return dict(zip(_EVENT_FIELDS, row))
-
-
-def session_rows(cur, event_id: int) -> list[dict]:
-    rows = fetch_all(cur, "select id, starts_at, ends_at, booking_id from event_session where event_id = ? "
-                          "order by starts_at, id", [event_id])
-    return [dict(zip(("id", "starts_at", "ends_at", "booking_id"), r)) for r in rows]
 
 
 # -- topics ------------------------------------------------------------------------------------
@@ -193,14 +138,14 @@ def _clean_sessions(data: dict, errors: Errors) -> list[dict]:
         if one:
             sessions.append({**one, "index": index})
     sessions.sort(key=lambda s: s["starts_at"])
-    for before, after in zip(sessions, sessions[1:]):
+    for before, after in pairwise(sessions):
         if after["starts_at"] < before["ends_at"]:
             errors.add(f"sessions.{after['index']}.start", "error.sessions_overlap")
     return sessions
 
 
 def _clean_session(item: dict, prefix: str, errors: Errors) -> dict | None:
-    day, start, end = res.as_day(item.get("day")), res.as_time(item.get("start")), res.as_time(item.get("end"))
+    day, start, end = as_date(item.get("day")), as_time(item.get("start")), as_time(item.get("end"))
     for name, value, key in (("day", day, "error.date_format"), ("start", start, "error.time_format"),
                              ("end", end, "error.time_format")):
         if value is None:
@@ -358,12 +303,20 @@ def _form_values(cur, event: dict) -> dict:
                                                "order by topic_code", [event["id"]])]
     sessions = [{"id": s["id"], "day": s["starts_at"].date(), "start": s["starts_at"].time(),
                  "end": s["ends_at"].time()} for s in session_rows(cur, event["id"])]
-    return {**{k: event[k] for k in _EVENT_FIELDS}, "topics": topics_now, "sessions": sessions,
+    return {**{k: event[k] for k in EVENT_FIELDS}, "topics": topics_now, "sessions": sessions,
             "status": event["status"] if event["status"] in ("planned", "open") else "open"}
 
 
+FINAL = ("cancelled", "held")  # an event in these statuses is on record only: no edit, move or enrolment change
+
+
+def changeable(event: dict) -> bool:
+    """Whether the event can still be edited or moved (pages ask this instead of reading statuses)."""
+    return event.get("status") not in FINAL
+
+
 def _require_changeable(event: dict) -> None:
-    if event["status"] in ("cancelled", "held"):
+    if not changeable(event):
         raise Conflict(f"error.event_already_{event['status']}")
 
 
@@ -392,9 +345,8 @@ def update_event(db: Database, actor: Actor, event_id: int, data: dict) -> list[
         old, new = audit.changed(_audit_form(event, current), _audit_event(clean))
         if new:
             audit.record(cur, actor.username, "update", "event", event["id"], old, new)
-        from dashboard.services.education import enrolment  # promotion after a capacity rise (no import cycle)
         promoted = enrolment.promote_waiting(cur, actor, event["id"])
-        enrolment.refresh_status(cur, event["id"])
+        enrolment.refresh_status(cur, actor, event["id"])
         return promoted
 
     return retrying_write(db, work, "error.booking_slot_busy", attempts=16)
@@ -402,7 +354,7 @@ def update_event(db: Database, actor: Actor, event_id: int, data: dict) -> list[
 
 def _audit_form(event: dict, current: dict) -> dict:
     """The stored event in the shape of ``_audit_event``, so the audit row holds only what changed."""
-    view = {k: event.get(k) for k in _EVENT_FIELDS if k not in ("cancel_reason", "cancelled_at", "cancelled_by",
+    view = {k: event.get(k) for k in EVENT_FIELDS if k not in ("cancel_reason", "cancelled_at", "cancelled_by",
                                                                 "created_at", "created_by", "id")}
     view["topics"], view["status"] = current["topics"], current["status"]  # 'full' is derived, not chosen
     view["sessions"] = [f"{datetime.combine(s['day'], s['start']):%Y-%m-%d %H:%M}-{s['end']:%H:%M}"

@@ -3,8 +3,8 @@
 Residents propose a task; the city does not pay them a grant but buys goods and services
 itself (the city's part), while residents contribute social work, goods in kind and money.
 This module validates and stores the application and values the contribution; the stages
-live in ``initiative_stages``, scoring/support/documents in ``initiative_extras`` and the
-read models for the views in ``initiative_views``.
+live in ``stages``, scoring/support/documents in ``extras`` and the
+read models for the views in ``views``.
 """
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from dashboard.core import clock
-from dashboard.core import privacy
-from dashboard.core import validators
+from dashboard.core import clock, privacy, validators
+from dashboard.core.converters import as_int
 from dashboard.core.errors import Conflict, Errors, NotFound
 from dashboard.core.roles import Actor, require
-from dashboard.services.admin import app_settings
-from dashboard.services.admin import audit
-from dashboard.services.register.organisations import _as_id
+from dashboard.services.admin import app_settings, audit
 from db.connection import Database
 
 RATE_SETTING = "initiative_social_work_rate_pln"
@@ -103,7 +100,7 @@ def _reference(db: Database, data: dict, errors: Errors, clean: dict) -> None:
             "select count(*) from initiative_sphere where code = ? and active", [sphere]):
         errors.add("sphere", "error.sphere_unknown")
     clean["sphere"] = sphere
-    osiedle_id, today = _as_id(data.get("osiedle_id")), clock.today()
+    osiedle_id, today = as_int(data.get("osiedle_id")), clock.today()
     if osiedle_id is None or not db.scalar(
             "select count(*) from osiedle where id = ? and valid_from <= ? and (valid_to is null or valid_to >= ?)",
             [osiedle_id, today, today]):
@@ -116,7 +113,7 @@ def _applicant(db: Database, data: dict, errors: Errors, clean: dict) -> None:
     kind = data.get("applicant_kind")
     clean.update(applicant_kind=kind, organisation_id=None, leader_name=None, leader_email=None, leader_phone=None)
     if kind == "organisation":
-        org_id = _as_id(data.get("organisation_id"))
+        org_id = as_int(data.get("organisation_id"))
         if org_id is None or not db.scalar("select count(*) from organisation where id = ?", [org_id]):
             errors.add("organisation_id", "error.organisation_unknown")
         clean["organisation_id"] = org_id
@@ -142,12 +139,12 @@ def _dates_and_counts(data: dict, errors: Errors, clean: dict) -> None:
     supporters = data.get("supporters")
     if supporters in (None, ""):
         clean["supporters"] = 0
-    elif isinstance(supporters, bool) or _as_id(supporters) is None or _as_id(supporters) < 0:
+    elif isinstance(supporters, bool) or as_int(supporters) is None or as_int(supporters) < 0:
         errors.add("supporters", "error.supporters_invalid")
-    elif _as_id(supporters) > MAX_SUPPORTERS:  # 10**18 would reach the INTEGER column as a ConversionException
+    elif as_int(supporters) > MAX_SUPPORTERS:  # 10**18 would reach the INTEGER column as a ConversionException
         errors.add("supporters", "initiatives.error.supporters_too_many", max=MAX_SUPPORTERS)
     else:
-        clean["supporters"] = _as_id(supporters)
+        clean["supporters"] = as_int(supporters)
     for field in ("planned_start", "planned_end"):
         value = data.get(field)
         if value in (None, ""):
@@ -222,7 +219,7 @@ def update(db: Database, actor: Actor, initiative_id: int, data: dict) -> None:
 
 def fetch(cur, initiative_id: int) -> dict:
     """The initiative row read on the caller's cursor (inside its transaction), or NotFound."""
-    cur.execute("select * from initiative where id = ?", [_as_id(initiative_id) or -1])
+    cur.execute("select * from initiative where id = ?", [as_int(initiative_id) or -1])
     row = cur.fetchone()
     if row is None:
         raise NotFound("error.initiative_not_found", id=initiative_id)
@@ -232,7 +229,7 @@ def fetch(cur, initiative_id: int) -> dict:
 def get_row(db: Database, actor: Actor, initiative_id: int) -> dict:
     """The initiative with names of its sphere, osiedle and organisation; contact masked for the coordinator."""
     require(actor, "read")
-    rows = db.dicts(_SELECT, [_as_id(initiative_id) or -1])
+    rows = db.dicts(_SELECT, [as_int(initiative_id) or -1])
     if not rows:
         raise NotFound("error.initiative_not_found", id=initiative_id)
     row = rows[0]

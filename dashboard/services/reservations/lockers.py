@@ -10,12 +10,12 @@ an assignment ends by its ``date_to`` (set when the key comes back).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
 
-from dashboard.core import clock
-from dashboard.core import validators
+from dashboard.core import clock, validators
+from dashboard.core.converters import as_date, as_int
 from dashboard.core.errors import Conflict, Errors, NotFound
 from dashboard.core.roles import Actor, require
 from dashboard.services.admin import audit
@@ -25,29 +25,11 @@ _FOREVER = date(9999, 12, 31)
 _FIELDS = ("resource_id", "organisation_id", "date_from", "date_to", "key_handed_on", "key_returned_on", "notes")
 
 
-def _as_id(value) -> int | None:
-    """A form's id (int, numpy int or digit string) as int; None when it is not one."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if abs(number) < 2**63 else None  # beyond BIGINT no row has that id
-
-
-def _as_day(value) -> date | None:
-    """A date (a datetime counts as its day); None for anything else."""
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else None
-
-
 def _validate(cur, data: dict) -> dict:
     """Normalise an assignment's fields or raise ValidationError, one message per field."""
     errors = Errors()
-    clean = {"resource_id": _as_id(data.get("resource_id")),
-             "organisation_id": _as_id(data.get("organisation_id"))}
+    clean = {"resource_id": as_int(data.get("resource_id")),
+             "organisation_id": as_int(data.get("organisation_id"))}
     cur.execute("select kind, active from resource where id = ?", [clean["resource_id"] or -1])
     row = cur.fetchone()
     if row is None or not row[1]:
@@ -57,11 +39,11 @@ def _validate(cur, data: dict) -> dict:
     cur.execute("select count(*) from organisation where id = ?", [clean["organisation_id"] or -1])
     if not cur.fetchone()[0]:
         errors.add("organisation_id", "error.organisation_unknown")
-    clean["date_from"] = _as_day(data.get("date_from"))
+    clean["date_from"] = as_date(data.get("date_from"))
     if clean["date_from"] is None:
         errors.add("date_from", "error.date_format")
     raw_to = data.get("date_to")
-    clean["date_to"] = None if raw_to in (None, "") else _as_day(raw_to)
+    clean["date_to"] = None if raw_to in (None, "") else as_date(raw_to)
     if raw_to not in (None, "") and clean["date_to"] is None:
         errors.add("date_to", "error.date_format")
     elif clean["date_to"] and clean["date_from"] and clean["date_to"] < clean["date_from"]:
@@ -118,7 +100,7 @@ def assign_locker(db: Database, actor: Actor, data: dict) -> int:
 
 def _fetch(cur, assignment_id: int) -> dict:
     cur.execute("select " + ", ".join(_FIELDS) + " from locker_assignment where id = ?",
-                [_as_id(assignment_id) or -1])
+                [as_int(assignment_id) or -1])
     row = cur.fetchone()
     if row is None:
         raise NotFound("error.assignment_not_found", id=assignment_id)
@@ -127,7 +109,7 @@ def _fetch(cur, assignment_id: int) -> dict:
 
 def _key_day(value, field: str = "day") -> date:
     """A handover/return day: a date, not in the future."""
-    day = _as_day(value)
+    day = as_date(value)
     errors = Errors()
     if day is None:
         errors.add(field, "error.date_format")
@@ -183,7 +165,7 @@ def record_key_returned(db: Database, actor: Actor, assignment_id: int, day: dat
 def end_locker_assignment(db: Database, actor: Actor, assignment_id: int, day: date) -> None:
     """End an assignment on ``day`` without a key event (e.g. agreed early end, key never issued)."""
     require(actor, "write")
-    end = _as_day(day)
+    end = as_date(day)
     errors = Errors()
     if end is None:
         errors.add("day", "error.date_format")
@@ -207,7 +189,7 @@ def locker_overview(db: Database, day: date | None = None) -> pd.DataFrame:
 
     A locker whose key is still out counts as taken even after the assignment's end date.
     """
-    day = _as_day(day) or clock.today()
+    day = as_date(day) or clock.today()
     return db.query(
         "with current as ("
         "  select a.*, row_number() over (partition by a.resource_id order by a.date_from desc, a.id desc) as rn "

@@ -5,26 +5,26 @@ The record is minimal on purpose: there is no field for a PESEL, an ID number, h
 content of a criminal-record check, so none can be typed in. Every write checks the processing
 consent first: once it is withdrawn, processing stops and only anonymisation may still write.
 
-Opportunities, assignments and hours are in ``volunteer_work``; export, anonymisation and the
-retention review in ``volunteer_gdpr``.
+Opportunities, assignments and hours are in ``work``; export, anonymisation and the
+retention review in ``gdpr``.
 """
 
 from __future__ import annotations
 
-import math
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
-from dashboard.core import clock
-from dashboard.core import privacy
-from dashboard.core import validators
+from dashboard.core import clock, privacy, validators
+from dashboard.core.converters import as_date, as_int
 from dashboard.core.errors import Errors, Message, NotFound, ValidationError
 from dashboard.core.roles import Actor, require
 from dashboard.services.admin import audit
+from dashboard.services.sql import fetch_all, fetch_dicts, fetch_one
 from db.connection import Database
 
 STATUSES = ("candidate", "active", "inactive")
@@ -41,31 +41,6 @@ _VOLUNTEER_FIELDS = ("id", "first_name", "last_name", "email", "phone", "birth_y
 
 
 # -- small helpers shared by the volunteer modules --------------------------------------------------------
-def fetch_one(cur, sql: str, params: list) -> tuple | None:
-    cur.execute(sql, params)
-    return cur.fetchone()
-
-
-def fetch_dicts(cur, sql: str, params: list) -> list[dict]:
-    cur.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
-
-
-def as_id(value: Any) -> int:
-    """A form id as an int; -1 (matches nothing) when it is not one, so lookups say NotFound."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return -1
-    if not math.isfinite(number):  # "nan", "inf", "1e999": int() of them raises
-        return -1
-    return int(number) if not isinstance(value, bool) and number == int(number) else -1
-
-
-as_date = validators.as_date  # kept here too: the volunteer modules call it as vol.as_date
-
-
 def field(errors: Errors, clean: dict, name: str, fn: Callable, *args: Any) -> None:
     """Run one validator and put its value into ``clean`` or its message into ``errors``."""
     try:
@@ -82,7 +57,7 @@ def required_date(errors: Errors, clean: dict, name: str, value: Any, required: 
 
 
 def volunteer_row(cur, volunteer_id: Any) -> dict:
-    rows = fetch_dicts(cur, "select * from volunteer where id = ?", [as_id(volunteer_id)])
+    rows = fetch_dicts(cur, "select * from volunteer where id = ?", [as_int(volunteer_id)])
     if not rows:
         raise NotFound("error.volunteer_not_found", id=volunteer_id)
     return rows[0]
@@ -125,7 +100,7 @@ def engagement_days(starts_on: date, ends_on: date) -> int:
 
 
 # -- validation ------------------------------------------------------------------------------------------
-def _codes(errors: Errors, clean: dict, name: str, values: Any, allowed: set[str] | None, key: str,
+def validate_codes(errors: Errors, clean: dict, name: str, values: Any, allowed: set[str] | None, key: str,
            pattern: re.Pattern | None = None) -> None:
     items = [str(v).strip().lower() for v in (values or []) if str(v).strip()]
     bad = [v for v in items if (allowed is not None and v not in allowed) or (pattern and not pattern.match(v))]
@@ -152,10 +127,12 @@ def _birth(errors: Errors, clean: dict, data: dict) -> None:
     birth_date = as_date(data.get("birth_date"))
     if data.get("birth_date") not in (None, "") and birth_date is None:
         errors.add("birth_date", "error.date_format")
-    year = data.get("birth_year")
-    year = birth_date.year if birth_date else (None if year in (None, "") else as_id(year))
+    given_year = data.get("birth_year")
+    year = birth_date.year if birth_date else (None if given_year in (None, "") else as_int(given_year))
     this_year = clock.today().year
-    if birth_date is None and year is None and "birth_date" not in errors.errors:
+    if birth_date is None and year is None and given_year not in (None, ""):
+        errors.add("birth_year", "error.volunteer_birth_invalid")
+    elif birth_date is None and year is None and "birth_date" not in errors.errors:
         errors.add("birth_year", "error.required")
     elif year is not None and not this_year - 100 <= year <= this_year - 10:
         errors.add("birth_date" if birth_date else "birth_year", "error.volunteer_birth_invalid")
@@ -173,26 +150,22 @@ def validate_volunteer(cur, data: dict) -> dict:
         errors.add("email", "error.contact_required")
     _birth(errors, clean, data)
     skills = {r[0] for r in fetch_all(cur, "select code from volunteer_skill where active", [])}
-    _codes(errors, clean, "skills", data.get("skills"), skills, "error.volunteer_skill_unknown")
-    _codes(errors, clean, "languages", data.get("languages"), None, "error.volunteer_language", _LANGUAGE)
-    _codes(errors, clean, "availability", data.get("availability"), set(SLOTS), "error.volunteer_availability")
+    validate_codes(errors, clean, "skills", data.get("skills"), skills, "error.volunteer_skill_unknown")
+    validate_codes(errors, clean, "languages", data.get("languages"), None, "error.volunteer_language", _LANGUAGE)
+    validate_codes(errors, clean, "availability", data.get("availability"), set(SLOTS), "error.volunteer_availability")
     _tags(errors, clean, data.get("tags"))
     status = data.get("status") or "candidate"
     if status not in STATUSES:
         errors.add("status", "error.volunteer_status")
     clean["status"] = status
-    clean["osiedle_id"] = None if data.get("osiedle_id") in (None, "") else as_id(data.get("osiedle_id"))
-    if clean["osiedle_id"] is not None and not fetch_one(cur, "select 1 from osiedle where id = ?", [clean["osiedle_id"]]):
+    given_osiedle = data.get("osiedle_id")
+    clean["osiedle_id"] = None if given_osiedle in (None, "") else as_int(given_osiedle)
+    if given_osiedle not in (None, "") and not fetch_one(cur, "select 1 from osiedle where id = ?", [clean["osiedle_id"]]):
         errors.add("osiedle_id", "error.osiedle_unknown")
     field(errors, clean, "found_via", validators.clean_text, data.get("found_via"), 200)
     field(errors, clean, "notes", validators.clean_text, data.get("notes"), 2000)
     errors.raise_if_any()
     return clean
-
-
-def fetch_all(cur, sql: str, params: list) -> list[tuple]:
-    cur.execute(sql, params)
-    return cur.fetchall()
 
 
 def _validate_processing_consent(data: dict) -> tuple[date, str | None]:
@@ -405,7 +378,7 @@ def add_agreement(db: Database, actor: Actor, volunteer_id: int, data: dict) -> 
 
 
 def agreement_row(cur, agreement_id: Any) -> dict:
-    rows = fetch_dicts(cur, "select * from volunteer_agreement where id = ?", [as_id(agreement_id)])
+    rows = fetch_dicts(cur, "select * from volunteer_agreement where id = ?", [as_int(agreement_id)])
     if not rows:
         raise NotFound("error.volunteer_agreement_not_found", id=agreement_id)
     return rows[0]
@@ -545,7 +518,7 @@ def _register_filters(status: str | None, skill: str | None, osiedle_id: int | N
         params.append(skill)
     if osiedle_id:
         where.append("v.osiedle_id = ?")
-        params.append(as_id(osiedle_id))
+        params.append(as_int(osiedle_id))
     if text and text.strip():
         # By name only: a search by e-mail or phone would let a masked viewer test who is registered.
         # Diacritics folded (ł too, which is a letter of its own), so "zolkiewska" finds "Żółkiewska".
@@ -613,7 +586,7 @@ def consents(db: Database, actor: Actor, volunteer_id: int) -> pd.DataFrame:
     """Every consent of the person, newest first; a guardian's name only for roles that see personal data."""
     require(actor, "read")
     frame = db.query("select id, kind, given_on, scope, guardian_name, withdrawn_on from volunteer_consent "
-                     "where volunteer_id = ? order by given_on desc, id desc", [as_id(volunteer_id)])
+                     "where volunteer_id = ? order by given_on desc, id desc", [as_int(volunteer_id)])
     if not actor.can("personal"):
         frame["guardian_name"] = ["***" if isinstance(v, str) and v else "" for v in frame["guardian_name"]]
     return frame
@@ -630,7 +603,7 @@ def agreements(db: Database, actor: Actor, volunteer_id: int) -> list[dict]:
     require(actor, "read")
     with db.transaction() as cur:
         rows = fetch_dicts(cur, "select * from volunteer_agreement where volunteer_id = ? order by starts_on desc, id desc",
-                           [as_id(volunteer_id)])
+                           [as_int(volunteer_id)])
         for row in rows:
             row["days"] = engagement_days(row["starts_on"], row["ends_on"])
             row["problems"] = activation_problems(cur, row) if row["status"] == "draft" else {}
@@ -646,7 +619,7 @@ def assignments_of(db: Database, actor: Actor, volunteer_id: int) -> pd.DataFram
         "coalesce(sum(h.hours) filter (where h.status = 'pending'), 0)::double as pending_hours "
         "from volunteer_assignment a join volunteer_opportunity o on o.id = a.opportunity_id "
         "left join volunteer_hours h on h.assignment_id = a.id where a.volunteer_id = ? "
-        "group by all order by a.starts_at desc, a.id desc", [as_id(volunteer_id)])
+        "group by all order by a.starts_at desc, a.id desc", [as_int(volunteer_id)])
 
 
 def hours_summary(db: Database, actor: Actor, volunteer_id: int) -> dict:
@@ -656,7 +629,7 @@ def hours_summary(db: Database, actor: Actor, volunteer_id: int) -> dict:
                  "coalesce(sum(hours) filter (where status = 'pending'), 0)::double, "
                  "coalesce(sum(hours) filter (where status = 'rejected'), 0)::double, "
                  "min(work_date) filter (where status = 'approved'), max(work_date) filter (where status = 'approved') "
-                 "from volunteer_hours where volunteer_id = ?", [as_id(volunteer_id)])
+                 "from volunteer_hours where volunteer_id = ?", [as_int(volunteer_id)])
     return {"approved": row[0], "pending": row[1], "rejected": row[2], "first": row[3], "last": row[4]}
 
 
