@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import operator
 import unicodedata
 from bisect import bisect_left, bisect_right
 from difflib import SequenceMatcher
@@ -16,6 +15,7 @@ from dashboard.core import clock
 from dashboard.core import validators
 from dashboard.core.errors import DuplicateSuspected, Errors, NotFound
 from dashboard.core.roles import Actor, require
+from dashboard.core.converters import as_int
 from dashboard.services.admin import audit
 from db.connection import Database
 
@@ -82,11 +82,8 @@ def validate(db: Database, data: dict) -> dict:
     if osiedle_id in ("", None):
         clean["osiedle_id"] = None
     else:
-        try:
-            osiedle_id = int(osiedle_id)
-        except (TypeError, ValueError):
-            osiedle_id = -1
-        if not db.scalar("select count(*) from osiedle where id = ?", [osiedle_id]):
+        osiedle_id = as_int(osiedle_id)
+        if osiedle_id is None or not db.scalar("select count(*) from osiedle where id = ?", [osiedle_id]):
             errors.add("osiedle_id", "error.osiedle_unknown")
         clean["osiedle_id"] = osiedle_id
 
@@ -178,6 +175,23 @@ def duplicate_matcher(db: Database) -> Callable[[dict], list[dict]]:
     return match
 
 
+def _refuse_unknown_references(cur, clean: dict) -> None:
+    """The legal form and the osiedle exist, checked in the write's own transaction.
+
+    The table has no foreign keys for them (db/migrations/0008): with one, DuckDB refused every edit of
+    an organisation that other rows (bookings, enrolments ...) point to. See db/schema_rules.py.
+    """
+    errors = Errors()
+    cur.execute("select count(*) from legal_form where code = ?", [clean.get("legal_form")])
+    if not cur.fetchone()[0]:
+        errors.add("legal_form", "error.legal_form_unknown")
+    if clean.get("osiedle_id") is not None:
+        cur.execute("select count(*) from osiedle where id = ?", [clean["osiedle_id"]])
+        if not cur.fetchone()[0]:
+            errors.add("osiedle_id", "error.osiedle_unknown")
+    errors.raise_if_any()
+
+
 def create_in(cur, actor: Actor, clean: dict) -> int:
     """Insert an organisation with its audit row on the caller's cursor (nothing is committed here).
 
@@ -185,6 +199,7 @@ def create_in(cur, actor: Actor, clean: dict) -> int:
     spreadsheet import compares every row with the register and with the rest of the file).
     """
     require(actor, "write")
+    _refuse_unknown_references(cur, clean)
     now = clock.utc_now()
     cur.execute(
         "insert into organisation (name, legal_form, krs, nip, regon, street, postal_code, city, osiedle_id, "
@@ -208,6 +223,7 @@ def create(db: Database, actor: Actor, data: dict, *, confirm_duplicate: bool = 
     now = clock.utc_now()
 
     def work(cur):
+        _refuse_unknown_references(cur, clean)
         cur.execute(
             "insert into organisation (name, legal_form, krs, nip, regon, street, postal_code, city, osiedle_id, "
             "contact_person, email, phone, first_served_on, notes, created_at, updated_at) "
@@ -225,12 +241,13 @@ def update(db: Database, actor: Actor, organisation_id: int, data: dict, *, conf
     require(actor, "write")
     clean = validate(db, data)
     if not confirm_duplicate:
-        matches = find_duplicates(db, clean, exclude_id=_as_id(organisation_id))
+        matches = find_duplicates(db, clean, exclude_id=as_int(organisation_id))
         if matches:
             raise DuplicateSuspected(matches)
 
     def work(cur):
         before = _fetch(cur, organisation_id)
+        _refuse_unknown_references(cur, clean)
         cur.execute(
             "update organisation set name = ?, legal_form = ?, krs = ?, nip = ?, regon = ?, street = ?, "
             "postal_code = ?, city = ?, osiedle_id = ?, contact_person = ?, email = ?, phone = ?, "
@@ -244,22 +261,8 @@ def update(db: Database, actor: Actor, organisation_id: int, data: dict, *, conf
     db.write(work)
 
 
-def _as_id(value) -> int | None:
-    """An id as int (numpy ints and digit strings too, e.g. from a URL); None when it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        value = value.strip()
-        value = int(value) if value.isascii() and value.isdigit() else None
-    try:
-        number = operator.index(value)
-    except TypeError:
-        return None
-    return number if -2**63 <= number < 2**63 else None
-
-
 def _fetch(cur, organisation_id: int) -> dict:
-    cur.execute(_SELECT, [_as_id(organisation_id) or -1])
+    cur.execute(_SELECT, [as_int(organisation_id) or -1])
     row = cur.fetchone()
     if row is None:
         raise NotFound("error.organisation_not_found", id=organisation_id)
@@ -268,7 +271,7 @@ def _fetch(cur, organisation_id: int) -> dict:
 
 def get(db: Database, actor: Actor, organisation_id: int) -> dict:
     require(actor, "read")
-    rows = db.dicts(_SELECT, [_as_id(organisation_id) or -1])
+    rows = db.dicts(_SELECT, [as_int(organisation_id) or -1])
     if not rows:
         raise NotFound("error.organisation_not_found", id=organisation_id)
     return rows[0]
@@ -307,3 +310,82 @@ def count(db: Database) -> int:
 def choices(db: Database) -> list[tuple[int, str]]:
     """(id, name) of every organisation, for select boxes on other pages."""
     return [(r[0], r[1]) for r in db.rows("select id, name from organisation order by name")]
+
+
+# -- what an organisation did with the Centre (read-only, for its page) ----------------------------------------
+def activity_counts(db: Database, actor: Actor, organisation_id: int) -> dict[str, int]:
+    """How many bookings, events (enrolled in), locker assignments, advisory sessions, initiatives and
+    volunteer opportunities the organisation has: the numbers on its page's tabs."""
+    require(actor, "read")
+    org = as_int(organisation_id)
+    row = db.one(
+        "select (select count(*) from booking where organisation_id = ?), "
+        "(select count(distinct event_id) from enrolment where organisation_id = ?), "
+        "(select count(*) from locker_assignment where organisation_id = ?), "
+        "(select count(*) from advisory where organisation_id = ?), "
+        "(select count(*) from initiative where organisation_id = ?), "
+        "(select count(*) from volunteer_opportunity where organisation_id = ?)", [org] * 6)
+    return dict(zip(("bookings", "events", "lockers", "advisory", "initiatives", "opportunities"),
+                    (int(v or 0) for v in row)))
+
+
+def bookings_of(db: Database, actor: Actor, organisation_id: int, limit: int = 500) -> pd.DataFrame:
+    """The organisation's bookings, the coming ones first (soonest first), then the past ones (latest first)."""
+    require(actor, "read")
+    return db.query(
+        "select b.id, b.starts_at, b.ends_at, r.name as resource, b.purpose, b.attendees, b.actual_attendance, "
+        "b.status, b.cancel_reason from booking b join resource r on r.id = b.resource_id "
+        "where b.organisation_id = ? order by (b.ends_at < ?) , case when b.ends_at >= ? then b.starts_at end, "
+        "b.starts_at desc, b.id limit ?",
+        [as_int(organisation_id), clock.local_now(), clock.local_now(), int(limit)])
+
+
+def events_of(db: Database, actor: Actor, organisation_id: int) -> pd.DataFrame:
+    """Events the organisation's people enrolled in: how many enrolled, waited, cancelled and came (no names)."""
+    require(actor, "read")
+    return db.query(
+        "with mine as (select * from enrolment where organisation_id = ?), "
+        "present as (select a.enrolment_id from attendance a join mine m on m.id = a.enrolment_id "
+        "            where a.present group by 1) "
+        "select e.id, e.title, e.event_type, e.status, (select min(s.starts_at) from event_session s "
+        "where s.event_id = e.id) as starts_at, count(*) filter (where m.status = 'enrolled') as enrolled, "
+        "count(*) filter (where m.status = 'waitlisted') as waitlisted, "
+        "count(*) filter (where m.status = 'cancelled') as cancelled, "
+        "count(p.enrolment_id) as attended from mine m join event e on e.id = m.event_id "
+        "left join present p on p.enrolment_id = m.id group by e.id, e.title, e.event_type, e.status "
+        "order by starts_at desc nulls last, e.id desc",
+        [as_int(organisation_id)])
+
+
+def lockers_of(db: Database, actor: Actor, organisation_id: int) -> pd.DataFrame:
+    """The organisation's locker assignments, newest first, with the key's state."""
+    require(actor, "read")
+    return db.query(
+        "select a.id, r.name as locker, a.date_from, a.date_to, a.key_handed_on, a.key_returned_on, a.notes "
+        "from locker_assignment a join resource r on r.id = a.resource_id where a.organisation_id = ? "
+        "order by a.date_from desc, a.id desc", [as_int(organisation_id)])
+
+
+def advisory_of(db: Database, actor: Actor, organisation_id: int) -> pd.DataFrame:
+    """Advice given to the organisation, newest first (topic in both languages)."""
+    require(actor, "read")
+    return db.query(
+        "select a.id, a.held_on, t.name_pl as topic_pl, t.name_en as topic_en, a.form, a.duration_min, a.advisor "
+        "from advisory a join topic t on t.code = a.topic_code where a.organisation_id = ? "
+        "order by a.held_on desc, a.id desc", [as_int(organisation_id)])
+
+
+def initiatives_of(db: Database, actor: Actor, organisation_id: int) -> pd.DataFrame:
+    """Local initiatives the organisation applied for, newest first, with their stage."""
+    require(actor, "read")
+    return db.query(
+        "select i.id, i.title, i.stage, i.submitted_on, i.stage_since from initiative i "
+        "where i.organisation_id = ? order by i.submitted_on desc, i.id desc", [as_int(organisation_id)])
+
+
+def opportunities_of(db: Database, actor: Actor, organisation_id: int) -> pd.DataFrame:
+    """Volunteer opportunities the organisation hosts, newest first."""
+    require(actor, "read")
+    return db.query(
+        "select o.id, o.title, o.starts_at, o.ends_at, o.status, o.needed from volunteer_opportunity o "
+        "where o.organisation_id = ? order by o.starts_at desc, o.id desc", [as_int(organisation_id)])
