@@ -7,16 +7,23 @@ Volunteer work is valued from the volunteer register, never typed in.
 import pandas as pd
 import streamlit as st
 
+from dashboard.ui import cached
 from dashboard.ui import charts
 from dashboard.core import clock
 from dashboard.ui import period_picker
 from dashboard.ui import widgets as ui
 from dashboard.core.i18n import current_language, fmt_date, fmt_money, fmt_number, t, tm
 from dashboard.services.reporting import budget
+from dashboard.services.reporting import indicators
 
 db, actor = ui.db(), ui.actor()
 ADD, EDIT, PLAN = "budget_cost", "budget_cost_edit", "budget_plan"
 FIELDS = budget.COST_FIELDS
+# Static CSS only (no user text): an indicator's whole name shows, wrapped, never cut off with an ellipsis.
+st.html("""<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+</style>""")
 st.title(t("page.budget"))
 ui.show_flash()
 today = clock.today()
@@ -45,20 +52,26 @@ date_from, date_to = period
 years = list(range(date_from.year, date_to.year + 1))
 st.caption(t("report.budget.plan_years", years=", ".join(map(str, years))))
 
-frame = budget.plan_vs_actual(db, actor, date_from, date_to)
-valued = budget.volunteer_valuation(db, actor, date_from, date_to)
+# Cached on the newest audit row like the other figure pages (a cost saved here makes a new one).
+read = cached.Reader()
+frame = read(budget.plan_vs_actual, date_from, date_to)
+figures = read(indicators.values, date_from, date_to, budget.PAGE_INDICATORS + budget.CAPTION_INDICATORS)
 by_source = budget.totals_by(frame, "source_code")
-grant = by_source[by_source["kind"] == "grant"]
-m = st.columns(4)
-m[0].metric(t("report.budget.planned_total"), whole(frame["planned"].sum()), border=True)
-m[1].metric(t("report.budget.actual_total"), whole(frame["actual"].sum()), border=True,
-            help=t("report.budget.actual_help"))
-m[2].metric(t("report.budget.grant_used"), whole(grant["actual"].sum()), border=True,
-            help=t("report.budget.of_plan", share=pct(grant["actual"].sum() / grant["planned"].sum()
-                                                       if grant["planned"].sum() else None)))
-m[3].metric(t("report.budget.volunteer_value"), whole(valued["value_pln"]), border=True,
-            help=t("report.budget.volunteer_help", hours=fmt_number(valued["hours"], digits=1),
-                   rate=fmt_money(valued["rate"])))
+
+
+def also(indicator_id: str) -> str:
+    """Another catalogue figure said in a help text: its name and value."""
+    return f"{indicators.CATALOGUE[indicator_id].name()}: {indicators.text(indicator_id, figures[indicator_id])}"
+
+
+# Every tile is a catalogue indicator: its name, its value (whole złoty), its definition as the help.
+extras = {"grant_actual": also("grant_used_share"), "volunteer_value_centre": also("volunteer_hours_centre")}
+for column, indicator_id in zip(st.columns(4), budget.PAGE_INDICATORS):
+    definition = indicators.CATALOGUE[indicator_id].definition()
+    column.metric(indicators.CATALOGUE[indicator_id].name(), whole(figures[indicator_id]), border=True, height="stretch",
+                  help=definition + (f"\n\n{extras[indicator_id]}" if indicator_id in extras else ""))
+if figures.period.reaches_future:
+    st.caption(indicators.scope_note(figures.period))
 
 st.subheader(t("report.budget.plan_vs_actual"))
 if frame.empty:
@@ -71,9 +84,11 @@ else:
     columns = {"source": "report.col.source", "planned_text": "report.col.planned", "actual_text": "report.col.actual",
                "remaining_text": "report.col.remaining", "used": "report.col.used"}
     ui.table(shown, columns, key="budget_sources")
-    structure = budget.structure(frame)
-    st.caption(t("report.budget.structure", grant=pct(structure["planned"]["grant_share"]),
-                 own=pct(structure["planned"]["own_share"]), actual_grant=pct(structure["actual"]["grant_share"])))
+    st.caption(t("report.budget.structure", grant=indicators.text("grant_share_planned", figures["grant_share_planned"]),
+                 own=indicators.text("own_share_planned", figures["own_share_planned"]),
+                 actual_grant=indicators.text("grant_share_actual", figures["grant_share_actual"])),
+               help="\n\n".join(f"**{name}** — {text}" for name, text in indicators.definitions(
+                   ("grant_share_planned", "own_share_planned", "grant_share_actual"), current_language())))
 
     measures = [t("report.budget.measure_plan"), t("report.budget.measure_actual")]
     source_order = [source_names[c] for c in sources["code"]]

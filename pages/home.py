@@ -3,8 +3,10 @@
 import streamlit as st
 
 from dashboard.core import clock
+from dashboard.ui import cached
 from dashboard.ui import widgets as ui
-from dashboard.core.i18n import fmt_date, fmt_number, t
+from dashboard.core.i18n import fmt_date, t
+from dashboard.services.reporting import indicators
 from dashboard.services.reporting import overview
 
 db, actor = ui.db(), ui.actor()
@@ -13,18 +15,29 @@ today = clock.today()
 st.title(t("page.home"))
 st.caption(t("home.today", weekday=t(f"weekday.{today.weekday()}"), date=fmt_date(today)))
 
-figures = overview.register_figures(db, today)
-c1, c2, c3 = st.columns(3)
-c1.metric(t("home.organisations"), fmt_number(figures["organisations"]), border=True)
-c2.metric(t("home.new_organisations_30d"), fmt_number(figures["new_30d"]), border=True)
-c3.metric(t("home.osiedla_reached"), f"{figures['osiedla']} / 36", border=True)
+
+def label(shown: overview.Shown) -> str:
+    """The indicator's catalogue name, with the window it is counted over."""
+    name = indicators.CATALOGUE[shown.indicator].name()
+    return f"{name} ({t(overview.WINDOWS[shown.window][0])})" if shown.window else name
+
+
+def value(shown: overview.Shown) -> str:
+    text = indicators.text(shown.indicator, shown.value)
+    return f"{text} / {overview.OSIEDLA}" if shown.indicator == "osiedla_reached" else text
+
+
+# Every figure is a catalogue indicator: its name as the label, its definition as the help. Cached on the newest
+# audit row like the figure pages (the home page is the one every login opens).
+read = cached.Reader()
+for column, shown in zip(st.columns(3), read(overview.figures, today, overview.REGISTER)):
+    column.metric(label(shown), value(shown), border=True,
+                  help=indicators.CATALOGUE[shown.indicator].definition())
 
 st.subheader(t("home.modules"))
 for module in overview.MODULES:
     with st.container(border=True):
         st.markdown(f"**{t(module.title_key)}**")
-        if module.summary is None:
-            st.caption(t("home.module_not_built"))
-        else:
-            for label_key, value in module.summary(db, today):
-                st.markdown(f"{t(label_key)}: **{value}**")
+        for shown in read(overview.figures, today, module.figures):
+            st.markdown(f"{ui.escape_md(label(shown))}: **{value(shown)}**",
+                        help=indicators.CATALOGUE[shown.indicator].definition())

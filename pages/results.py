@@ -9,6 +9,7 @@ from dashboard.ui import period_picker
 from dashboard.ui import traceable
 from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_date, fmt_number, t
+from dashboard.services.reporting import indicators
 from dashboard.services.reporting import results
 from dashboard.services.reporting import utilisation
 
@@ -23,33 +24,40 @@ st.caption(t("util.range", start=fmt_date(date_from), end=fmt_date(date_to)))
 
 read = cached.Reader()
 frame = read(results.table, date_from, date_to)
+scope = indicators.scope_note(indicators.period(date_from, date_to))
+if scope:
+    st.caption(scope)
 COLOURS = {"green": "#5E8C31", "amber": "#B07B00", "red": "#C8102E", "none": "#8C8C8C"}  # text, not emoji: any font
-COUNTED = {"trainings_held", "participants", "organisations_served"}
+
+
+def name(code: str) -> str:
+    """A result is its indicator: the catalogue's name."""
+    return indicators.CATALOGUE[code].name() if code in indicators.CATALOGUE else code
+
+
 shown = pd.DataFrame({
-    t("results.result"): frame["code"].map(lambda c: t(f"result.{c}")),
+    t("results.result"): frame["code"].map(name),
     t("results.target"): [fmt_number(v, digits=0) + (" " + t("results.per_week") if w else "")
                           for v, w in zip(frame["target"], frame["per_week"])],
-    t("results.achieved"): [t("results.not_measured") if v is None or v != v
-                            else fmt_number(v, digits=0 if c in COUNTED else 1)
+    t("results.achieved"): [t("results.not_measured") if v is None or v != v else indicators.text(c, v)
                             for c, v in zip(frame["code"], frame["achieved"])],
+    t("indicator.col.share"): ["—" if s is None else fmt_number(s * 100, digits=1) + " %" for s in frame["share"]],
     t("results.status"): [f"● {t('results.light.' + light)}" for light in frame["light"]],
 })
 st.dataframe(shown.style.apply(lambda column: [f"color: {COLOURS[k]}" for k in frame["light"]],
                                subset=[t("results.status")]), hide_index=True, width="stretch")
 st.caption(t("results.help"))
+with st.expander(t("indicator.definitions")):
+    st.markdown("\n\n".join(f"**{ui.escape_md(name(code))}** — {ui.escape_md(indicators.CATALOGUE[code].definition())}"
+                              for code in frame["code"] if code in indicators.CATALOGUE))
 
 with st.container(border=True):
     st.markdown(f"**{t('forum.trace.results_title')}**")
-    code = st.selectbox(t("forum.trace.results_choose"), list(frame["code"]), index=None, key="results_trace",
-                        format_func=lambda c: t(f"result.{c}"), placeholder=t("common.choose"))
+    code = st.selectbox(t("forum.trace.results_choose"), [c for c in frame["code"] if c in indicators.CATALOGUE],
+                        index=None, key="results_trace", format_func=name, placeholder=t("common.choose"))
     if code:
-        rows = read(results.achieved_rows, code, date_from, date_to)
-        figure = results.figure_from_rows(code, rows)
-        rule = ("mean" if code in ("room_hours_per_week", "evenings_per_week") else
-                "count" if results.ROWS_OF[code] is None else "sum")
-        value = "—" if figure is None else fmt_number(figure, digits=0 if rule == "count" else 2)
-        traceable.show(rows, rule, results.ROWS_OF[code], value, f"{code}_{date_from}_{date_to}",
-                       masked=not actor.can("personal"))
+        rows = read(indicators.rows, code, date_from, date_to)
+        traceable.show_indicator(code, rows, f"{code}_{date_from}_{date_to}", masked=not actor.can("personal"))
 
 if actor.can("settings"):
     with st.expander(t("results.edit_targets")):
@@ -64,6 +72,6 @@ if actor.can("settings"):
         ui.form_message(form)
         with st.form(form, enter_to_submit=False):
             for row in frame.itertuples():
-                ui.field(form, row.code, st.number_input, t(f"result.{row.code}"), min_value=0.0,
+                ui.field(form, row.code, st.number_input, name(row.code), min_value=0.0,
                          value=float(row.target), step=1.0, key=f"target_{row.code}")
             st.form_submit_button(t("common.save"), type="primary", on_click=save)

@@ -13,12 +13,18 @@ from dashboard.core import clock
 from dashboard.ui import period_picker
 from dashboard.ui import traceable
 from dashboard.ui import widgets as ui
-from dashboard.core.i18n import fmt_date, fmt_money, fmt_number, t
-from dashboard.services.reservations import reservations
+from dashboard.core.i18n import fmt_date, fmt_number, t
+from dashboard.services import reservations
 from dashboard.services.education import trainings
+from dashboard.services.reporting import indicators
 from dashboard.services.reporting import utilisation
 
 db, actor = ui.db(), ui.actor()
+# Static CSS only (no user text): an indicator's whole name shows, wrapped, never cut off with an ellipsis.
+st.html("""<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+</style>""")
 st.title(t("page.utilisation"))
 today = clock.today()
 
@@ -36,16 +42,6 @@ if not chosen:
     st.stop()
 chosen = sorted(int(i) for i in chosen)
 
-KPI_LABELS = {"organisations_served": "util.organisations_served", "bookings_held": "util.bookings_held",
-              "no_show_rate": "forum.util.no_show_rate", "events_held": "util.events_held",
-              "participants": "forum.util.participants", "attendance_rate": "util.attendance_rate",
-              "rating": "forum.util.rating", "advisory_hours": "util.advisory_hours",
-              "volunteer_hours": "forum.util.volunteer_hours_short"}
-
-
-def _pct(value) -> str:
-    return "—" if value is None else f"{fmt_number(value * 100)}%"
-
 
 def _trace_button(column, kpi: str) -> None:
     """Under each KPI: open the rows it was computed from (the panel below the figures)."""
@@ -55,88 +51,52 @@ def _trace_button(column, kpi: str) -> None:
         st.rerun()
 
 
+def _metric(column, indicator_id: str, value, extra: str | None = None) -> None:
+    """A catalogue indicator: its name, its value as the catalogue writes it, its definition as the help."""
+    ind = indicators.CATALOGUE[indicator_id]
+    help_text = ind.definition() + (f"\n\n{extra}" if extra else "")
+    column.metric(ind.name(), indicators.text(indicator_id, value), border=True, help=help_text)
+
+
 @st.fragment(run_every=utilisation.LIVE_REFRESH_S)
 def live_figures(date_from, date_to, resource_ids: tuple[int, ...]) -> None:
-    """The "now" strip and the headline figures; reruns by itself, the filters stay as the user set them."""
+    """The "now" strip and the headline figures; reruns by itself, the filters stay as the user set them.
+    Every figure is a catalogue indicator (one grouped read per period, cached)."""
     read = cached.Reader()
     now = clock.local_now()
-    strip = read(utilisation.now_strip, now.replace(second=0, microsecond=0))  # a minute's "now", and any write
-    c1, c2, c3 = st.columns(3)
-    c1.metric(t("util.in_use_now"), len(strip["in_use"]), border=True,
-              help=", ".join(f"{r.resource}: {r.organisation}" for r in strip["in_use"].itertuples()) or None)
-    c2.metric(t("util.next_today"), len(strip["upcoming"]), border=True,
-              help=", ".join(f"{r.starts_at:%H:%M} {r.resource}" for r in strip["upcoming"].itertuples()) or None)
-    c3.metric(t("util.events_today"), len(strip["events"]), border=True,
-              help=", ".join(f"{r.starts_at:%H:%M} {r.title}" for r in strip["events"].itertuples()) or None)
+    minute = now.replace(second=0, microsecond=0)  # a minute's "now", and any write
+    strip = read(utilisation.now_strip, minute)
+    current = read(indicators.values, minute.date(), minute.date(), utilisation.NOW_STRIP, at=minute)
+    lists = {"resources_in_use": ", ".join(f"{r.resource}: {r.organisation}" for r in strip["in_use"].itertuples()),
+             "bookings_planned": ", ".join(f"{r.starts_at:%H:%M} {r.resource}" for r in strip["upcoming"].itertuples()),
+             "events_scheduled": ", ".join(f"{r.starts_at:%H:%M} {r.title}" for r in strip["events"].itertuples())}
+    for column, indicator_id in zip(st.columns(3), utilisation.NOW_STRIP):
+        _metric(column, indicator_id, current[indicator_id], lists[indicator_id] or None)
     st.caption(t("util.refreshed", time=now.strftime("%H:%M:%S")))
 
-    visits = read(utilisation.attendance, date_from, date_to, resource_ids)
-    events = read(utilisation.events_summary, date_from, date_to)
-    advice = read(utilisation.advisory_hours, date_from, date_to)
-    volunteering = read(utilisation.volunteer_hours, date_from, date_to)
-    figures = utilisation.figures_from(visits, events, read(utilisation.organisations_served, date_from, date_to),
-                                       advice, volunteering)
-    shown = {
-        "organisations_served": fmt_number(figures["organisations_served"]),
-        "bookings_held": fmt_number(figures["bookings_held"]),
-        "no_show_rate": _pct(figures["no_show_rate"]),
-        "events_held": fmt_number(figures["events_held"]),
-        "participants": fmt_number(figures["participants"]),
-        "attendance_rate": _pct(figures["attendance_rate"]),
-        "rating": "—" if figures["rating"] is None else fmt_number(figures["rating"], digits=2),
-        "advisory_hours": fmt_number(figures["advisory_hours"], digits=1),
-        "volunteer_hours": fmt_number(figures["volunteer_hours"], digits=1),
-    }
-    helps = {
-        "bookings_held": t("forum.util.people_present", people=fmt_number(visits["people"])),
-        "no_show_rate": t("forum.util.no_shows", count=fmt_number(visits["no_show"])),
-        "rating": t("forum.util.ratings", count=fmt_number(events["ratings"])),
-        "advisory_hours": t("util.advisory_sessions", count=advice["sessions"]),
-        "volunteer_hours": t("forum.util.approved_only") + " "
-        + t("forum.util.volunteer_help", value=fmt_money(volunteering["value_pln"]), rate=fmt_money(volunteering["rate"])),
-    }
+    figures = read(indicators.values, date_from, date_to, utilisation.KPIS)
+    scope = indicators.scope_note(figures.period)
+    st.caption(t("indicator.page_scope") + (" " + scope if scope else ""))
     # Four to a row: at five, labels and values such as "59 640,00 zł" were cut off with an ellipsis.
-    items = [*utilisation.KPIS, "volunteer_value"]
-    for first in range(0, len(items), 4):
-        columns = st.columns(4)
-        for column, kpi in zip(columns, items[first:first + 4]):
-            if kpi == "volunteer_value":
-                column.metric(t("util.volunteer_value"),
-                              t("report.budget.pln", amount=fmt_number(round(float(volunteering["value_pln"])))),
-                              border=True, help=t("util.volunteer_rate", rate=fmt_money(volunteering["rate"])))
-                continue
-            column.metric(t(KPI_LABELS[kpi]), shown[kpi], border=True, help=helps.get(kpi))
+    for first in range(0, len(utilisation.KPIS), 4):
+        for column, kpi in zip(st.columns(4), utilisation.KPIS[first:first + 4]):
+            _metric(column, kpi, figures[kpi])
             _trace_button(column, kpi)
 
 
 def trace_panel(date_from, date_to, resource_ids: tuple[int, ...]) -> None:
-    """The rows one KPI was computed from, with what they add up to, and a CSV of them."""
+    """The rows one KPI was computed from (the catalogue's), with what they add up to, and a CSV of them."""
     kpi = st.session_state.get("util_trace")
     if kpi not in utilisation.KPIS:
         return
     with st.container(border=True):
         head, close = st.columns([5, 1])
-        head.subheader(t("forum.trace.title", kpi=t(KPI_LABELS[kpi])))
+        head.subheader(t("forum.trace.title", kpi=indicators.CATALOGUE[kpi].name()))
         if close.button(t("forum.trace.close"), key="trace_close", icon=":material/close:", width="stretch"):
             st.session_state.pop("util_trace", None)
             st.rerun()
-        rows = cached.Reader()(utilisation.kpi_rows, kpi, date_from, date_to, resource_ids)
-        show_rows(kpi, rows, utilisation.figure_from_rows(kpi, rows), f"{kpi}_{date_from}_{date_to}")
-
-
-RULES = {"no_show_rate": ("mean", "no_show"), "attendance_rate": ("mean", "present"), "rating": ("mean", "rating"),
-         "advisory_hours": ("sum", "hours"), "volunteer_hours": ("sum", "hours")}
-
-
-def show_rows(kpi: str, rows, figure, file_stem: str) -> None:
-    rule, column = RULES.get(kpi, ("count", None))
-    if figure is None:
-        value = "—"
-    elif kpi in ("no_show_rate", "attendance_rate"):
-        value = _pct(figure)
-    else:
-        value = fmt_number(figure, digits=0 if rule == "count" else 2)
-    traceable.show(rows, rule, column, value, file_stem, masked=not actor.can("personal"))
+        rows = cached.Reader()(indicators.rows, kpi, date_from, date_to)
+        traceable.show_indicator(kpi, rows, f"{kpi}_{date_from}_{date_to}", masked=not actor.can("personal"))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -228,14 +188,12 @@ def live_charts(date_from, date_to, resource_ids: tuple[int, ...]) -> None:
               t("util.chart_heatmap"), [t(f"weekday_short.{d}") for d in range(7)])
     left, right = st.columns(2)
     with left:
-        visits = read(utilisation.attendance, date_from, date_to, resource_ids)
         chart("outcomes", key, read(utilisation.booking_outcomes, date_from, date_to, resource_ids), labels,
-              t("forum.util.chart_outcomes", rate=_pct(visits["no_show_rate"])), statuses)
+              t("forum.util.chart_outcomes"), statuses)
     with right:
         evenings = read(utilisation.evening_use, date_from, date_to, resource_ids)
-        title = t("forum.util.chart_evenings", used=fmt_number(evenings["used"].sum()),
-                  evenings=fmt_number(evenings["evenings"].sum()))
-        chart("evenings", key, evenings, labels, title, empty=evenings.empty or evenings["used"].sum() == 0)
+        chart("evenings", key, evenings, labels, t("forum.util.chart_evenings"),
+              empty=evenings.empty or evenings["used"].sum() == 0)
     left, right = st.columns(2)
     with left:
         workstations = read(utilisation.workstation_use, date_from, date_to)
@@ -262,9 +220,8 @@ def live_charts(date_from, date_to, resource_ids: tuple[int, ...]) -> None:
         chart("advisory", key, read(utilisation.advisory_by_month, date_from, date_to), labels,
               t("forum.util.chart_advisory"))
     with right:
-        volunteering = read(utilisation.volunteer_hours, date_from, date_to)
         chart("volunteers", key, read(utilisation.volunteer_by_month, date_from, date_to), labels,
-              t("forum.util.chart_volunteers", value=fmt_money(volunteering["value_pln"])))
+              t("forum.util.chart_volunteers"))
     left, right = st.columns(2)
     with left:
         stages = read(utilisation.initiatives_by_stage, date_from, date_to)

@@ -16,7 +16,7 @@ from dashboard.services.education import advisory
 from dashboard.services.reporting import budget
 from dashboard.services.register import organisations
 from dashboard.services.reporting import pilot_report
-from dashboard.services.reservations import reservations
+from dashboard.services import reservations
 from tests.unit.builders import volunteer_hours
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
@@ -26,17 +26,21 @@ PERSONAL = ("Anna Kowalska", "Ewa Doradczyni", "Żółkiewska", "lucja.z@example
 
 @pytest.fixture
 def november(db, admin, staff):
-    """Two organisations: one books the room twice (4 h), the other gets 90 minutes of advice; one cost;
-    7.5 approved volunteer hours. The report is made on Friday 20 November."""
+    """Two organisations: one books the room twice (4 h) and comes both times, the other gets 90 minutes of
+    advice; one cost; 7.5 approved volunteer hours on the Centre's own opportunity. The report is made on
+    Friday 20 November."""
     clock.freeze(datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc))
     room = reservations.create_resource(db, admin, {"kind": "room", "name": '=HYPERLINK("http://zla.example")',
                                                     "capacity": 20})
     first = organisations.create(db, staff, {"name": "Fundacja Zielona Łódź", "legal_form": "fundacja"})
     second = organisations.create(db, staff, {"name": "Stowarzyszenie Sąsiedzi", "legal_form": "stowarzyszenie"})
-    for day in (date(2026, 11, 4), date(2026, 11, 6)):
-        reservations.create_booking(db, staff, {
-            "resource_id": room, "organisation_id": first, "contact_person": "Anna Kowalska", "purpose": "Zebranie",
-            "statutory_declared": True, "attendees": 10, "day": day, "start": time(10, 0), "end": time(12, 0)})
+    booked = [reservations.create_booking(db, staff, {
+        "resource_id": room, "organisation_id": first, "contact_person": "Anna Kowalska", "purpose": "Zebranie",
+        "statutory_declared": True, "attendees": 10, "day": day, "start": time(10, 0), "end": time(12, 0)})
+        for day in (date(2026, 11, 4), date(2026, 11, 6))]
+    for day, booking in zip((4, 6), booked):
+        clock.freeze(datetime(2026, 11, day, 9, 5, tzinfo=timezone.utc))  # 10:05 in Łódź: they came
+        reservations.check_in(db, staff, booking, 8)
     clock.freeze(datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc))
     advisory.add_advisory(db, staff, {"organisation_id": second, "advisor": "Ewa Doradczyni", "topic_code": "T2",
                                       "held_on": date(2026, 11, 18), "duration_min": 90, "form": "in_person",
@@ -71,22 +75,23 @@ def test_the_workbook_has_a_sheet_per_area_with_numbers_as_numbers(db, coordinat
     book = _workbook(pilot_report.xlsx(db, coordinator, *NOVEMBER))
 
     assert book.sheetnames == ["Podsumowanie", "Rezultaty", "Sale i rezerwacje", "Edukacja", "Doradztwo",
-                               "Organizacje", "Wolontariat", "Inicjatywy lokalne", "Budżet"]
+                               "Organizacje", "Wolontariat", "Inicjatywy lokalne", "Budżet", "Definicje"]
     summary = book["Podsumowanie"]
     assert _row(summary, "Początek okresu")[1] == datetime(2026, 11, 1)
     assert _row(summary, "Działania liczone do dnia")[1] == datetime(2026, 11, 20)
     assert _row(summary, "Organizacje obsłużone")[1] == 2
-    assert _row(summary, "Rezerwacje sal i zasobów")[1] == 2
+    assert _row(summary, "Rezerwacje sal odbyte")[1] == 2
     assert _row(summary, "Godziny rezerwacji sal")[1] == 4
     assert _row(summary, "Godziny doradztwa")[1] == 1.5
-    assert _row(summary, "Godziny wolontariatu")[1] == 7.5
-    assert _row(summary, "Wartość pracy wolontariuszy")[1] == 262.5       # 7.5 h × 35 zł
+    assert _row(summary, "Godziny wolontariatu dla Centrum")[1] == 7.5
+    assert _row(summary, "Wartość pracy wolontariuszy dla Centrum")[1] == 262.5       # 7.5 h × 35 zł
     assert _row(summary, "Dotacja planowana")[1] == 100_000
     assert _row(summary, "Dotacja wykorzystana")[1] == pytest.approx(1234.56)
     assert _row(book["Organizacje"], "Razem (bez powtórzeń)")[1] == 2
     assert _row(book["Organizacje"], "Sale i stanowiska")[1] == 1 and _row(book["Organizacje"], "Doradztwo")[1] == 1
     assert _row(book["Rezultaty"], "Godziny doradztwa")[1:4] == (100, "w okresie", 1.5)
-    assert _row(book["Wolontariat"], "2026-11")[1:] == (7.5, 1, 262.5)
+    assert _row(book["Wolontariat"], "2026-11")[1:3] == (7.5, 1)
+    assert _row(book["Definicje"], "Godziny wolontariatu dla Centrum")[3] == 7.5
     grant = _row(book["Budżet"], "Dotacja Miasta Łodzi")
     assert grant[1:3] == (100_000, pytest.approx(1234.56))
     assert _row(book["Budżet"], "Wkład osobowy: praca wolontariuszy")[1:3] == (14_000, 262.5)
@@ -109,9 +114,9 @@ def test_the_pdf_holds_the_period_and_the_headline_figures(db, coordinator, nove
     assert "Okres sprawozdawczy: 01.11.2026 – 30.11.2026" in text
     assert "działania policzono do dnia 20.11.2026" in text
     assert "Organizacje obsłużone 60 2 3,3 % poniżej celu" in text
-    assert "skorzystały z usług Centrum (sale, wydarzenia, doradztwo): 2" in text
-    assert "liczba konsultacji indywidualnych: 1, łącznie 1,5 godz." in text
-    assert "rezerwacje sal i stanowisk: 2" in text and "godziny rezerwacji sal: 4,0" in text
+    assert "Odbiorcy — Organizacje obsłużone: 2; Nowe organizacje: 2." in text
+    assert "Konsultacje doradcze: 1; Godziny doradztwa: 1,5" in text
+    assert "Rezerwacje sal odbyte: 2" in text and "Godziny rezerwacji sal: 4,0" in text
     assert "Dotacja Miasta Łodzi 100 000,00 zł 1 234,56 zł 1,2 %" in text
     assert "7,5 godz. × 35,00 zł/godz. = 262,50 zł" in text
     assert "Brak danych" not in text

@@ -35,12 +35,32 @@ def test_the_coordinator_cannot_change_targets(db, coordinator):
         results.set_targets(db, coordinator, {"trainings_held": 1})
 
 
-def test_volunteer_hours_are_not_measured_before_the_register_exists(db, coordinator):
-    from datetime import date
+def test_an_empty_pilot_achieves_nothing_and_a_period_not_begun_measures_nothing(db, coordinator):
+    from datetime import date, datetime
 
+    from dashboard.core import clock
+
+    clock.freeze(datetime(2026, 12, 2, 12, 0, tzinfo=clock.WARSAW))
     frame = results.table(db, coordinator, date(2026, 7, 1), date(2026, 12, 31)).set_index("code")
-    if "volunteer_hours" in {r[0] for r in db.rows("select table_name from information_schema.tables")}:
-        assert frame.loc["volunteer_hours", "achieved"] == 0
-    else:
-        assert frame.loc["volunteer_hours", "light"] == "none"
+    assert frame.loc["volunteer_hours_centre", "achieved"] == 0 and frame.loc["volunteer_hours_centre", "share"] == 0
     assert frame.loc["trainings_held", "achieved"] == 0 and frame.loc["trainings_held", "light"] == "red"
+    later = results.table(db, coordinator, date(2027, 1, 1), date(2027, 1, 31))
+    assert set(later["light"]) == {"none"} and later["achieved"].isna().all()
+
+
+def test_every_target_names_an_indicator_of_the_catalogue(db):
+    """Migration 0009: the results are indicators; the volunteer target is the Centre's own hours (the open call's)."""
+    from dashboard.services.reporting import indicators
+
+    codes = list(results.targets(db)["code"])
+    assert codes == list(results.DEFAULT_CODES)
+    assert all(code in indicators.CATALOGUE for code in codes)
+    assert "volunteer_hours_centre" in codes and "volunteer_hours" not in codes
+
+
+@pytest.mark.parametrize("value, target, share", [(527, 500, 1.054), (38.857, 40, 0.9714), (0, 60, 0.0),
+                                                  (None, 60, None), (5, 0, None), (float("nan"), 40, None)])
+def test_share_of_target_is_computed_one_way(value, target, share):
+    from dashboard.services.reporting import indicators
+
+    assert indicators.share_of_target(value, target) == (None if share is None else pytest.approx(share, abs=1e-4))

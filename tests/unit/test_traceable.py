@@ -11,9 +11,11 @@ from dashboard.services.reporting import results
 from dashboard.services.reporting import utilisation
 from tests.unit.forum_dataset import FEBRUARY, build
 
-# What each KPI's rows must add up to, counted by hand (forum_dataset's docstring).
-BY_HAND = {"organisations_served": 5, "bookings_held": 3, "no_show_rate": 0.25, "events_held": 1, "participants": 6,
-           "attendance_rate": 5 / 6, "rating": 4.2, "advisory_hours": 2.5, "volunteer_hours": 5.5}
+# What each KPI's rows must add up to, counted by hand (forum_dataset's docstring): occupancy is the 12 h
+# booked in February (A 2 + 4, B 2, C's no-show 2, the training's room 2) of its 20 working days × 8 h.
+BY_HAND = {"organisations_served": 5, "bookings_held": 3, "no_show_rate": 0.25, "occupancy": 12 / 160,
+           "events_held": 1, "participants": 6, "attendance_rate": 5 / 6, "rating": 4.2, "advisory_hours": 2.5,
+           "volunteer_hours_register": 5.5, "volunteer_hours_centre": 5.5, "volunteer_value_centre": 220.0}
 
 
 @pytest.fixture
@@ -29,7 +31,11 @@ def _by_hand(kpi: str, rows: pd.DataFrame) -> float:
         return rows["present"].sum() / len(rows)
     if kpi == "rating":
         return rows["rating"].sum() / len(rows)
-    if kpi in ("advisory_hours", "volunteer_hours"):
+    if kpi == "occupancy":
+        return rows["booked_hours"].sum() / rows["open_hours"].sum()
+    if kpi == "volunteer_value_centre":
+        return rows["value_pln"].sum()
+    if kpi in ("advisory_hours", "volunteer_hours_register", "volunteer_hours_centre"):
         return rows["hours"].sum()
     return len(rows)
 
@@ -60,9 +66,9 @@ def test_rows_show_contacts_whole_to_staff_and_masked_to_the_coordinator(pilot, 
 
 
 def test_volunteer_names_only_for_roles_that_see_personal_data(pilot, staff, coordinator):
-    assert utilisation.kpi_rows(pilot.db, staff, "volunteer_hours", *FEBRUARY)["volunteer"].tolist() == [
+    assert utilisation.kpi_rows(pilot.db, staff, "volunteer_hours_register", *FEBRUARY)["volunteer"].tolist() == [
         "Żółkiewska Łucja"] * 2
-    rows = utilisation.kpi_rows(pilot.db, coordinator, "volunteer_hours", *FEBRUARY)
+    rows = utilisation.kpi_rows(pilot.db, coordinator, "volunteer_hours_register", *FEBRUARY)
     assert rows["volunteer"].isna().all() and rows["value_pln"].tolist() == [140.0, 80.0]
 
 
@@ -72,10 +78,10 @@ def test_an_unknown_kpi_is_refused(pilot, coordinator):
     assert refused.value.errors["kpi"].key == "forum.error.kpi_unknown"
 
 
-# Results against targets, by hand: the room open 40 h and 2 evenings in each of February's 5 ISO weeks
-# (26 Jan – 1 Mar); one training held; the rest as the KPIs above.
+# Results against targets, by hand: the room open 40 h and 2 evenings in each of the 3 whole weeks inside February
+# (2–8, 9–15, 16–22; the week of 23 February ends in March); one training held; the rest as the KPIs above.
 RESULTS_BY_HAND = {"room_hours_per_week": 40.0, "evenings_per_week": 2.0, "trainings_held": 1.0, "participants": 6.0,
-                   "organisations_served": 5.0, "advisory_hours": 2.5, "volunteer_hours": 5.5}
+                   "organisations_served": 5.0, "advisory_hours": 2.5, "volunteer_hours_centre": 5.5}
 
 
 @pytest.mark.parametrize("role", ["staff", "coordinator"])
@@ -88,16 +94,19 @@ def test_each_result_equals_what_its_rows_add_up_to(pilot, request, role, code):
     assert achieved == pytest.approx(RESULTS_BY_HAND[code])
     assert results.figure_from_rows(code, rows) == pytest.approx(achieved)
     if code in ("room_hours_per_week", "evenings_per_week"):
-        assert len(rows) == 5 and rows["room"].unique().tolist() == ["Sala szkoleniowa"]
+        assert len(rows) == 3 and rows["room"].unique().tolist() == ["Sala szkoleniowa"]
     if code == "trainings_held":
         assert rows["title"].tolist() == ["Skąd wziąć pieniądze na działania"]
 
 
-def test_a_training_not_finished_yet_is_not_held(pilot, coordinator):
+def test_a_training_not_begun_yet_is_not_held(pilot, coordinator):
+    """Trainings held follow the rule of every event held: counted once the first session has begun."""
     from datetime import datetime
 
     from dashboard.core import clock
 
-    clock.freeze(datetime(2026, 2, 10, 17, 0, tzinfo=clock.WARSAW))  # the session runs until 18:00
+    clock.freeze(datetime(2026, 2, 10, 15, 0, tzinfo=clock.WARSAW))  # the session runs 16:00–18:00
     assert results.achieved(pilot.db, coordinator, *FEBRUARY)["trainings_held"] == 0
     assert results.achieved_rows(pilot.db, coordinator, "trainings_held", *FEBRUARY).empty
+    clock.freeze(datetime(2026, 2, 10, 17, 0, tzinfo=clock.WARSAW))
+    assert results.achieved(pilot.db, coordinator, *FEBRUARY)["trainings_held"] == 1

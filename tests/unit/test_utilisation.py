@@ -9,7 +9,7 @@ import pytest
 from dashboard.core import clock
 from dashboard.services.education import advisory
 from dashboard.services.register import organisations
-from dashboard.services.reservations import reservations
+from dashboard.services import reservations
 from dashboard.services.reporting import utilisation
 
 HOLIDAY_WEEK = date(2026, 11, 9)  # Mon 9 Nov; Wed 11 Nov is Independence Day
@@ -33,6 +33,7 @@ def _book(db, staff, room, organisation_id, day, start, end):
 def test_occupancy_in_a_week_with_a_holiday(db, staff, coordinator, centre):
     room, first, _ = centre
     _book(db, staff, room, first, HOLIDAY_WEEK, time(10, 0), time(18, 0))  # 8 h on Monday
+    clock.freeze(datetime(2026, 11, 16, 8, 0, tzinfo=timezone.utc))  # the week is over: all of it counts
 
     frame = utilisation.room_occupancy(db, coordinator, HOLIDAY_WEEK, date(2026, 11, 15), [room])
 
@@ -42,14 +43,34 @@ def test_occupancy_in_a_week_with_a_holiday(db, staff, coordinator, centre):
     assert week["occupancy"] == pytest.approx(0.25)
 
 
-def test_a_period_starting_on_sunday_counts_whole_weeks(db, staff, coordinator, centre):
+def test_a_period_starting_on_sunday_counts_only_its_own_days(db, staff, coordinator, centre):
     room, first, _ = centre
     _book(db, staff, room, first, date(2026, 11, 2), time(10, 0), time(14, 0))
+    clock.freeze(datetime(2026, 11, 9, 8, 0, tzinfo=timezone.utc))
 
     frame = utilisation.room_occupancy(db, coordinator, date(2026, 11, 1), date(2026, 11, 8), [room])
 
+    # The week of 26 October holds only Sunday 1 November (closed): its Monday–Saturday are outside the period.
     assert list(frame["week_start"]) == [date(2026, 10, 26), date(2026, 11, 2)]
+    assert frame.iloc[0]["open_hours"] == 0.0 and frame.iloc[0]["booked_hours"] == 0.0
     assert frame.iloc[1]["booked_hours"] == 4.0 and frame.iloc[1]["open_hours"] == 40.0
+
+
+def test_occupancy_counts_up_to_now_and_the_weeks_add_up_to_the_indicator(db, staff, coordinator, centre):
+    from dashboard.services.reporting import indicators
+
+    room, first, _ = centre
+    _book(db, staff, room, first, date(2026, 11, 3), time(12, 0), time(16, 0))   # Tuesday, 4 h
+    _book(db, staff, room, first, date(2026, 11, 5), time(12, 0), time(14, 0))   # Thursday, later
+    clock.freeze(datetime(2026, 11, 3, 14, 0, tzinfo=clock.WARSAW))             # Tuesday 14:00, mid-booking
+
+    frame = utilisation.room_occupancy(db, coordinator, date(2026, 11, 2), date(2026, 11, 8), [room])
+    figures = indicators.values(db, coordinator, date(2026, 11, 2), date(2026, 11, 8))
+
+    # Monday 10–18 (8 h) and Tuesday 12:00–14:00 open so far; of the Tuesday booking the 2 h until now.
+    assert frame["open_hours"].sum() == figures["room_hours_open"] == 10.0
+    assert frame["booked_hours"].sum() == figures["room_hours_booked"] == 2.0
+    assert figures["occupancy"] == pytest.approx(0.2) and figures["room_hours_planned"] == 4.0
 
 
 def test_unique_organisations_across_bookings_and_advice(db, staff, coordinator, centre):
@@ -152,6 +173,7 @@ def test_workstation_use_counts_every_workstation_together(db, admin, staff, coo
              for i in (1, 2)]
     _book(db, staff, desks[0], first, date(2026, 11, 4), time(10, 0), time(14, 0))
     _book(db, staff, desks[1], first, date(2026, 11, 5), time(12, 0), time(13, 0))
+    clock.freeze(datetime(2026, 11, 9, 8, 0, tzinfo=timezone.utc))
 
     frame = utilisation.workstation_use(db, coordinator, date(2026, 11, 2), date(2026, 11, 8))
 

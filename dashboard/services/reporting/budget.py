@@ -9,7 +9,7 @@ register can never disagree. Amounts are PLN with two decimals (Decimal in, floa
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,8 +19,10 @@ from dashboard.core import clock
 from dashboard.core import validators
 from dashboard.core.errors import Errors, NotFound
 from dashboard.core.roles import Actor, require
+from dashboard.core.converters import as_date
 from dashboard.services.admin import app_settings
 from dashboard.services.admin import audit
+from dashboard.services.reporting import indicators
 from dashboard.services.reporting import utilisation
 from dashboard.services.volunteers import work as volunteer_work
 from db.connection import Database
@@ -28,7 +30,7 @@ from db.connection import Database
 DEFAULT_PILOT = (date(2026, 7, 1), date(2026, 12, 31))
 MAX_AMOUNT = Decimal("10000000")  # 10 million PLN: far above any line of a 100,000 PLN task, catches typos
 # Where the register's volunteer valuation lands in the plan-vs-actual table.
-VOLUNTEER_CATEGORY = "volunteering"
+VOLUNTEER_CATEGORY = indicators.VOLUNTEER_CATEGORY
 COST_FIELDS = ("spent_on", "category_code", "source_code", "amount_pln", "description", "document_no")
 
 
@@ -49,21 +51,6 @@ def pilot_period(db: Database) -> tuple[date, date]:
         return date.fromisoformat(str(start)), date.fromisoformat(str(end))
     except ValueError:
         return DEFAULT_PILOT
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value.strip():
-        text = value.strip()
-        for parse in (date.fromisoformat, lambda s: datetime.strptime(s, "%d.%m.%Y").date()):
-            try:
-                return parse(text)
-            except ValueError:
-                continue
-    return None
 
 
 def parse_amount(value: Any) -> Decimal | None:
@@ -148,7 +135,7 @@ def set_plan(db: Database, actor: Actor, year: Any, amounts: dict[tuple[str, str
 # -- actual costs ---------------------------------------------------------------------------------------------------
 def _validate_cost(db: Database, data: dict) -> dict:
     errors, clean = Errors(), {}
-    spent_on = _as_date(data.get("spent_on"))
+    spent_on = as_date(data.get("spent_on"))
     if spent_on is None:
         errors.add("spent_on", "error.required" if data.get("spent_on") in (None, "") else "error.date_format")
     else:
@@ -268,49 +255,39 @@ def costs(db: Database, actor: Actor, date_from: date, date_to: date, *, categor
 
 # -- plan against actual ---------------------------------------------------------------------------------------------
 def volunteer_valuation(db: Database, actor: Actor, date_from: date, date_to: date) -> dict:
-    """Approved volunteer hours worked in the period on the Centre's own opportunities, at the configured rate.
+    """Approved volunteer hours worked in the period (up to today) on the Centre's own opportunities, at the
+    configured rate: the catalogue's volunteer_hours_centre, volunteers_centre and volunteer_value_centre.
 
     Only the Centre's own opportunities are the operator's personal contribution to the public task; hours
     volunteers give to an organisation or a local initiative through the register are those hosts' contribution
-    (the pilot report shows them by host, and the utilisation page counts them all as the register's output).
+    (the pilot report shows them by host, and the catalogue counts them all as volunteer_hours_register).
     """
     require(actor, "read")
     rate = volunteer_work.hourly_rate(db)
     if not utilisation.area_available(db, "volunteers"):
         return {"hours": 0.0, "rate": rate, "value_pln": 0.0, "volunteers": 0}
-    hours, people = db.one(
-        "select coalesce(sum(h.hours), 0)::double, count(distinct h.volunteer_id) from volunteer_hours h "
-        "join volunteer_assignment a on a.id = h.assignment_id join volunteer_opportunity o on o.id = a.opportunity_id "
-        "where h.status = 'approved' and o.host_kind = 'centre' and h.work_date between ? and ?", [date_from, date_to])
-    return {"hours": float(hours), "rate": rate, "value_pln": round(float(hours) * rate, 2), "volunteers": int(people)}
+    v = indicators.values(db, actor, date_from, date_to,
+                          ("volunteer_hours_centre", "volunteers_centre", "volunteer_value_centre"))
+    return {"hours": float(v["volunteer_hours_centre"]), "rate": rate,
+            "value_pln": float(v["volunteer_value_centre"]), "volunteers": int(v["volunteers_centre"])}
+
+
+# The budget page's figures: indicator ids of the catalogue, in the order shown.
+PAGE_INDICATORS = ("budget_planned", "budget_actual", "grant_actual", "volunteer_value_centre")
+# What the page's captions say in words (the plan's and the costs' structure).
+CAPTION_INDICATORS = ("grant_share_planned", "own_share_planned", "grant_share_actual", "grant_used_share",
+                      "volunteer_hours_centre")
 
 
 def plan_vs_actual(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
     """Per category × source with a plan or a cost: planned (the whole budget years the period touches), actual
-    (costs dated in the period; volunteer work from the register) and what is left.
+    (costs dated in the period; volunteer work from the register) and what is left — the catalogue's budget lines
+    (``indicators.plan_vs_actual``), which the budget indicators add up.
 
     Columns: category_code, source_code, category_sort, source_sort, kind, planned, actual, remaining, share.
     """
     require(actor, "read")
-    frame = db.query(
-        "with planned as (select category_code, source_code, sum(amount_pln)::double as planned from budget_plan "
-        "where year between ? and ? group by all), "
-        "actual as (select category_code, source_code, sum(amount_pln)::double as actual from budget_cost "
-        "where spent_on between ? and ? group by all) "
-        "select c.code as category_code, s.code as source_code, c.sort as category_sort, s.sort as source_sort, "
-        "s.kind, s.from_register, coalesce(p.planned, 0) as planned, coalesce(a.actual, 0) as actual "
-        "from budget_category c cross join budget_source s "
-        "left join planned p on p.category_code = c.code and p.source_code = s.code "
-        "left join actual a on a.category_code = c.code and a.source_code = s.code order by c.sort, s.sort",
-        [date_from.year, date_to.year, date_from, date_to])
-    valued = volunteer_valuation(db, actor, date_from, date_to)["value_pln"]
-    register = frame["from_register"].astype(bool)
-    frame.loc[register, "actual"] = 0.0
-    frame.loc[register & (frame["category_code"] == VOLUNTEER_CATEGORY), "actual"] = valued
-    frame = frame[(frame["planned"] != 0) | (frame["actual"] != 0)].drop(columns="from_register")
-    frame["remaining"] = (frame["planned"] - frame["actual"]).round(2)
-    frame["share"] = (frame["actual"] / frame["planned"]).where(frame["planned"] > 0)
-    return frame.reset_index(drop=True)
+    return indicators.plan_vs_actual(db, indicators.period(date_from, date_to))
 
 
 def totals_by(frame: pd.DataFrame, key: str) -> pd.DataFrame:

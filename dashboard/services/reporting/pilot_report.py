@@ -5,8 +5,10 @@ part I the results achieved with their figures and the actions carried out, part
 with the own personal (volunteer work) and in-kind contribution. Both files hold aggregates only — no names,
 e-mails or phone numbers — so they can be sent to the city and published.
 
-Activity figures (bookings, events, advice, volunteer hours) count up to today when the period has not
-ended yet: a report lists what was done, not what is planned. Costs count over the whole period.
+Every figure is an indicator of the catalogue (``indicators``): the same name, definition and value as on
+the screens and at the Forum, and both files list the indicators they use with their definitions (the
+"Definicje" sheet, the PDF's appendix). Activity figures count what was done up to now when the period has
+not ended yet — a report lists what was done, not what is planned; costs count over the whole period.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -23,20 +25,20 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from dashboard.core import clock
 from dashboard.core import exports
-from dashboard.core import validators
 from dashboard.core.errors import Errors
 from dashboard.core.i18n import fmt_date, fmt_datetime, fmt_money, fmt_number, translate
 from dashboard.core.roles import Actor, require
+from dashboard.core.converters import as_date
 from dashboard.services.education import advisory
-from dashboard.services.admin import app_settings
 from dashboard.services.reporting import budget
-from dashboard.services.reservations import reservations
+from dashboard.services.reporting import indicators
 from dashboard.services.reporting import results
 from dashboard.services.education import trainings
 from dashboard import PROJECT_ROOT
+from dashboard.services import reservations
 from dashboard.services.reporting import utilisation
+from dashboard.services.volunteers import work as volunteer_work
 from db.connection import Database
 
 FONT_DIR = PROJECT_ROOT / "dashboard" / "assets" / "fonts"
@@ -51,7 +53,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def validate_period(date_from: Any, date_to: Any) -> tuple[date, date]:
     """Both ends given and in order, else field errors (date_from / date_to) the page shows under the pickers."""
     errors = Errors()
-    start, end = validators.as_date(date_from), validators.as_date(date_to)
+    start, end = as_date(date_from), as_date(date_to)
     for name, raw, parsed in (("date_from", date_from, start), ("date_to", date_to, end)):
         if parsed is None:
             errors.add(name, "report.error.period_empty" if raw in (None, "", ()) else "error.date_format")
@@ -62,28 +64,43 @@ def validate_period(date_from: Any, date_to: Any) -> tuple[date, date]:
 
 
 # -- the figures -----------------------------------------------------------------------------------------------------
+# The indicators the report gives (catalogue ids), by how the workbook writes them.
+SUMMARY = ("organisations_served", "new_organisations", "bookings_held", "room_hours_booked", "room_hours_open",
+           "evenings_open", "evenings_used", "events_held", "trainings_held", "participants", "rating",
+           "advisory_sessions", "advisory_hours", "organisations_advised", "volunteer_hours_centre",
+           "volunteers_centre", "volunteer_hours_register", "volunteers_register", "initiatives_submitted",
+           "initiative_osiedla")
+PLANNED = ("room_hours_planned",)        # only for a period reaching into the future
+SHARES = ("occupancy", "no_show_rate", "workstation_occupancy", "attendance_rate", "grant_used_share",
+          "grant_share_actual", "own_share_actual")
+MONEY = ("volunteer_value_centre", "budget_planned", "budget_actual", "grant_planned", "grant_actual",
+         "in_kind_actual")
+INDICATORS = SUMMARY + PLANNED + SHARES + MONEY
+# The headline figures of the report page (catalogue ids).
+PAGE_INDICATORS = ("organisations_served", "events_held", "advisory_hours", "room_hours_booked",
+                   "volunteer_hours_centre", "initiatives_submitted", "budget_actual", "grant_actual")
+
+
 @dataclass
 class Figures:
-    """Everything both files show, computed once (aggregates only)."""
+    """Everything both files show, computed once (aggregates only). ``values`` are the catalogue's indicators."""
 
     date_from: date
     date_to: date
     until: date                       # activity counted up to here (today, when the period is still running)
     generated_at: datetime
-    headline: dict[str, float]
+    values: indicators.Values
+    costs_entered: int
     results: pd.DataFrame
     rooms: pd.DataFrame
     weeks: pd.DataFrame
-    attendance: dict
     events_by_type: pd.DataFrame
     events_by_topic: pd.DataFrame
-    events: dict
     advisory: pd.DataFrame
-    advisory_totals: dict
     organisations: pd.DataFrame
     new_organisations: pd.DataFrame
     legal_forms: pd.DataFrame
-    volunteers: dict
+    rate: float
     volunteer_months: pd.DataFrame
     volunteer_hosts: pd.DataFrame
     initiative_stages: pd.DataFrame
@@ -91,60 +108,67 @@ class Figures:
     budget: pd.DataFrame
     budget_sources: pd.DataFrame
     budget_categories: pd.DataFrame
-    budget_structure: dict
     names: dict[str, dict] = field(default_factory=dict)
 
     @property
+    def headline(self) -> dict[str, float | None]:
+        """The indicators by id (the report's own figure: ``costs_entered``)."""
+        return {**self.values.values, "costs_entered": self.costs_entered}
+
+    @property
+    def period(self) -> indicators.Period:
+        return self.values.period
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The indicators the files show, in order: the summary's, then the results' (once each)."""
+        planned = PLANNED if self.period.reaches_future else ()
+        codes = [c for c in self.results["code"] if c in indicators.CATALOGUE]
+        return tuple(dict.fromkeys(SUMMARY + planned + SHARES + MONEY + tuple(codes)))
+
+    @property
     def has_data(self) -> bool:
-        """Whether anything was recorded in the period (opening hours alone are not data)."""
-        h = self.headline
-        return any(h[k] for k in ("bookings", "events", "advisory_sessions", "volunteer_hours", "initiatives",
-                                  "costs_entered"))
+        """Whether anything was done or spent in the period (opening hours alone are not data)."""
+        v = self.values
+        return bool(self.costs_entered) or any(v[k] for k in (
+            "organisations_served", "room_hours_booked", "events_held", "advisory_sessions",
+            "volunteer_hours_register", "initiatives_submitted"))
 
 
-def _bounds(date_from: date, date_to: date) -> list[datetime]:
-    return [datetime.combine(date_from, time.min), datetime.combine(date_to + timedelta(days=1), time.min)]
-
-
-def _rooms(db: Database, date_from: date, date_to: date) -> pd.DataFrame:
-    """Per resource used in the period (every room listed): bookings, held, no-shows, hours, organisations."""
+def _rooms(db: Database, p: indicators.Period) -> pd.DataFrame:
+    """Per resource used in the period up to now (every room listed): bookings begun, held, no-shows, hours booked
+    up to now, organisations — the rooms' lines add up to the catalogue's bookings held and room hours booked."""
     return db.query(
         "with b as (select * from booking where starts_at >= ? and starts_at < ? and status <> 'cancelled') "
         "select r.name as resource, r.kind, count(b.id) as bookings, "
         "count(b.id) filter (where b.status = 'checked_in') as held, "
         "count(b.id) filter (where b.status = 'no_show') as no_show, "
-        "coalesce(sum(epoch(b.ends_at - b.starts_at)) / 3600.0, 0)::double as booked_hours, "
+        "coalesce(sum(epoch(least(b.ends_at, ?) - b.starts_at)) / 3600.0, 0)::double as booked_hours, "
         "count(distinct b.organisation_id) as organisations "
         "from resource r left join b on b.resource_id = r.id where r.kind = 'room' or b.id is not null "
         "group by r.id, r.name, r.kind order by case r.kind when 'room' then 1 when 'workstation' then 2 "
-        "when 'locker' then 3 else 4 end, r.id", _bounds(date_from, date_to))
+        "when 'locker' then 3 else 4 end, r.id", [p.start, p.cut, p.now])
 
 
-def _events_by_type(db: Database, date_from: date, date_to: date) -> pd.DataFrame:
-    """Events not cancelled whose first session falls in the period, per type (the utilisation page's rule)."""
+def _events_by_type(db: Database, p: indicators.Period) -> pd.DataFrame:
+    """The catalogue's events held (not cancelled, first session in the period and begun), per type."""
     return db.query(
         "with ev as (select e.id, e.event_type, count(*) as sessions, "
         "sum(epoch(s.ends_at - s.starts_at)) / 3600.0 as hours from event e join event_session s on s.event_id = e.id "
-        "where e.status <> 'cancelled' group by e.id, e.event_type "
-        "having min(s.starts_at) >= ? and min(s.starts_at) < ?), "
+        "where e.id in (" + indicators.EVENTS_HELD + ") group by e.id, e.event_type), "
         "p as (select event_id, count(*) as participants from enrolment where status = 'enrolled' group by 1) "
         "select ev.event_type, count(*) as events, sum(ev.sessions)::bigint as sessions, "
         "sum(ev.hours)::double as hours, "
         "coalesce(sum(p.participants), 0)::bigint as participants from ev left join p on p.event_id = ev.id "
-        "group by 1 order by 1", _bounds(date_from, date_to))
+        "group by 1 order by 1", [p.start, p.cut])
 
 
-def _organisations(db: Database, date_from: date, date_to: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Unique organisations served per channel (rooms, events, advisory) and in total, and by legal form."""
-    centre = app_settings.get_setting(db, "centre_organisation_id")
-    served = (
-        "with served as (select 'rooms' as channel, organisation_id, starts_at::date as served_on from booking "
-        "where status in ('confirmed', 'checked_in') and organisation_id <> coalesce(?, -1) "
-        "union all select 'events', n.organisation_id, s.starts_at::date from enrolment n "
-        "join event_session s on s.event_id = n.event_id where n.status = 'enrolled' and n.organisation_id is not null "
-        "union all select 'advisory', organisation_id, held_on from advisory), "
-        "period as (select * from served where served_on between ? and ?) ")
-    params = [None if centre is None else int(centre), date_from, date_to]
+def _organisations(db: Database, p: indicators.Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The catalogue's organisations served per service (rooms, events, advisory) and in total, and by legal form."""
+    served = ("with served as (" + indicators.SERVED + "), "
+              "period as (select case kind when 'booking' then 'rooms' when 'event' then 'events' "
+              "else 'advisory' end as channel, organisation_id from served where served_on between ? and ?) ")
+    params = [*indicators.served_params(db, p), p.date_from, p.date_to]
     channels = db.query(
         served + "select channel, count(distinct organisation_id) as organisations from period group by 1 "
                  "union all select 'total', count(distinct organisation_id) from period", params)
@@ -158,24 +182,24 @@ def _organisations(db: Database, date_from: date, date_to: date) -> tuple[pd.Dat
     return channels, forms
 
 
-def _volunteers(db: Database, actor: Actor, date_from: date, date_to: date) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    valued = budget.volunteer_valuation(db, actor, date_from, date_to)
-    rate = valued["rate"]
+def _volunteers(db: Database, actor: Actor, date_from: date, until: date) -> tuple[float, pd.DataFrame, pd.DataFrame]:
+    """The rate, every approved hour in the register per month, and per host (the Centre's line is its personal
+    contribution: the catalogue's volunteer_hours_centre)."""
+    rate = volunteer_work.hourly_rate(db)
     if not utilisation.area_available(db, "volunteers"):
-        return valued, pd.DataFrame(columns=["month", "hours", "volunteers", "value_pln"]), \
+        return rate, pd.DataFrame(columns=["month", "hours", "volunteers"]), \
             pd.DataFrame(columns=["host_kind", "hours", "volunteers", "value_pln"])
     months = db.query(
         "select strftime(work_date, '%Y-%m') as month, sum(hours)::double as hours, count(distinct volunteer_id) "
         "as volunteers from volunteer_hours where status = 'approved' and work_date between ? and ? "
-        "group by 1 order by 1", [date_from, date_to])
+        "group by 1 order by 1", [date_from, until])
     hosts = db.query(
         "select o.host_kind, sum(h.hours)::double as hours, count(distinct h.volunteer_id) as volunteers "
         "from volunteer_hours h join volunteer_assignment a on a.id = h.assignment_id "
         "join volunteer_opportunity o on o.id = a.opportunity_id where h.status = 'approved' "
-        "and h.work_date between ? and ? group by 1 order by 1", [date_from, date_to])
-    for frame in (months, hosts):
-        frame["value_pln"] = (frame["hours"] * rate).round(2)
-    return valued, months, hosts
+        "and h.work_date between ? and ? group by 1 order by 1", [date_from, until])
+    hosts["value_pln"] = (hosts["hours"] * rate).round(2)
+    return rate, months, hosts
 
 
 def _initiatives(db: Database, date_from: date, date_to: date) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -204,63 +228,33 @@ def figures(db: Database, actor: Actor, date_from: Any, date_to: Any) -> Figures
     """The report's figures for a valid period (refused otherwise with field errors)."""
     require(actor, "export")
     date_from, date_to = validate_period(date_from, date_to)
-    today = clock.today()
-    until = min(date_to, today)
+    values = indicators.values(db, actor, date_from, date_to, INDICATORS)
+    p = values.period
+    until = p.last_day
     if until < date_from:
-        until = date_from - timedelta(days=1)  # a period that has not started: every activity query finds nothing
-    result_rows = results.table(db, actor, date_from, until)
-    result_rows["achieved"] = [None if until < date_from else _nan_to_none(v) for v in result_rows["achieved"]]
-    result_rows["light"] = [results.light(t, v) for t, v in zip(result_rows["target"], result_rows["achieved"])]
-    rooms = _rooms(db, date_from, until)
-    room_ids = [int(i) for i in reservations.resources(db, kind="room")["id"]]
-    weeks = utilisation.room_occupancy(db, actor, date_from, until, room_ids) if until >= date_from else \
-        pd.DataFrame(columns=["week_start", "resource", "booked_hours", "open_hours", "occupancy"])
-    visits = utilisation.attendance(db, actor, date_from, until,
-                                    [int(i) for i in reservations.resources(db, active_only=False)["id"]])
-    by_type = _events_by_type(db, date_from, until)
-    by_topic = utilisation.events_by_type_topic(db, actor, date_from, until)
-    events = utilisation.events_summary(db, actor, date_from, until)
-    advice = advisory.advisory_summary(db, actor, date_from, until)
-    advice_totals = utilisation.advisory_hours(db, actor, date_from, until)
-    channels, legal_forms = _organisations(db, date_from, until)
-    new_orgs = utilisation.new_organisations_by_month(db, actor, date_from, until)
-    valued, months, hosts = _volunteers(db, actor, date_from, until)
+        until = date_from - timedelta(days=1)  # a period that has not started: every dated query finds nothing
+    result_rows = results.table(db, actor, date_from, date_to)
+    result_rows["achieved"] = [_nan_to_none(v) for v in result_rows["achieved"]]
+    room_ids = [int(i) for i in reservations.resources(db, kind="room", active_only=False)["id"]]
+    weeks = utilisation.room_occupancy(db, actor, date_from, date_to, room_ids)
+    channels, legal_forms = _organisations(db, p)
+    rate, months, hosts = _volunteers(db, actor, date_from, until)
     stages, osiedla = _initiatives(db, date_from, until)
     plan_actual = budget.plan_vs_actual(db, actor, date_from, date_to)
     costs_entered = int(db.scalar("select count(*) from budget_cost where spent_on between ? and ?",
                                   [date_from, date_to]) or 0)
-    by_source = budget.totals_by(plan_actual, "source_code")
-    achieved = dict(zip(result_rows["code"], result_rows["achieved"]))
-    headline = {
-        "organisations_served": int(channels.loc[channels["channel"] == "total", "organisations"].iloc[0]),
-        "bookings": int(rooms["bookings"].sum()),
-        "booked_hours": float(rooms.loc[rooms["kind"] == "room", "booked_hours"].sum()),
-        "bookings_held": visits["held"],
-        "events": events["events"],
-        "trainings_held": int(achieved.get("trainings_held") or 0),
-        "participants": events["participants"],
-        "advisory_sessions": advice_totals["sessions"],
-        "advisory_hours": advice_totals["hours"],
-        "volunteer_hours": valued["hours"],
-        "volunteer_value_pln": valued["value_pln"],
-        "volunteers": valued["volunteers"],
-        "initiatives": int(stages["initiatives"].sum()) if len(stages) else 0,
-        "costs_entered": costs_entered,
-        "planned_pln": float(plan_actual["planned"].sum()),
-        "actual_pln": float(plan_actual["actual"].sum()),
-        "grant_planned_pln": float(by_source.loc[by_source["kind"] == "grant", "planned"].sum()),
-        "grant_actual_pln": float(by_source.loc[by_source["kind"] == "grant", "actual"].sum()),
-    }
     names = {
         "category": {r.code: {"pl": r.name_pl, "en": r.name_en} for r in budget.categories(db).itertuples()},
         "source": {r.code: {"pl": r.name_pl, "en": r.name_en} for r in budget.sources(db).itertuples()},
         "topic": {r.code: {"pl": r.name_pl, "en": r.name_en or r.name_pl}
                   for r in trainings.topics(db, active_only=False).itertuples()},
     }
-    return Figures(date_from, date_to, until, clock.local_now(), headline, result_rows, rooms, weeks, visits, by_type,
-                   by_topic, events, advice, advice_totals, channels, new_orgs, legal_forms, valued, months, hosts,
-                   stages, osiedla, plan_actual, by_source, budget.totals_by(plan_actual, "category_code"),
-                   budget.structure(plan_actual), names)
+    return Figures(date_from, date_to, until, p.now, values, costs_entered, result_rows, _rooms(db, p), weeks,
+                   _events_by_type(db, p), utilisation.events_by_type_topic(db, actor, date_from, date_to),
+                   advisory.advisory_summary(db, actor, date_from, until), channels,
+                   utilisation.new_organisations_by_month(db, actor, date_from, date_to), legal_forms, rate, months,
+                   hosts, stages, osiedla, plan_actual, budget.totals_by(plan_actual, "source_code"),
+                   budget.totals_by(plan_actual, "category_code"), names)
 
 
 # -- XLSX --------------------------------------------------------------------------------------------------------------
@@ -272,6 +266,7 @@ class Table:
     frame: pd.DataFrame
     columns: dict[str, str]              # column -> i18n key of its header
     formats: dict[str, str] = field(default_factory=dict)   # column -> int | dec1 | money | pct | date
+    row_formats: dict[str, list[str]] = field(default_factory=dict)   # column -> a format per row (over formats)
 
 
 def _sheets(f: Figures, lang: str) -> list[tuple[str, list[Table]]]:
@@ -284,14 +279,14 @@ def _sheets(f: Figures, lang: str) -> list[tuple[str, list[Table]]]:
         return entry[lang] if entry else code
 
     result_frame = f.results.assign(
-        result=f.results["code"].map(lambda c: tr(f"result.{c}")),
+        result=f.results["code"].map(lambda c: indicators.CATALOGUE[c].name(lang) if c in indicators.CATALOGUE else c),
         unit=f.results["per_week"].map(lambda w: tr("report.col.per_week") if w else tr("report.col.in_period")),
-        share=[(a / t) if a is not None and t else None for a, t in zip(f.results["achieved"], f.results["target"])],
         status=f.results["light"].map(lambda light: tr(f"results.light.{light}")))
-    summary = pd.DataFrame({"measure": [tr(f"report.headline.{k}") for k in _HEADLINE_ORDER],
-                            "value": [f.headline[k] for k in _HEADLINE_ORDER]})
-    money = pd.DataFrame({"measure": [tr(f"report.headline.{k}") for k in _HEADLINE_MONEY],
-                          "value": [f.headline[k] for k in _HEADLINE_MONEY]})
+    planned = PLANNED if f.period.reaches_future else ()
+    activity = SUMMARY + planned + tuple(i for i in SHARES if indicators.CATALOGUE[i].kind != "budget")
+    finance = MONEY + tuple(i for i in SHARES if indicators.CATALOGUE[i].kind == "budget")
+    summary, summary_formats = _measures(f, activity, lang)
+    money, money_formats = _measures(f, finance, lang)
     period = pd.DataFrame({"measure": [tr("report.col.date_from"), tr("report.col.date_to"), tr("report.col.until"),
                                        tr("report.col.generated_at")],
                            "value": [f.date_from, f.date_to, f.until if f.until >= f.date_from else None,
@@ -301,10 +296,8 @@ def _sheets(f: Figures, lang: str) -> list[tuple[str, list[Table]]]:
     by_type = f.events_by_type.assign(event_type=f.events_by_type["event_type"].map(lambda v: tr(f"event_type.{v}")))
     by_topic = f.events_by_topic.assign(event_type=f.events_by_topic["event_type"].map(lambda v: tr(f"event_type.{v}")),
                                         topic=f.events_by_topic["topic"].map(lambda c: name("topic", c)))
-    events_total = pd.DataFrame({
-        "measure": [tr("report.col.events"), tr("report.col.participants"), tr("report.col.attendance_rate"),
-                    tr("report.col.rating")],
-        "value": [f.events["events"], f.events["participants"], f.events["attendance_rate"], f.events["rating"]]})
+    events_total, events_formats = _measures(f, ("events_held", "trainings_held", "participants", "attendance_rate",
+                                                 "rating"), lang)
     advice = f.advisory.assign(topic=f.advisory["topic_code"].map(lambda c: name("topic", c)),
                                form=f.advisory["form"].map(lambda v: tr(f"advisory_form.{v}")))
     channels = f.organisations.assign(channel=f.organisations["channel"].map(lambda c: tr(f"report.channel.{c}")))
@@ -312,10 +305,17 @@ def _sheets(f: Figures, lang: str) -> list[tuple[str, list[Table]]]:
     new_orgs = f.new_organisations.assign(
         month=pd.to_datetime(f.new_organisations["month"]).dt.strftime("%Y-%m")) if len(f.new_organisations) \
         else pd.DataFrame(columns=["month", "organisations"])
-    volunteers = pd.DataFrame({
-        "measure": [tr("report.col.volunteer_hours"), tr("report.col.volunteers"), tr("report.col.hourly_rate"),
-                    tr("report.col.value_pln")],
-        "value": [f.volunteers["hours"], f.volunteers["volunteers"], f.volunteers["rate"], f.volunteers["value_pln"]]})
+    volunteers, volunteer_formats = _measures(f, ("volunteer_hours_centre", "volunteers_centre",
+                                                  "volunteer_value_centre", "volunteer_hours_register",
+                                                  "volunteers_register"), lang)
+    volunteers = pd.concat([volunteers, pd.DataFrame({"measure": [tr("report.col.hourly_rate")],
+                                                      "value": [f.rate]})], ignore_index=True)
+    volunteer_formats = [*volunteer_formats, "money"]
+    defined = pd.DataFrame({
+        "measure": [indicators.CATALOGUE[i].name(lang) for i in f.ids],
+        "definition": [indicators.CATALOGUE[i].definition(lang) for i in f.ids],
+        "unit": [tr(f"indicator.unit.{indicators.CATALOGUE[i].unit}") for i in f.ids],
+        "value": [f.values.get(i) if i in f.values.values else _result_value(f, i) for i in f.ids]})
     hosts = f.volunteer_hosts.assign(host_kind=f.volunteer_hosts["host_kind"].map(lambda v: tr(f"report.host.{v}")))
     stages = f.initiative_stages.assign(stage=f.initiative_stages["name_pl" if lang == "pl" else "name_en"]) \
         if len(f.initiative_stages) else f.initiative_stages.assign(stage=[])
@@ -332,9 +332,9 @@ def _sheets(f: Figures, lang: str) -> list[tuple[str, list[Table]]]:
             Table("report.table.period", period, {"measure": "report.col.measure", "value": "report.col.value"},
                   {"value": "date"}),
             Table("report.table.headline", summary, {"measure": "report.col.measure", "value": "report.col.value"},
-                  {"value": "dec1"}),
+                  {"value": "dec1"}, {"value": summary_formats}),
             Table("report.table.headline_money", money, {"measure": "report.col.measure", "value": "report.col.value"},
-                  {"value": "money"})]),
+                  {"value": "money"}, {"value": money_formats})]),
         ("report.sheet.results", [
             Table("report.table.results", result_frame,
                   {"result": "results.result", "target": "report.col.target", "unit": "report.col.unit",
@@ -354,7 +354,8 @@ def _sheets(f: Figures, lang: str) -> list[tuple[str, list[Table]]]:
                   {"week_start": "date", "open_hours": "dec1", "booked_hours": "dec1", "occupancy": "pct"})]),
         ("report.sheet.education", [
             Table("report.table.events_total", events_total, {"measure": "report.col.measure",
-                                                              "value": "report.col.value"}, {"value": "dec1"}),
+                                                              "value": "report.col.value"}, {"value": "dec1"},
+                  {"value": events_formats}),
             Table("report.table.events_by_type", by_type,
                   {"event_type": "report.col.event_type", "events": "report.col.events",
                    "sessions": "report.col.sessions",
@@ -380,11 +381,11 @@ def _sheets(f: Figures, lang: str) -> list[tuple[str, list[Table]]]:
                   {"organisations": "int"})]),
         ("report.sheet.volunteers", [
             Table("report.table.volunteers", volunteers, {"measure": "report.col.measure", "value": "report.col.value"},
-                  {"value": "dec1"}),
+                  {"value": "dec1"}, {"value": volunteer_formats}),
             Table("report.table.volunteer_months", f.volunteer_months,
-                  {"month": "report.col.month", "hours": "report.col.volunteer_hours",
-                   "volunteers": "report.col.volunteers", "value_pln": "report.col.value_pln"},
-                  {"hours": "dec1", "volunteers": "int", "value_pln": "money"}),
+                  {"month": "report.col.month", "hours": "indicator.volunteer_hours_register",
+                   "volunteers": "indicator.volunteers_register"},
+                  {"hours": "dec1", "volunteers": "int"}),
             Table("report.table.volunteer_hosts", hosts,
                   {"host_kind": "report.col.host", "hours": "report.col.volunteer_hours",
                    "volunteers": "report.col.volunteers", "value_pln": "report.col.value_pln"},
@@ -403,12 +404,33 @@ def _sheets(f: Figures, lang: str) -> list[tuple[str, list[Table]]]:
                   plan_fmt),
             Table("report.table.budget_lines", plan, {"category": "report.col.category", "source": "report.col.source",
                                                       **plan_cols}, plan_fmt)]),
+        ("indicator.definitions", [
+            Table("indicator.definitions_intro", defined,
+                  {"measure": "indicator.col.indicator", "definition": "indicator.col.definition",
+                   "unit": "indicator.col.unit", "value": "indicator.col.value"},
+                  {"value": "dec1"}, {"value": [_FORMAT_OF_UNIT[indicators.CATALOGUE[i].unit] for i in f.ids]})]),
     ]
 
 
-_HEADLINE_ORDER = ("organisations_served", "bookings", "booked_hours", "events", "trainings_held", "participants",
-                   "advisory_sessions", "advisory_hours", "volunteer_hours", "volunteers", "initiatives")
-_HEADLINE_MONEY = ("volunteer_value_pln", "planned_pln", "actual_pln", "grant_planned_pln", "grant_actual_pln")
+# How the workbook writes an indicator of each unit.
+_FORMAT_OF_UNIT = {"count": "int", "hours": "dec1", "per_week": "dec1", "rating": "dec1", "share": "pct",
+                   "pln": "money"}
+
+
+def _measures(f: Figures, ids, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """A measure/value table of catalogue indicators (their names and values), with each row's number format."""
+    ids = list(ids)
+    return (pd.DataFrame({"measure": [indicators.CATALOGUE[i].name(lang) for i in ids],
+                          "value": [f.values[i] for i in ids]}),
+            [_FORMAT_OF_UNIT[indicators.CATALOGUE[i].unit] for i in ids])
+
+
+def _result_value(f: Figures, code: str) -> float | None:
+    """A result's achieved figure (the catalogue's, as the results table holds it)."""
+    found = f.results.loc[f.results["code"] == code, "achieved"]
+    return _nan_to_none(found.iloc[0]) if len(found) else None
+
+
 _FORMATS = {"int": "#,##0", "dec1": "#,##0.0", "money": "#,##0.00", "pct": "0.0%", "date": "dd.mm.yyyy"}
 
 
@@ -463,10 +485,11 @@ def xlsx_from(f: Figures, lang: str = "pl") -> bytes:
             if table.frame.empty:
                 sheet.write(row, 0, translate(lang, "report.no_data"), muted)
                 row += 1
-            for values in table.frame[columns].itertuples(index=False):
+            for number, values in enumerate(table.frame[columns].itertuples(index=False)):
                 for index, (column, value) in enumerate(zip(columns, values)):
                     value = _cell(value)
-                    kind = table.formats.get(column)
+                    kind = (table.row_formats[column][number] if column in table.row_formats
+                            else table.formats.get(column))
                     if kind == "date" and not isinstance(value, (date, datetime)):
                         kind = None  # a text cell in a column of dates (the "generated at" line)
                     if kind == "dec1" and isinstance(value, int):
@@ -556,6 +579,17 @@ def pdf(db: Database, actor: Actor, date_from: Any, date_to: Any) -> bytes:
     return pdf_from(figures(db, actor, date_from, date_to))
 
 
+def _value(f: Figures, indicator_id: str) -> str:
+    """An indicator's value as the PDF writes it (the catalogue's way: "45,2 %", "1 234,50 zł", "58,0")."""
+    value = f.values.get(indicator_id) if indicator_id in f.values.values else _result_value(f, indicator_id)
+    return indicators.text(indicator_id, value, "pl")
+
+
+def _named(f: Figures, ids) -> str:
+    """"Name: value; Name: value" — each figure under its catalogue name, so no label carries two values."""
+    return "; ".join(f"{indicators.CATALOGUE[i].name('pl')}: {_value(f, i)}" for i in ids)
+
+
 def pdf_from(f: Figures) -> bytes:
     doc = _new_pdf()
     doc.add_page()
@@ -568,7 +602,7 @@ def pdf_from(f: Figures) -> bytes:
           align="C")
     if f.until < f.date_from:
         _text(doc, _pl("report.pdf.not_started"), 9, align="C")
-    elif f.until < f.date_to:
+    elif f.period.reaches_future:
         _text(doc, _pl("report.pdf.until", date=fmt_date(f.until, "pl")), 9, align="C")
     _text(doc, _pl("report.pdf.generated", at=fmt_datetime(f.generated_at, "pl")), 9, align="C")
     if not f.has_data:
@@ -581,9 +615,9 @@ def pdf_from(f: Figures) -> bytes:
              _pl("results.status"))]
     for r in f.results.itertuples():
         unit = " " + _pl("results.per_week") if r.per_week else ""
-        share = (r.achieved / r.target) if r.achieved is not None and r.target else None
-        digits = 1 if r.per_week or (r.achieved is not None and r.achieved != int(r.achieved)) else 0
-        rows.append((_pl(f"result.{r.code}"), _num(r.target, 0) + unit, _num(r.achieved, digits), _pct(share),
+        known = r.code in indicators.CATALOGUE
+        rows.append((indicators.CATALOGUE[r.code].name("pl") if known else r.code, _num(r.target, 0) + unit,
+                     indicators.text(r.code, r.achieved, "pl") if known else _num(r.achieved, 1), _pct(r.share),
                      _pl(f"results.light.{r.light}")))
     _grid(doc, rows, (60, 30, 24, 20, 40), align="LRRRL")
     _text(doc, _pl("report.pdf.results_note"), 8)
@@ -606,8 +640,9 @@ def pdf_from(f: Figures) -> bytes:
         for r in f.budget_categories.itertuples():
             rows.append((f.names["category"].get(r.category_code, {}).get("pl", r.category_code), _money(r.planned),
                          _money(r.actual), _pct(r.share)))
-        rows.append((_pl("report.pdf.total"), _money(f.budget["planned"].sum()), _money(f.budget["actual"].sum()),
-                     _pct(f.budget["actual"].sum() / f.budget["planned"].sum() if f.budget["planned"].sum() else None)))
+        rows.append((_pl("report.pdf.total"), _value(f, "budget_planned"), _value(f, "budget_actual"),
+                     _pct(f.values["budget_actual"] / f.values["budget_planned"] if f.values["budget_planned"]
+                          else None)))
         _grid(doc, rows, (70, 36, 36, 32), total=True)
     _heading(doc, _pl("report.pdf.costs_by_source"), 11, keep=12 + 6 * (len(f.budget_sources) + 2))
     if f.budget.empty:
@@ -617,21 +652,21 @@ def pdf_from(f: Figures) -> bytes:
         for r in f.budget_sources.itertuples():
             rows.append((f.names["source"].get(r.source_code, {}).get("pl", r.source_code), _money(r.planned),
                          _money(r.actual), _pct(r.share)))
-        planned, actual = f.budget_structure["planned"]["total"], f.budget_structure["actual"]["total"]
-        rows.append((_pl("report.pdf.total"), _money(planned), _money(actual),
-                     _pct(actual / planned if planned else None)))
+        rows.append((_pl("report.pdf.total"), _value(f, "budget_planned"), _value(f, "budget_actual"),
+                     _pct(f.values["budget_actual"] / f.values["budget_planned"] if f.values["budget_planned"]
+                          else None)))
         _grid(doc, rows, (70, 36, 36, 32), total=True)
-        structure = f.budget_structure["actual"]
-        if structure["total"]:
-            _text(doc, _pl("report.pdf.structure", grant=_pct(structure["grant_share"]),
-                           own=_pct(structure["own_share"])), 9)
+        if f.values["budget_actual"]:
+            _text(doc, _named(f, ("grant_share_actual", "own_share_actual")) + ".", 9)
     _heading(doc, _pl("report.pdf.contribution_heading"), 11)
-    by_kind = f.budget_sources.groupby("kind")["actual"].sum() if len(f.budget_sources) else pd.Series(dtype=float)
-    in_kind, personal = float(by_kind.get("in_kind", 0.0)), float(by_kind.get("personal", 0.0))
-    _text(doc, _pl("report.pdf.personal", hours=_num(f.volunteers["hours"], 1), rate=_money(f.volunteers["rate"]),
-                   value=_money(personal), volunteers=_num(f.volunteers["volunteers"])))
+    names = {i: indicators.CATALOGUE[i].name("pl") for i in ("volunteer_hours_centre", "volunteer_value_centre",
+                                                              "volunteers_centre", "in_kind_actual")}
+    _text(doc, _pl("report.pdf.personal", hours_name=names["volunteer_hours_centre"],
+                   hours=_value(f, "volunteer_hours_centre"), rate=_money(f.rate),
+                   value_name=names["volunteer_value_centre"], value=_value(f, "volunteer_value_centre"),
+                   volunteers_name=names["volunteers_centre"], volunteers=_value(f, "volunteers_centre")))
     doc.ln(0.5)
-    _text(doc, _pl("report.pdf.in_kind", value=_money(in_kind)))
+    _text(doc, _pl("report.pdf.in_kind", name=names["in_kind_actual"], value=_value(f, "in_kind_actual")))
     in_kind_lines = f.budget[(f.budget["kind"] == "in_kind") & (f.budget["actual"] > 0)] if len(f.budget) else f.budget
     for r in in_kind_lines.itertuples():
         _text(doc, "  – " + f.names["category"].get(r.category_code, {}).get("pl", r.category_code) + ": "
@@ -639,31 +674,42 @@ def pdf_from(f: Figures) -> bytes:
 
     _heading(doc, _pl("report.pdf.part3"), 13)
     _text(doc, _pl("report.pdf.privacy"), 9)
+
+    # The appendix: every indicator the report gives, its definition and its value (the XLSX's "Definicje").
+    doc.add_page()
+    _heading(doc, _pl("report.pdf.definitions_heading"), 13)
+    _text(doc, _pl("indicator.definitions_intro"), 9)
+    doc.ln(1)
+    rows = [(_pl("indicator.col.indicator"), _pl("indicator.col.definition"), _pl("indicator.col.value"))]
+    rows += [(indicators.CATALOGUE[i].name("pl"), indicators.CATALOGUE[i].definition("pl"), _value(f, i))
+             for i in f.ids]
+    _grid(doc, rows, (42, 100, 32), align="LLR")
     return bytes(doc.output())
 
 
+# Part I.2: each service of the pilot and the indicators that measure it.
+_ACTIONS = (
+    ("report.pdf.service.education", ("events_held", "trainings_held", "participants", "attendance_rate", "rating")),
+    ("report.pdf.service.advisory", ("advisory_sessions", "advisory_hours", "organisations_advised")),
+    ("report.pdf.service.rooms", ("bookings_held", "no_show_rate", "room_hours_booked", "occupancy", "evenings_used",
+                                  "evenings_open", "workstation_occupancy")),
+    ("report.pdf.service.organisations", ("organisations_served", "new_organisations")),
+    ("report.pdf.service.volunteers", ("volunteer_hours_centre", "volunteers_centre", "volunteer_value_centre",
+                                       "volunteer_hours_register", "volunteers_register")),
+    ("report.pdf.service.initiatives", ("initiatives_submitted", "initiative_osiedla")),
+)
+
+
 def _actions(f: Figures) -> list[str]:
-    """Part I.2: one sentence per service of the pilot (S1–S4, volunteering, initiatives), with its figures."""
-    h = f.headline
+    """Part I.2: one sentence per service of the pilot (S1–S4, volunteering, initiatives), each figure under its
+    catalogue name; the cooperation meetings (S3, S4) as the events held of their types."""
     types = dict(zip(f.events_by_type["event_type"], f.events_by_type["events"]))
-    lines = [
-        _pl("report.pdf.action_education", events=_num(h["events"]), trainings=_num(types.get("training", 0)),
-            specialist=_num(types.get("specialist_meeting", 0)), participants=_num(h["participants"]),
-            attendance=_pct(f.events["attendance_rate"]),
-            rating="—" if f.events["rating"] is None else fmt_number(f.events["rating"], "pl", 2)),
-        _pl("report.pdf.action_advisory", sessions=_num(h["advisory_sessions"]), hours=_num(h["advisory_hours"], 1),
-            organisations=_num(f.advisory_totals["organisations"])),
-        _pl("report.pdf.action_rooms", bookings=_num(h["bookings"]), hours=_num(h["booked_hours"], 1),
-            held=_num(f.attendance["held"]), no_show=_num(f.attendance["no_show"]),
-            evening=_num(f.attendance["evening"])),
-        _pl("report.pdf.action_cooperation", integration=_num(types.get("integration_meeting", 0)),
-            consultation=_num(types.get("consultation_meeting", 0))),
-        _pl("report.pdf.action_organisations", organisations=_num(h["organisations_served"]),
-            new=_num(int(f.new_organisations["organisations"].sum()) if len(f.new_organisations) else 0)),
-        _pl("report.pdf.action_volunteers", hours=_num(h["volunteer_hours"], 1), volunteers=_num(h["volunteers"]),
-            value=_money(h["volunteer_value_pln"])),
-        _pl("report.pdf.action_initiatives", initiatives=_num(h["initiatives"])),
-    ]
+    lines = [f"{_pl(key)} — {_named(f, ids)}." for key, ids in _ACTIONS]
+    if f.period.reaches_future and f.values["room_hours_planned"]:
+        lines[2] = lines[2][:-1] + f" ({_named(f, ('room_hours_planned',))})."
+    lines.insert(3, _pl("report.pdf.action_cooperation", events=indicators.CATALOGUE["events_held"].name("pl"),
+                        integration=_num(types.get("integration_meeting", 0)),
+                        consultation=_num(types.get("consultation_meeting", 0))))
     return lines
 
 

@@ -1,9 +1,12 @@
-"""Figures for the live utilisation page: every one aggregated in DuckDB into a small frame.
+"""Figures for the live utilisation page: the headline figures come from the indicator catalogue
+(``indicators``), the charts — breakdowns of them — are aggregated here in DuckDB into small frames.
 
-Each function takes a period (Warsaw dates, both ends included) and returns what one chart or
-KPI needs (the volunteer and initiative tables exist since migrations 0004–0005). Every headline figure (``KPIS``) also has its rows (``kpi_rows``): the records it was
-computed from, so staff and the coordinator can check any number the page or the Forum shows.
-Contact data in those rows goes through ``privacy.show`` (masked for the coordinator).
+Each function takes a period (Warsaw dates, both ends included). Like the indicators they break down,
+the charts of what the Centre did (occupancy, evenings, events, organisations, advice, volunteering)
+count up to now; the bookings chart shows what is still to come apart. Every headline figure (``KPIS``)
+also has its rows (``kpi_rows``, the catalogue's): the records it was computed from, so staff and the
+coordinator can check any number the page or the Forum shows. Contact data in those rows goes through
+``privacy.show`` (masked for the coordinator).
 """
 
 from __future__ import annotations
@@ -13,11 +16,11 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 
 from dashboard.core import clock
-from dashboard.core import privacy
 from dashboard.core.errors import Message, ValidationError
 from dashboard.core.roles import Actor, require
 from dashboard.services.admin import app_settings
-from dashboard.services.reservations import reservations
+from dashboard.services import reservations
+from dashboard.services.reporting import indicators
 from dashboard.services.volunteers import work as volunteer_work
 from db.connection import Database
 
@@ -25,13 +28,17 @@ PRESETS = ("week", "month", "quarter", "pilot", "year", "custom")
 # Occupancy the Centre aims for (booked ÷ open hours): below the band the room is under-used,
 # above it NGOs start to be turned away.
 TARGET_OCCUPANCY = (0.5, 0.8)
-LONG_DAY_END = time(20, 0)   # the open call's long day: the room open until 20:00 (twice a week)
-EVENING_FROM = time(18, 0)   # from here on a long day's hours count as its evening
+LONG_DAY_END = indicators.LONG_DAY_END   # the open call's long day: the room open until 20:00 (twice a week)
+EVENING_FROM = indicators.EVENING_FROM   # from here on a long day's hours count as its evening
 LIVE_REFRESH_S = 30          # the page's live part reruns by itself this often
-BOOKED = ("requested", "confirmed", "checked_in", "no_show")  # what occupies a room's time
+BOOKED = indicators.BOOKED   # what occupies a room's time
 MAX_PERIOD_DAYS = 3 * 366    # longer periods are refused (nobody reads a decade of weeks)
-KPIS = ("organisations_served", "bookings_held", "no_show_rate", "events_held", "participants",
-        "attendance_rate", "rating", "advisory_hours", "volunteer_hours")
+# The page's headline figures: indicator ids of the catalogue, in the order shown (four to a row).
+KPIS = ("organisations_served", "bookings_held", "no_show_rate", "occupancy",
+        "events_held", "participants", "attendance_rate", "rating",
+        "advisory_hours", "volunteer_hours_register", "volunteer_hours_centre", "volunteer_value_centre")
+# The "now" strip above them: rooms in use now, bookings still to come today, today's events.
+NOW_STRIP = ("resources_in_use", "bookings_planned", "events_scheduled")
 
 
 def period(preset: str, today: date, pilot: tuple[date, date] | None = None,
@@ -98,29 +105,11 @@ def _ids(resource_ids) -> list[int]:
     return [int(i) for i in (resource_ids or [])]
 
 
-def _whole_weeks(date_from: date, date_to: date) -> tuple[date, date]:
-    return date_from - timedelta(days=date_from.weekday()), date_to + timedelta(days=6 - date_to.weekday())
-
-
 # -- opening hours ----------------------------------------------------------------------------------------------
-# Each day each resource was open (parameters: ``_open_days_params``): the opening-hours week in force that
-# day, minus public holidays and staff closures — the rules of the compliance check.
-_OPEN_DAYS = (
-    "with grid as (select r.resource_id, d.day::date as day, isodow(d.day) - 1 as weekday "
-    "from (select unnest(?::bigint[]) as resource_id) r, "
-    "(select unnest(generate_series(?::date, ?::date, interval 1 day)) as day) d) "
-    "select g.resource_id, g.day, h.opens, h.closes, date_diff('second', h.opens, h.closes) / 3600.0 as hours "
-    "from grid g asof join opening_hours h on g.resource_id = h.resource_id and g.weekday = h.weekday "
-    "and g.day >= h.valid_from where h.opens is not null and not list_contains(?::date[], g.day) and not exists "
-    "(select 1 from closure c where c.cancelled_at is null and (c.resource_id is null or c.resource_id = g.resource_id) "
-    "and g.day between c.date_from and c.date_to)"
-)
-
-
-def _open_days_params(ids: list[int], date_from: date, date_to: date) -> list:
-    holidays = [date_from + timedelta(days=i) for i in range((date_to - date_from).days + 1)
-                if reservations.holiday_name(date_from + timedelta(days=i))]
-    return [ids, date_from, date_to, holidays]
+# Each day each resource was open: the catalogue's rule (the opening-hours week in force that day, minus public
+# holidays and staff closures — the rules of the compliance check).
+_OPEN_DAYS = indicators.OPEN_DAYS
+_open_days_params = indicators.open_days_params
 
 
 def open_days(db: Database, resource_ids, date_from: date, date_to: date) -> pd.DataFrame:
@@ -137,21 +126,27 @@ def open_days(db: Database, resource_ids, date_from: date, date_to: date) -> pd.
     return frame
 
 
-def _week_start(days: pd.Series) -> pd.Series:
-    return pd.Series([d - timedelta(days=d.weekday()) for d in days], index=days.index, dtype=object)
-
-
 # -- rooms --------------------------------------------------------------------------------------------------------
-def _occupancy_query(ids: list[int], date_from: date, date_to: date) -> tuple[str, list]:
-    """Every resource × whole week of the period, its open and booked hours (aggregated in DuckDB)."""
-    first, last = _whole_weeks(date_from, date_to)
-    sql = (
-        "with opened as (select resource_id, date_trunc('week', day)::date as week_start, sum(hours) as open_hours "
-        "from (" + _OPEN_DAYS + ") group by all), "
-        "booked as (select b.resource_id, date_trunc('week', b.starts_at)::date as week_start, "
-        "sum(epoch(b.ends_at - b.starts_at)) / 3600.0 as booked_hours from booking b "
-        "where b.starts_at >= ? and b.starts_at < ? and b.status in ('requested', 'confirmed', 'checked_in', 'no_show') "
-        "and list_contains(?, b.resource_id) group by all), "
+_OCCUPANCY_COLUMNS = ["week_start", "resource_id", "resource", "booked_hours", "open_hours", "occupancy"]
+
+
+def _weekly_hours(db: Database, ids: list[int], date_from: date, date_to: date) -> pd.DataFrame:
+    """Every resource × ISO week of the period up to now: hours open and hours booked, both counted only on the
+    period's days and up to now — the catalogue's occupancy, week by week (a week at the period's edge holds
+    only its days inside the period)."""
+    p = indicators.period(date_from, date_to)
+    if not ids or p.not_started:
+        return pd.DataFrame(columns=_OCCUPANCY_COLUMNS)
+    last = min(p.date_to, p.today)
+    first_week, last_week = date_from - timedelta(days=date_from.weekday()), last - timedelta(days=last.weekday())
+    frame = db.query(
+        "with days as (" + indicators.OPEN_UNTIL_NOW + "), "
+        "opened as (select resource_id, date_trunc('week', day)::date as week_start, sum(hours) as open_hours "
+        "from days group by all), "
+        "booked as (select resource_id, date_trunc('week', starts_at)::date as week_start, "
+        "sum(epoch(least(ends_at, ?) - starts_at)) / 3600.0 as booked_hours from booking "
+        "where starts_at >= ? and starts_at < ? and status <> 'cancelled' and list_contains(?::bigint[], resource_id) "
+        "group by all), "
         "weeks as (select unnest(generate_series(?::date, ?::date, interval 7 day))::date as week_start) "
         "select w.week_start, r.id as resource_id, r.name as resource, "
         "coalesce(b.booked_hours, 0)::double as booked_hours, coalesce(o.open_hours, 0)::double as open_hours, "
@@ -159,27 +154,18 @@ def _occupancy_query(ids: list[int], date_from: date, date_to: date) -> tuple[st
         "from weeks w cross join resource r "
         "left join opened o on o.resource_id = r.id and o.week_start = w.week_start "
         "left join booked b on b.resource_id = r.id and b.week_start = w.week_start "
-        "where list_contains(?, r.id) order by w.week_start, r.name"
-    )
-    return sql, [*_open_days_params(ids, first, last), *_bounds(first, last), ids, first, last - timedelta(days=6), ids]
+        "where list_contains(?::bigint[], r.id) order by w.week_start, r.name",
+        [*indicators.open_until_now_params(ids, p), p.now, p.start, p.cut, ids, first_week, last_week, ids])
+    frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
+    return frame[_OCCUPANCY_COLUMNS]
 
 
 def room_occupancy(db: Database, actor: Actor, date_from: date, date_to: date,
                    resource_ids: list[int]) -> pd.DataFrame:
-    """Per room and ISO week: hours booked (every booking not cancelled) ÷ hours the room was open.
-
-    Weeks are whole ISO weeks overlapping the period, so a period starting on a Sunday does not
-    show a week of one day at 0 %.
-    """
+    """Per resource and ISO week: hours booked (every booking not cancelled) ÷ hours the resource was open,
+    both up to now and on the period's days only, so the weeks add up to the catalogue's occupancy."""
     require(actor, "read")
-    columns = ["week_start", "resource_id", "resource", "booked_hours", "open_hours", "occupancy"]
-    ids = _ids(resource_ids)
-    if not ids:
-        return pd.DataFrame(columns=columns)
-    sql, params = _occupancy_query(ids, date_from, date_to)
-    frame = db.query(sql, params)
-    frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
-    return frame[columns]
+    return _weekly_hours(db, _ids(resource_ids), date_from, date_to)
 
 
 def total_occupancy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -192,25 +178,28 @@ def total_occupancy(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def heatmap(db: Database, actor: Actor, date_from: date, date_to: date, resource_ids: list[int]) -> pd.DataFrame:
-    """Booked half-hours by weekday (0 = Monday) and hour of day."""
+    """Booked half-hours, up to now, by weekday (0 = Monday) and hour of day."""
     require(actor, "read")
+    p = indicators.period(date_from, date_to)
     return db.query(
         "select isodow(s.slot_start) - 1 as weekday, hour(s.slot_start) as hour, count(*) / 2.0 as booked_hours "
         "from booking_slot s where s.slot_start >= ? and s.slot_start < ? and list_contains(?, s.resource_id) "
         "group by all order by 1, 2",
-        [*_bounds(date_from, date_to), _ids(resource_ids)],
+        [p.start, p.cut, _ids(resource_ids)],
     )
 
 
 def attendance(db: Database, actor: Actor, date_from: date, date_to: date, resource_ids: list[int]) -> dict:
-    """Of the bookings that already happened: held, no-shows, the no-show rate, and evening use."""
+    """Of the chosen resources' bookings that already happened (begun by now): held, no-shows, the no-show
+    rate, evening use and the people present."""
     require(actor, "read")
+    p = indicators.period(date_from, date_to)
     row = db.one(
         "select count(*) filter (where status = 'checked_in'), count(*) filter (where status = 'no_show'), "
         "count(*) filter (where status in ('checked_in', 'no_show') and ends_at > starts_at::date + interval 18 hour), "
         "coalesce(sum(actual_attendance) filter (where status = 'checked_in'), 0) "
         "from booking where starts_at >= ? and starts_at < ? and list_contains(?, resource_id)",
-        [*_bounds(date_from, date_to), _ids(resource_ids)],
+        [p.start, p.cut, _ids(resource_ids)],
     )
     held, no_show, evening, people = (int(v or 0) for v in row)
     done = held + no_show
@@ -232,47 +221,43 @@ def booking_outcomes(db: Database, actor: Actor, date_from: date, date_to: date,
 
 
 def evening_use(db: Database, actor: Actor, date_from: date, date_to: date, resource_ids: list[int]) -> pd.DataFrame:
-    """Per week, the long days (a room open until 20:00) and how their evenings (from 18:00) were used.
+    """Per week, the long days (a room open until 20:00) whose evening has begun, and how they were used.
 
-    ``evenings``: room-days open until 20:00; ``used``: those with a booking in the evening;
-    ``open_hours`` / ``booked_hours``: the evening hours open and booked on those days.
+    ``evenings``: room-days open until 20:00; ``used``: those with a booking begun by now lasting past 18:00;
+    ``open_hours`` / ``booked_hours``: the evening hours open and booked on those days, up to now — the
+    catalogue's evenings_open and evenings_used, week by week.
     """
     require(actor, "read")
     columns = ["week_start", "evenings", "used", "open_hours", "booked_hours"]
     ids = _ids(resource_ids)
-    if not ids or date_from > date_to:
+    p = indicators.period(date_from, date_to)
+    if not ids or p.not_started:
         return pd.DataFrame(columns=columns)
     frame = db.query(
-        "with days as (select resource_id, day, closes from (" + _OPEN_DAYS + ") where closes >= ?), "
-        "booked as (select resource_id, starts_at::date as day, sum(epoch(ends_at - greatest(starts_at, "
+        "with days as (" + indicators.OPEN_UNTIL_NOW + "), "
+        "per as (select resource_id, starts_at::date as day, sum(epoch(least(ends_at, ?) - greatest(starts_at, "
         "starts_at::date + ?::time))) / 3600.0 as booked_hours from booking "
-        "where starts_at >= ? and starts_at < ? and list_contains(?, resource_id) and status in "
-        "('requested', 'confirmed', 'checked_in', 'no_show') and ends_at > starts_at::date + ?::time group by all) "
+        "where starts_at >= ? and starts_at < ? and list_contains(?::bigint[], resource_id) and status <> 'cancelled' "
+        "and ends_at > starts_at::date + ?::time group by all) "
         "select date_trunc('week', d.day)::date as week_start, count(*)::int as evenings, "
-        "count(*) filter (where coalesce(b.booked_hours, 0) > 0)::int as used, "
-        "sum(date_diff('second', ?::time, d.closes) / 3600.0)::double as open_hours, "
-        "coalesce(sum(b.booked_hours), 0)::double as booked_hours "
-        "from days d left join booked b on b.resource_id = d.resource_id and b.day = d.day "
+        "count(per.day)::int as used, "
+        "sum(greatest(0, date_diff('second', ?::time, case when d.day < ? then d.closes "
+        "else least(d.closes, ?::time) end)) / 3600.0)::double as open_hours, "
+        "coalesce(sum(greatest(per.booked_hours, 0)), 0)::double as booked_hours "
+        "from days d left join per on per.resource_id = d.resource_id and per.day = d.day where d.evening "
         "group by 1 order by 1",
-        [*_open_days_params(ids, date_from, date_to), LONG_DAY_END, EVENING_FROM, *_bounds(date_from, date_to), ids,
-         EVENING_FROM, EVENING_FROM])
+        [*indicators.open_until_now_params(ids, p), p.now, EVENING_FROM, p.start, p.cut, ids, EVENING_FROM,
+         EVENING_FROM, p.today, p.now.time()])
     frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
     return frame[columns]
 
 
 def workstation_use(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
-    """All workstations (S2's computer access) together, per week: booked ÷ open hours."""
+    """All workstations (S2's computer access) together, per week: booked ÷ open hours, up to now."""
     require(actor, "read")
-    ids = [int(i) for i in reservations.resources(db, kind="workstation")["id"]]
-    if not ids:
-        return pd.DataFrame(columns=["week_start", "booked_hours", "open_hours", "occupancy"])
-    sql, params = _occupancy_query(ids, date_from, date_to)
-    frame = db.query(
-        "select week_start, sum(booked_hours) as booked_hours, sum(open_hours) as open_hours, "
-        "case when sum(open_hours) > 0 then sum(booked_hours) / sum(open_hours) end as occupancy "
-        "from (" + sql + ") group by week_start order by week_start", params)
-    frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
-    return frame
+    ids = [int(i) for i in reservations.resources(db, kind="workstation", active_only=False)["id"]]
+    frame = total_occupancy(_weekly_hours(db, ids, date_from, date_to))
+    return frame[["week_start", "booked_hours", "open_hours", "occupancy"]]
 
 
 def lockers_occupied(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
@@ -293,9 +278,9 @@ def lockers_occupied(db: Database, actor: Actor, date_from: date, date_to: date)
 
 
 # -- events ---------------------------------------------------------------------------------------------------------
-# Events that took place in the period: not cancelled, first session inside it.
-_EVENTS = ("select e.id from event e join event_session s on s.event_id = e.id where e.status <> 'cancelled' "
-           "group by e.id having min(s.starts_at) >= ? and min(s.starts_at) < ?")
+# Events that took place in the period: the catalogue's events held (not cancelled, first session inside the
+# period and begun by now). Parameters: ``_took_place``.
+_EVENTS = indicators.EVENTS_HELD
 
 
 def events_by_type_topic(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
@@ -325,127 +310,115 @@ def events_by_topic(db: Database, actor: Actor, date_from: date, date_to: date) 
 
 
 def events_summary(db: Database, actor: Actor, date_from: date, date_to: date) -> dict:
-    """Events held, participants, attendance rate (present marks ÷ marks) and average rating."""
-    require(actor, "read")
-    row = db.one(
-        "with ev as (" + _EVENTS + ") "
-        "select (select count(*) from ev), "
-        "(select count(*) from enrolment n where n.event_id in (select id from ev) and n.status = 'enrolled'), "
-        "(select count(*) filter (where a.present) from attendance a join enrolment n on n.id = a.enrolment_id "
-        " where n.event_id in (select id from ev)), "
-        "(select count(*) from attendance a join enrolment n on n.id = a.enrolment_id where n.event_id in (select id from ev)), "
-        "(select avg(f.rating) from feedback f where f.event_id in (select id from ev)), "
-        "(select count(*) from feedback f where f.event_id in (select id from ev))",
-        _took_place(date_from, date_to),
-    )
-    events, participants, present, marks, rating, ratings = row
-    return {"events": int(events or 0), "participants": int(participants or 0),
-            "attendance_rate": (present / marks) if marks else None, "marks": int(marks or 0),
-            "rating": float(rating) if rating is not None else None, "ratings": int(ratings or 0)}
+    """The catalogue's events held, participants, attendance rate (present marks ÷ marks) and average rating,
+    with the marks and ratings they rest on."""
+    v = indicators.values(db, actor, date_from, date_to,
+                          ("events_held", "participants", "attendance_rate", "rating"))
+    return {"events": int(v["events_held"]), "participants": int(v["participants"]),
+            "attendance_rate": v["attendance_rate"], "marks": int(v.bases["attendance_rate"] or 0),
+            "rating": v["rating"], "ratings": int(v.bases["rating"] or 0)}
 
 
 # -- organisations --------------------------------------------------------------------------------------------------
-# Every service an organisation received, with the day: a room booking (not of the Centre's own
-# events), a place at an event that took place, an advisory session.
-_SERVED = (
-    "select organisation_id, starts_at::date as served_on, 'booking' as kind, id as ref from booking "
-    "where status in ('confirmed', 'checked_in') and organisation_id <> coalesce(?, -1) "
-    "union all select n.organisation_id, s.starts_at::date, 'event', n.event_id from enrolment n "
-    "join event_session s on s.event_id = n.event_id join event e on e.id = n.event_id "
-    "where n.status = 'enrolled' and n.organisation_id is not null and e.status <> 'cancelled' "
-    "union all select organisation_id, held_on, 'advisory', id from advisory"
-)
+# Every service an organisation received, with the day, once it took place: the catalogue's rows.
+_SERVED = indicators.SERVED
 
 
 def organisations_served(db: Database, actor: Actor, date_from: date, date_to: date) -> dict:
-    """Unique organisations served in the period (rooms, events, advisory): the pilot's headline."""
-    require(actor, "read")
-    count = db.scalar(
-        "select count(distinct organisation_id) from (" + _SERVED + ") where served_on between ? and ?",
-        [_centre(db), date_from, date_to])
-    return {"organisations": int(count or 0)}
+    """Unique organisations served in the period up to now (rooms, events, advisory): the pilot's headline."""
+    v = indicators.values(db, actor, date_from, date_to, ("organisations_served",))
+    return {"organisations": int(v["organisations_served"])}
 
 
 def organisations_by_service(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
-    """How many organisations used each service (rooms, events, advisory) in the period."""
+    """How many organisations used each service (rooms, events, advisory) in the period, up to now."""
     require(actor, "read")
+    p = indicators.period(date_from, date_to)
     return db.query(
         "select kind, count(distinct organisation_id) as organisations from (" + _SERVED + ") "
         "where served_on between ? and ? group by 1 order by case kind when 'booking' then 0 "
-        "when 'event' then 1 else 2 end", [_centre(db), date_from, date_to])
+        "when 'event' then 1 else 2 end", [*indicators.served_params(db, p), date_from, date_to])
 
 
 def new_organisations_by_month(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
-    """Organisations whose first service ever falls in each month of the period."""
-    require(actor, "read")
-    return db.query(
-        "with first as (select organisation_id, min(served_on) as first_on from (" + _SERVED + ") group by 1) "
-        "select date_trunc('month', first_on)::date as month, count(*) as organisations from first "
-        "where first_on between ? and ? group by 1 order by 1",
-        [_centre(db), date_from, date_to])
+    """The catalogue's new organisations, per month of their first service."""
+    rows = indicators.rows(db, actor, "new_organisations", date_from, date_to)
+    if rows.empty:
+        return pd.DataFrame({"month": pd.Series(dtype="datetime64[ns]"), "organisations": pd.Series(dtype="int64")})
+    months = pd.to_datetime(rows["first_service_on"]).dt.to_period("M").dt.to_timestamp()
+    out = months.value_counts().sort_index().rename_axis("month").reset_index(name="organisations")
+    return out
 
 
 # -- advisory and volunteers ----------------------------------------------------------------------------------------
 def advisory_hours(db: Database, actor: Actor, date_from: date, date_to: date) -> dict:
-    require(actor, "read")
-    row = db.one("select count(*), coalesce(sum(duration_min), 0) / 60.0, count(distinct organisation_id) "
-                 "from advisory where held_on between ? and ?", [date_from, date_to])
-    return {"sessions": int(row[0]), "hours": float(row[1]), "organisations": int(row[2])}
+    """The catalogue's advisory sessions, hours and organisations advised in the period, up to today."""
+    v = indicators.values(db, actor, date_from, date_to,
+                          ("advisory_sessions", "advisory_hours", "organisations_advised"))
+    return {"sessions": int(v["advisory_sessions"]), "hours": float(v["advisory_hours"]),
+            "organisations": int(v["organisations_advised"])}
+
+
+def _last_day(date_to: date) -> date:
+    return min(date_to, clock.today())
 
 
 def advisory_by_month(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
-    """Advisory hours and sessions per month."""
+    """Advisory hours and sessions per month, up to today."""
     require(actor, "read")
     return db.query("select date_trunc('month', held_on)::date as month, sum(duration_min) / 60.0 as hours, "
                     "count(*) as sessions from advisory where held_on between ? and ? group by 1 order by 1",
-                    [date_from, date_to])
+                    [date_from, _last_day(date_to)])
 
 
 def advisory_by_topic(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
-    """Advisory hours and sessions per education topic."""
+    """Advisory hours and sessions per education topic, up to today."""
     require(actor, "read")
     return db.query("select t.code as topic, t.name_pl, t.name_en, sum(a.duration_min) / 60.0 as hours, "
                     "count(*) as sessions from advisory a join topic t on t.code = a.topic_code "
-                    "where a.held_on between ? and ? group by all order by min(t.sort)", [date_from, date_to])
+                    "where a.held_on between ? and ? group by all order by min(t.sort)",
+                    [date_from, _last_day(date_to)])
 
 
 def volunteer_hours(db: Database, actor: Actor, date_from: date, date_to: date) -> dict | None:
-    """Approved volunteer hours, their value at the configured rate, and how many people gave them."""
+    """Every approved hour in the register up to today (the catalogue's volunteer_hours_register), how many people
+    gave them and in how many entries; ``value_pln`` at the configured rate."""
     require(actor, "read")
-    summary = volunteer_work.hours_summary(db, actor, date_from, date_to)
+    summary = volunteer_work.hours_summary(db, actor, date_from, _last_day(date_to))
     return {"hours": float(summary["hours"]), "value_pln": summary["value_pln"], "rate": summary["rate_pln"],
             "volunteers": int(summary["volunteers"]), "entries": int(summary["entries"])}
 
 
 def volunteer_by_month(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
-    """Approved hours, their value and the number of volunteers per month."""
+    """Approved hours in the register and the number of volunteers per month, up to today."""
     require(actor, "read")
-    frame = volunteer_work.totals(db, actor, "month", date_from, date_to)
+    frame = volunteer_work.totals(db, actor, "month", date_from, _last_day(date_to))
     frame["month"] = pd.to_datetime(frame["key"] + "-01").dt.date
     return frame[["month", "hours", "value_pln", "volunteers", "entries"]]
 
 
 # -- local initiatives ----------------------------------------------------------------------------------------------
 def initiatives_by_stage(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
-    """Initiatives submitted in the period, by the stage they are in now (procedure order, non-empty)."""
+    """Initiatives submitted in the period up to today, by the stage they are in now (procedure order, non-empty)."""
     require(actor, "read")
     return db.query(
         "select s.code as stage, s.name_pl, s.name_en, count(*) as initiatives from initiative i "
         "join initiative_stage s on s.code = i.stage where i.submitted_on between ? and ? "
-        "group by all order by min(s.sort)", [date_from, date_to])
+        "group by all order by min(s.sort)", [date_from, _last_day(date_to)])
 
 
 def initiatives_by_osiedle(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
-    """Initiatives submitted in the period per osiedle (housing estate), most first."""
+    """Initiatives submitted in the period up to today per osiedle (housing estate), most first."""
     require(actor, "read")
     return db.query(
         "select o.name as osiedle, count(*) as initiatives from initiative i join osiedle o on o.id = i.osiedle_id "
-        "where i.submitted_on between ? and ? group by all order by 2 desc, 1", [date_from, date_to])
+        "where i.submitted_on between ? and ? group by all order by 2 desc, 1", [date_from, _last_day(date_to)])
 
 
 # -- now ------------------------------------------------------------------------------------------------------------
 def now_strip(db: Database, actor: Actor, now: datetime) -> dict:
-    """Rooms in use right now, the next bookings today, and today's events."""
+    """Rooms in use right now, the next bookings today, and today's events (the lists behind the "now" strip;
+    its figures are the catalogue's ``NOW_STRIP``)."""
     require(actor, "read")
     in_use = db.query(
         "select r.name as resource, o.name as organisation, b.ends_at from booking b join resource r on r.id = b.resource_id "
@@ -488,35 +461,20 @@ def area_available(db: Database, area: str) -> bool:
 
 def _centre(db: Database) -> int | None:
     """The Centre's own organisation (its events' room bookings) is not a served organisation."""
-    value = app_settings.get_setting(db, "centre_organisation_id")
-    return int(value) if value is not None else None
+    return indicators.centre_id(db)
 
 
-# -- the rows behind each KPI ---------------------------------------------------------------------------------------
-def kpi_figures(db: Database, actor: Actor, date_from: date, date_to: date, resource_ids: list[int]) -> dict:
-    """Every headline figure of the page, keyed as ``KPIS`` (None: nothing to compute it from)."""
-    return figures_from(attendance(db, actor, date_from, date_to, resource_ids),
-                        events_summary(db, actor, date_from, date_to),
-                        organisations_served(db, actor, date_from, date_to),
-                        advisory_hours(db, actor, date_from, date_to),
-                        volunteer_hours(db, actor, date_from, date_to))
-
-
-def figures_from(visits: dict, events: dict, served: dict, advice: dict, volunteering: dict) -> dict:
-    """The headline figures out of the reads behind them (a page that already holds those reads, cached,
-    composes the figures without reading twice)."""
-    return {
-        "organisations_served": served["organisations"],
-        "bookings_held": visits["held"], "no_show_rate": visits["no_show_rate"],
-        "events_held": events["events"], "participants": events["participants"],
-        "attendance_rate": events["attendance_rate"], "rating": events["rating"],
-        "advisory_hours": advice["hours"], "volunteer_hours": volunteering["hours"],
-    }
+# -- the rows behind each KPI: the catalogue's ----------------------------------------------------------------------
+def kpi_figures(db: Database, actor: Actor, date_from: date, date_to: date,
+                resource_ids: list[int] | None = None) -> dict:
+    """Every headline figure of the page, keyed as ``KPIS`` (None: nothing to compute it from). They are the
+    Centre's (every room), whatever resources the page's charts show."""
+    return dict(indicators.values(db, actor, date_from, date_to, KPIS).values)
 
 
 def kpi_rows(db: Database, actor: Actor, kpi: str, date_from: date, date_to: date,
              resource_ids: list[int] | None = None) -> pd.DataFrame:
-    """The records one KPI was computed from, as the role may see them.
+    """The records one KPI was computed from, as the role may see them (the catalogue's ``rows``).
 
     The figure follows from the rows (see ``figure_from_rows``): a count is the number of rows, hours
     are the sum of ``hours``, a rate is the mean of its 0/1 column, the rating the mean of ``rating``.
@@ -524,91 +482,16 @@ def kpi_rows(db: Database, actor: Actor, kpi: str, date_from: date, date_to: dat
     require(actor, "read")
     if kpi not in KPIS:
         raise ValidationError({"kpi": Message("forum.error.kpi_unknown", {"kpi": kpi})})
-    start, end = _bounds(date_from, date_to)
-    if kpi == "organisations_served":
-        return db.query(
-            "select o.id, o.name as organisation, min(s.served_on) as first_served_on, "
-            "count(distinct s.ref) filter (where s.kind = 'booking') as bookings, "
-            "count(distinct s.ref) filter (where s.kind = 'event') as events, "
-            "count(distinct s.ref) filter (where s.kind = 'advisory') as advisory_sessions "
-            "from (" + _SERVED + ") s join organisation o on o.id = s.organisation_id "
-            "where s.served_on between ? and ? group by all order by o.name, o.id",
-            [_centre(db), date_from, date_to])
-    if kpi in ("bookings_held", "no_show_rate"):
-        statuses = ["checked_in"] if kpi == "bookings_held" else ["checked_in", "no_show"]
-        frame = db.query(
-            "select b.id, b.starts_at::date as day, strftime(b.starts_at, '%H:%M') as starts, "
-            "strftime(b.ends_at, '%H:%M') as ends, r.name as resource, o.name as organisation, b.contact_person, "
-            "b.purpose, b.attendees, b.actual_attendance, b.status, (b.status = 'no_show')::int as no_show "
-            "from booking b join resource r on r.id = b.resource_id join organisation o on o.id = b.organisation_id "
-            "where b.starts_at >= ? and b.starts_at < ? and list_contains(?, b.resource_id) "
-            "and list_contains(?, b.status) order by b.starts_at, b.id",
-            [start, end, _ids(resource_ids), statuses])
-        return frame if kpi == "no_show_rate" else frame.drop(columns=["no_show"])
-    if kpi == "events_held":
-        return db.query(
-            "select e.id, e.title, e.event_type, min(s.starts_at) as first_session, count(s.id) as sessions, "
-            "e.status, (select string_agg(t.topic_code, ', ' order by t.topic_code) from event_topic t "
-            "where t.event_id = e.id) as topics, (select count(*) from enrolment n where n.event_id = e.id "
-            "and n.status = 'enrolled') as participants from event e join event_session s on s.event_id = e.id "
-            "where e.id in (" + _EVENTS + ") group by all order by first_session, e.id", _took_place(start, end))
-    if kpi == "participants":
-        frame = db.query(
-            "select n.id, e.title as event, (select min(s.starts_at) from event_session s where s.event_id = e.id) "
-            "as first_session, n.full_name, n.email, n.phone, coalesce(o.name, '') as organisation, n.walk_in "
-            "from enrolment n join event e on e.id = n.event_id left join organisation o on o.id = n.organisation_id "
-            "where n.status = 'enrolled' and n.event_id in (" + _EVENTS + ") order by first_session, e.id, n.full_name, n.id",
-            _took_place(start, end))
-        return _contacts(frame, actor)
-    if kpi == "attendance_rate":
-        return db.query(
-            "select s.starts_at as session, e.title as event, n.full_name, a.present::int as present "
-            "from attendance a join enrolment n on n.id = a.enrolment_id join event_session s on s.id = a.session_id "
-            "join event e on e.id = n.event_id where n.event_id in (" + _EVENTS + ") "
-            "order by s.starts_at, e.id, n.full_name, n.id", _took_place(start, end))
-    if kpi == "rating":
-        return db.query(
-            "select e.id as event_id, e.title as event, f.rating, f.created_at::date as rated_on from feedback f "
-            "join event e on e.id = f.event_id where f.event_id in (" + _EVENTS + ") order by e.id, f.enrolment_id",
-            _took_place(start, end))
-    if kpi == "advisory_hours":
-        return db.query(
-            "select a.id, a.held_on, o.name as organisation, a.advisor, a.topic_code as topic, a.form, "
-            "a.duration_min, a.duration_min / 60.0 as hours from advisory a join organisation o on o.id = a.organisation_id "
-            "where a.held_on between ? and ? order by a.held_on, a.id", [date_from, date_to])
-    return volunteer_rows(db, actor, date_from, date_to)
+    return indicators.rows(db, actor, kpi, date_from, date_to)
 
 
 def volunteer_rows(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
-    """Approved volunteer-hour entries of the period with their value; names only for roles that see them."""
+    """Approved volunteer-hour entries of the period (every host) up to today with their value; names only for
+    roles that see them."""
     require(actor, "read")
-    columns = ["id", "work_date", "volunteer", "opportunity", "hours", "value_pln"]
-    frame = db.query(
-        "select h.id, h.work_date, case when v.anonymised_at is null then v.last_name || ' ' || v.first_name end "
-        "as volunteer, o.title as opportunity, h.hours::double as hours from volunteer_hours h "
-        "join volunteer v on v.id = h.volunteer_id left join volunteer_assignment a on a.id = h.assignment_id "
-        "left join volunteer_opportunity o on o.id = a.opportunity_id where h.status = 'approved' "
-        "and h.work_date between ? and ? order by h.work_date, h.id", [date_from, date_to])
-    if not actor.can("personal"):
-        frame["volunteer"] = None
-    frame["value_pln"] = (frame["hours"] * volunteer_work.hourly_rate(db)).round(2)
-    return frame[columns]
+    return indicators.rows(db, actor, "volunteer_hours_register", date_from, date_to)
 
 
 def figure_from_rows(kpi: str, rows: pd.DataFrame) -> float | None:
     """What a KPI's rows add up to: the same number the page shows (a check anyone can redo in a sheet)."""
-    if kpi in ("no_show_rate", "attendance_rate", "rating"):
-        column = {"no_show_rate": "no_show", "attendance_rate": "present", "rating": "rating"}[kpi]
-        return float(rows[column].mean()) if len(rows) else None
-    if kpi in ("advisory_hours", "volunteer_hours"):
-        return float(rows["hours"].sum()) if len(rows) else 0.0
-    return float(len(rows))
-
-
-def _contacts(frame: pd.DataFrame, actor: Actor) -> pd.DataFrame:
-    """E-mail and phone as the role may see them (masked for the coordinator)."""
-    for column in ("email", "phone"):
-        seen: dict = {}
-        frame[column] = [seen.setdefault(v, privacy.show(v, column, actor)) if isinstance(v, str) else ""
-                         for v in frame[column]]
-    return frame
+    return indicators.value_from_rows(kpi, rows)
