@@ -1,16 +1,25 @@
-"""Week calendar: bookings of all rooms (or one resource) with organisation names and free time."""
+"""Week calendar: the rooms' week (or, on a phone, one day) as a schedule staff plan from.
 
-from datetime import timedelta
+Previous / next week (or day) and today; all rooms, all resources or one; opening hours, closures and
+holidays shaded and labelled; the whole organisation in each bar's tooltip. Clicking a booking opens
+it, clicking a free half hour opens the new-booking form filled with that resource, day and time.
 
-import pandas as pd
+Built on Altair point selections read through ``st.altair_chart(on_select="rerun")`` rather than a
+calendar component (streamlit-calendar / FullCalendar): no new dependency, works offline, and AppTest
+can read the chart's data. The reasons in full are at ``charts.booking_calendar``.
+"""
+
+from datetime import date, timedelta
+
 import streamlit as st
+from babel.dates import format_date
 
-from dashboard.ui import charts
-from dashboard.core import clock
-from dashboard.ui import widgets as ui
+from dashboard.core import clock, i18n
 from dashboard.core.i18n import fmt_date, t
+from dashboard.services import reservations
 from dashboard.services.reservations import booking_views
-from dashboard.services.reservations import reservations
+from dashboard.ui import charts
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.week"))
@@ -19,83 +28,103 @@ resources = reservations.resources(db)
 resources = resources[resources["kind"] != "locker"]
 names = dict(zip(resources["id"].astype(int), resources["name"]))
 rooms = [int(i) for i in resources.loc[resources["kind"] == "room", "id"]]
-today = clock.today()
-c1, c2 = st.columns([2, 3])
+today, now, lang = clock.today(), clock.local_now(), i18n.current_language()
 # On a weekend the coming week is the one staff plan.
 default_day = today + timedelta(days=7 - today.weekday()) if today.weekday() >= 5 else today
-picked_day = c1.date_input(t("week.week_of"), value=default_day, format="DD.MM.YYYY", key="week_day")
-chosen = c2.multiselect(t("week.resources"), list(names), default=rooms, format_func=names.get, key="week_resources",
-                        placeholder=t("common.choose"))
-monday = picked_day - timedelta(days=picked_day.weekday())
-st.caption(t("week.range", start=fmt_date(monday), end=fmt_date(monday + timedelta(days=6))))
+user_agent = st.context.headers.get("User-Agent") or ""
+on_phone = any(mark in user_agent for mark in ("Mobi", "Android", "iPhone"))
+
+# The controls keep their values for the session (persist_state), so a person who opens a booking and
+# comes back finds the week, view and room they were looking at.
+for widget, initial in (("week_day", default_day), ("week_view", "day" if on_phone else "week"),
+                        ("week_resource", "rooms")):
+    st.session_state.setdefault(widget, initial)
 
 
-
-_SHORT_FORMS = (("Stowarzyszenie Zwykłe", "Stow. Zw."), ("Stowarzyszenie", "Stow."), ("Fundacja", "Fund."),
-                ("Towarzystwo", "Tow."), ("Spółdzielnia Socjalna", "Sp. Soc."))
-
-
-def _fit(name: str, hours: float) -> str:
-    """The organisation's name cut to what fits in its bar (about eight characters an hour),
-    legal-form words shortened first so the distinctive part shows (the tooltip has it all)."""
-    for long, short in _SHORT_FORMS:
-        if name.startswith(long):
-            name = short + name[len(long):]
-            break
-    room = max(0, int(hours * 8) - 1)
-    return name if len(name) <= room else (name[: max(0, room - 1)] + "…" if room > 3 else "")
+def _shift(days: int) -> None:
+    st.session_state["week_day"] = (st.session_state.get("week_day") or default_day) + timedelta(days=days)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _spec(opening: pd.DataFrame, frame: pd.DataFrame, labels: dict, status_labels: dict, rows: list[str]) -> dict:
-    """The chart's Vega-Lite spec; building and validating it costs ~100 ms, so reruns that
-    show the same week and bookings reuse it."""
-    chart = charts.week_timeline(opening, frame, labels, status_labels, rows)
-    return charts.themed(chart, height=max(240, 34 * len(rows))).to_dict()
+def _to_today() -> None:
+    st.session_state["week_day"] = today
 
 
-if not chosen:
-    st.info(t("week.choose_resource"))
-    st.stop()
+choices = {"rooms": t("week.all_rooms"), "all": t("week.all_resources")} | {str(i): n for i, n in names.items()}
+if st.session_state["week_resource"] not in choices:
+    st.session_state["week_resource"] = "rooms"
+with st.container(horizontal=True, vertical_alignment="bottom"):
+    view = st.segmented_control(t("week.view"), ["week", "day"], key="week_view", required=True,
+                                format_func=lambda v: t(f"week.view_{v}"), persist_state="session")
+    picked_day = st.date_input(t("week.week_of") if view == "week" else t("week.day"), key="week_day",
+                               format="DD.MM.YYYY", width=180, persist_state="session") or default_day
+    chosen = st.selectbox(t("booking.resource"), list(choices), key="week_resource", format_func=choices.get,
+                          width=280, persist_state="session")
 
-open_days = booking_views.availability(db, chosen, monday, monday + timedelta(days=6), reservations.holiday_name)
-rows, opening = [], []
-for offset in range(7):
-    day = monday + timedelta(days=offset)
-    for resource_id in chosen:
-        state = open_days.get((resource_id, day))
-        if not state or state["opens"] is None or state["closed"]:
-            continue
-        label = f"{t(f'weekday_short.{day.weekday()}')} {day:%d.%m} · {names[resource_id]}"
-        rows.append(label)
-        opens, closes = state["opens"], state["closes"]
-        opening.append({"row": label, "start_hour": opens.hour + opens.minute / 60,
-                        "end_hour": closes.hour + closes.minute / 60})
+step = 7 if view == "week" else 1
+with st.container(horizontal=True):
+    # On a phone the three fit one line with short labels; the full one is the button's help.
+    st.button(t("week.prev") if on_phone else t(f"week.prev_{view}"), icon=":material/chevron_left:",
+              on_click=_shift, args=(-step,), key="week_prev", help=t(f"week.prev_{view}") if on_phone else None)
+    st.button(t("week.today"), icon=":material/today:", on_click=_to_today, key="week_today")
+    st.button(t("week.next") if on_phone else t(f"week.next_{view}"), icon=":material/chevron_right:",
+              icon_position="right", on_click=_shift, args=(step,), key="week_next",
+              help=t(f"week.next_{view}") if on_phone else None)
 
-bookings = booking_views.week_bookings(db, monday, chosen)
-if rows:
-    frame = pd.DataFrame(columns=["row", "start_hour", "end_hour", "organisation", "short_org", "status", "time_label"])
-    if not bookings.empty:
-        frame = pd.DataFrame({
-            "row": [f"{t(f'weekday_short.{s.weekday()}')} {s:%d.%m} · {names[int(r)]}"
-                    for s, r in zip(bookings["starts_at"], bookings["resource_id"])],
-            "start_hour": bookings["starts_at"].dt.hour + bookings["starts_at"].dt.minute / 60,
-            "end_hour": bookings["ends_at"].dt.hour + bookings["ends_at"].dt.minute / 60,
-            "organisation": bookings["organisation"],
-            "short_org": [_fit(name, (e - s).total_seconds() / 3600)
-                          for name, s, e in zip(bookings["organisation"], bookings["starts_at"], bookings["ends_at"])],
-            "status": bookings["status"],
-            "time_label": bookings["starts_at"].dt.strftime("%H:%M") + "–" + bookings["ends_at"].dt.strftime("%H:%M"),
-        })
-    labels = {"hour": t("week.hour"), "status": t("booking.status"), "organisation": t("booking.organisation"),
-              "time": t("week.time")}
-    status_labels = {s: t(f"booking_status.{s}") for s in booking_views.STATUSES}
-    st.vega_lite_chart(_spec(pd.DataFrame(opening), frame, labels, status_labels, rows), theme=None,
-                       width="stretch")
-    st.caption(t("week.legend_free"))
+
+def _week_title(monday: date) -> str:
+    """"7–13 grudnia 2026", "30 listopada – 6 grudnia 2026", "28 grudnia 2026 – 3 stycznia 2027"."""
+    sunday, locale = monday + timedelta(days=6), i18n.LOCALES[lang]
+    end = format_date(sunday, "d MMMM y", locale=locale)
+    if monday.month == sunday.month:
+        return f"{monday.day}–{end}"
+    return f"{format_date(monday, 'd MMMM' if monday.year == sunday.year else 'd MMMM y', locale=locale)} – {end}"
+
+
+if view == "week":
+    date_from = picked_day - timedelta(days=picked_day.weekday())
+    date_to = date_from + timedelta(days=6)
+    st.subheader(t("week.heading_week", range=_week_title(date_from)))
 else:
-    st.info(t("week.all_closed"))
+    date_from = date_to = picked_day
+    heading = format_date(picked_day, "EEEE, d MMMM y", locale=i18n.LOCALES[lang])
+    st.subheader(heading[:1].upper() + heading[1:])
 
+ids = rooms if chosen == "rooms" else list(names) if chosen == "all" else [int(chosen)]
+data = booking_views.calendar(db, ids, date_from, date_to, now, lambda d: reservations.holiday_name(d, lang))
+can_book = actor.can("write")
+
+if data["days"].empty:
+    st.info(t("week.all_closed") if view == "week" else t("week.day_closed"))
+else:
+    st.caption(t(("week.tap_hint" if on_phone else "week.click_hint") if can_book else "week.click_hint_read"))
+    labels = {key: t(f"week.{key}") for key in (
+        "outside", "free", "closed", "holiday", "closure", "closed_as", "free_describe", "booking_describe",
+        "free_time", "closed_kind", "now", "legend", "time", "attendees")} | {
+        "resource": t("booking.resource"), "day": t("booking.day"), "organisation": t("booking.organisation"),
+        "status": t("booking.status"), "purpose": t("booking.purpose")}
+    chart = charts.booking_calendar(
+        data, names, labels, {s: t(f"booking_status.{s}") for s in booking_views.STATUSES},
+        lambda d: f"{t(f'weekday_short.{d.weekday()}')} {d:%d.%m}", fmt_date, now=now, day_view=view == "day",
+        can_book=can_book, width=340 if on_phone else 1000)
+    event = st.altair_chart(chart, width="stretch", theme=None, key=f"week_chart_{view}", on_select="rerun",
+                            selection_mode=list(charts.CALENDAR_SELECTIONS) if can_book else ["booking"])
+
+    def _clicked(name: str, field: str):
+        """What a click picked in the selection ``name``: a value, or None (a click elsewhere leaves the
+        other selection holding an empty point)."""
+        for point in (event or {}).get("selection", {}).get(name) or []:
+            if point.get(field) not in (None, ""):
+                return point[field]
+        return None
+
+    booking_id, slot = _clicked("booking", "booking_id"), _clicked("slot", "slot")
+    if booking_id is not None:
+        ui.goto("rezerwacja", id=int(booking_id))
+    elif slot and can_book:
+        resource_id, day, start, end = str(slot).split("|")
+        ui.goto("nowa-rezerwacja", resource=resource_id, day=day, start=start, end=end)
+
+bookings = data["bookings"]
 if not bookings.empty:
     with st.expander(t("week.as_table", count=len(bookings))):
         table = bookings.assign(day=bookings["starts_at"].map(fmt_date),

@@ -6,6 +6,8 @@ kept; every builder gets frames already aggregated in DuckDB.
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -28,33 +30,246 @@ def themed(chart: alt.Chart, height: int = 320) -> alt.Chart:
             .configure_range(category=PALETTE))
 
 
-def week_timeline(opening: pd.DataFrame, bookings: pd.DataFrame, labels: dict[str, str],
-                  status_labels: dict[str, str], rows: list[str]) -> alt.LayerChart:
-    """A week as rows (day · resource) on an hour axis: opening hours as light bands (the free
-    time), bookings on top coloured by status, each labelled with its organisation.
+# The week calendar (issue 19) is an Altair chart whose point selections ``booking`` and ``slot`` are read
+# through st.altair_chart(on_select="rerun"), not a calendar component. Why: no new dependency (the
+# FullCalendar wrapper streamlit-calendar would need FullCalendar's licensed resource views to put rooms
+# side by side, and an iframe component is not run by AppTest, so nothing of it could be tested there);
+# the Vega runtime ships inside Streamlit, so it works offline; and the spec is plain data the tests read.
+# It is drawn as SVG with an aria-label on every booking and free half hour, so a screen reader (and a
+# browser test) finds "Fundacja X, Sala spotkań, 07.12.2026, 10:00–12:00" and can click it.
+CALENDAR_COLOURS = {"outside": "#E9E9E9", "free": "#FFFFFF", "closed": "#F3D3D3", "past": "#F6F5F3",
+                    "now": "#C8102E", "closed_text": "#8B0B20", "grid": "#E6E3DE"}
+CALENDAR_SELECTIONS = ("booking", "slot")
+_DARK_INK = {"requested", "no_show"}  # amber and grey bars take dark text; blue and green take white
 
-    ``opening`` columns: row, start_hour, end_hour. ``bookings`` columns: row, start_hour,
-    end_hour, organisation, short_org, status, time_label.
+
+def _wrap(text: str, per_line: int, lines: int) -> str:
+    """Words on at most ``lines`` lines of about ``per_line`` characters ("\n" between); what does not fit
+    ends the last line with "…" (the tooltip and the table below the chart have the whole name)."""
+    per_line, out, line = max(per_line, 3), [], ""
+    for word in str(text).split():
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= per_line:
+            line += " " + word
+        else:
+            out.append(line)
+            line = word
+    out.append(line)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: per_line - 1].rstrip() + "…"
+    return "\n".join(out)
+
+
+def _headers(names: list[str], per_line: int) -> dict[str, list[str]]:
+    """The day view's column headers, wrapped and padded at the top to one number of lines (a multi-line
+    axis label grows down from where it starts, so equal heights keep every header above its column)."""
+    wrapped = {n: _wrap(n, per_line, 3).split("\n") for n in names}
+    most = max((len(lines) for lines in wrapped.values()), default=1)
+    return {n: [""] * (most - len(lines)) + lines for n, lines in wrapped.items()}
+
+
+def _hm(value) -> str:
+    return f"{value:%H:%M}"
+
+
+def _hour(value) -> float:
+    return value.hour + value.minute / 60
+
+
+def booking_calendar(data: dict[str, pd.DataFrame], names: dict[int, str], labels: dict[str, str],
+                     status_labels: dict[str, str], day_label, date_text, *, now, day_view: bool = False,
+                     can_book: bool = True, width: int = 900) -> alt.LayerChart:
+    """Bookings, free half hours, opening hours, closures and holidays of some resources and days.
+
+    ``data``: what ``booking_views.calendar`` returns (days, bookings, free). Week view: a row per day and
+    resource, time running right. ``day_view``: a column per resource, time running down (a day on a
+    phone). The point selections ``booking`` (field booking_id) and ``slot`` (field slot:
+    "resource_id|YYYY-MM-DD|HH:MM|HH:MM", the half hour clicked and a suggested end) say what was clicked.
+    ``labels``: translated titles and texts (pages/week.py lists them); ``day_label(day)`` writes a row's
+    day ("pon. 07.12"), ``date_text(day)`` a full date for tooltips. ``now``: past half hours are shaded
+    and not offered, a red line marks the time on today's rows. ``can_book``: offer free half hours as
+    clickable. ``width``: about how wide it will be drawn, to wrap the names in the bars.
     """
-    y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260, labelFontSize=12))
-    x = alt.X("start_hour:Q", title=labels["hour"], scale=alt.Scale(domain=[8, 21], nice=False),
-              axis=alt.Axis(values=list(range(8, 22)), format="d"))
-    band = alt.Chart(opening).mark_bar(color=STATUS_COLOURS["free"], height={"band": 0.9}).encode(
-        x=x, x2="end_hour:Q", y=y, tooltip=alt.value(None))
-    data = bookings.assign(status_label=bookings["status"].map(status_labels))
-    keys = [s for s in ("requested", "confirmed", "checked_in", "no_show")]
-    bars = alt.Chart(data).mark_bar(cornerRadius=3, height={"band": 0.7}).encode(
-        x=x, x2="end_hour:Q", y=y,
-        color=alt.Color("status_label:N", title=labels["status"],
-                        scale=alt.Scale(domain=[status_labels[k] for k in keys],
-                                        range=[STATUS_COLOURS[k] for k in keys])),
-        tooltip=[alt.Tooltip("organisation:N", title=labels["organisation"]),
-                 alt.Tooltip("time_label:N", title=labels["time"]),
-                 alt.Tooltip("status_label:N", title=labels["status"])],
-    )
-    text = alt.Chart(data).mark_text(align="left", dx=4, color="white", fontSize=11).encode(
-        x=x, y=y, text="short_org:N")
-    return alt.layer(band, bars, text)
+    days, bookings, free = data["days"], data["bookings"], data["free"]
+    if bookings.empty:
+        bookings = pd.DataFrame(columns=["id", "resource_id", "organisation", "purpose", "attendees", "status",
+                                         "starts_at", "ends_at"])
+    many = days["resource_id"].nunique() > 1
+
+    def row_of(resource_id, day) -> str:
+        if day_view:
+            return names[int(resource_id)]
+        return f"{day_label(day)} · {names[int(resource_id)]}" if many else day_label(day)
+
+    rows = [row_of(r, d) for r, d in zip(days["resource_id"], days["day"])]
+    order = list(dict.fromkeys(rows))
+    first = min([_hour(o) for o in days["opens"]] + [_hour(s) for s in bookings["starts_at"]], default=9.0)
+    last = max([_hour(c) for c in days["closes"]] + [_hour(e) or 24.0 for e in bookings["ends_at"]], default=18.0)
+    lo, hi = float(int(first)), float(-int(-last))
+    per_hour = 44.0 if day_view else (width - 190) / max(1.0, hi - lo)
+    band = (width - 50) / max(1, len(order))  # a day view's column (the time axis takes ~50 px)
+
+    days = days.assign(row=rows)
+    open_days, closed_days = days[days["closed"].isna()], days[days["closed"].notna()]
+    background = pd.DataFrame({"row": order, "start": lo, "end": hi, "legend": labels["outside"]})
+    opened = pd.DataFrame({"row": open_days["row"], "start": [_hour(o) for o in open_days["opens"]],
+                           "end": [_hour(c) for c in open_days["closes"]]})
+    past = opened.assign(end=[min(_hour(c), _hour(now)) if d == now.date() else (_hour(c) if d < now.date() else 0.0)
+                              for d, c in zip(open_days["day"], open_days["closes"])])
+    past = past[past["end"] > past["start"]]
+    closed = pd.DataFrame({
+        "row": closed_days["row"], "start": [_hour(o) for o in closed_days["opens"]],
+        "end": [_hour(c) for c in closed_days["closes"]],
+        "resource": [names[int(r)] for r in closed_days["resource_id"]],
+        "date": [date_text(d) for d in closed_days["day"]],
+        "kind": [labels["holiday"] if h else labels["closure"] for h in closed_days["holiday"]],
+        "reason": list(closed_days["closed"]),
+        "text": [labels["closed_as"].format(reason=r) for r in closed_days["closed"]],
+        "label": [_wrap(labels["closed_as"].format(reason=r), int((band - 12) / 7.8), 4) if day_view
+                  else labels["closed_as"].format(reason=r) for r in closed_days["closed"]],
+        "legend": labels["closed"],
+    })
+    slots = pd.DataFrame({
+        "row": [row_of(r, d) for r, d in zip(free["resource_id"], free["day"])],
+        "start": [_hour(s) for s in free["starts_at"]], "end": [_hour(e) for e in free["ends_at"]],
+        "resource": [names[int(r)] for r in free["resource_id"]],
+        "date": [date_text(d) for d in free["day"]],
+        "time": [f"{_hm(s)}–{_hm(e)}" for s, e in zip(free["starts_at"], free["ends_at"])],
+        # the half hour clicked and a suggested end: two hours on, or sooner where the free time ends
+        "slot": [f"{int(r)}|{d.isoformat()}|{_hm(s)}|{_hm(min(g, s + 4 * (e - s)))}"
+                 for r, d, s, e, g in zip(free["resource_id"], free["day"], free["starts_at"], free["ends_at"],
+                                          free["gap_end"])],
+        "describe": [labels["free_describe"].format(resource=names[int(r)], date=date_text(d), time=_hm(s))
+                     for r, d, s in zip(free["resource_id"], free["day"], free["starts_at"])],
+        "legend": labels["free"],
+    })
+    hours = [(e - s).total_seconds() / 3600 for s, e in zip(bookings["starts_at"], bookings["ends_at"])]
+    if day_view:
+        wrapped = [_wrap(o, int((band * 0.94 - 10) / 7.4), max(1, int(h * per_hour // 14)))
+                   for o, h in zip(bookings["organisation"], hours)]
+    else:
+        wrapped = [_wrap(o, int(h * per_hour / 6.3), 2) for o, h in zip(bookings["organisation"], hours)]
+    times = [f"{_hm(s)}–{_hm(e)}" for s, e in zip(bookings["starts_at"], bookings["ends_at"])]
+    placed = pd.DataFrame({
+        "row": [row_of(r, s.date()) for r, s in zip(bookings["resource_id"], bookings["starts_at"])],
+        "start": [_hour(s) for s in bookings["starts_at"]], "end": [_hour(e) or 24.0 for e in bookings["ends_at"]],
+        "booking_id": [int(i) for i in bookings["id"]],
+        "organisation": list(bookings["organisation"]), "label": wrapped,
+        "resource": [names[int(r)] for r in bookings["resource_id"]],
+        "date": [date_text(s.date()) for s in bookings["starts_at"]], "time": times,
+        "status_label": [status_labels[s] for s in bookings["status"]],
+        "purpose": list(bookings["purpose"]),
+        "attendees": [None if pd.isna(a) else int(a) for a in bookings["attendees"]],
+        "ink": ["#1F1F1F" if s in _DARK_INK else "#FFFFFF" for s in bookings["status"]],
+        "describe": [labels["booking_describe"].format(organisation=o, resource=names[int(r)],
+                                                        date=date_text(s.date()), time=span)
+                     for o, r, s, span in zip(bookings["organisation"], bookings["resource_id"],
+                                              bookings["starts_at"], times)],
+    })
+    today_rows = sorted({r for r, d in zip(rows, days["day"]) if d == now.date()})
+    current = pd.DataFrame({"row": today_rows, "at": _hour(now), "time": _hm(now)}) \
+        if today_rows and lo <= _hour(now) <= hi else pd.DataFrame(columns=["row", "at", "time"])
+
+    keys = ["requested", "confirmed", "checked_in", "no_show"]
+    colour_scale = alt.Scale(
+        domain=[status_labels[k] for k in keys] + [labels["free"], labels["closed"], labels["outside"]],
+        range=[STATUS_COLOURS[k] for k in keys] + [CALENDAR_COLOURS[k] for k in ("free", "closed", "outside")])
+    legend = alt.Legend(title=labels["legend"], orient="bottom", direction="horizontal", columns=2 if day_view else 7,
+                        labelLimit=260, symbolType="square", symbolStrokeColor="#8C8C8C", symbolStrokeWidth=0.5)
+
+    def colour(field: str) -> alt.Color:
+        return alt.Color(field, scale=colour_scale, legend=legend)
+
+    time_scale = alt.Scale(domain=[lo, hi], nice=False, reverse=day_view)
+    time_axis = alt.Axis(values=list(range(int(lo), int(hi) + 1)), title=None, labelFontSize=12,
+                         labelExpr="(datum.value < 10 ? '0' : '') + datum.value + ':00'",
+                         orient="left" if day_view else "top")
+    if day_view:
+        headers = _headers(order, int(band / 7.5)) or {"": [""]}
+        place = alt.X("row:N", title=None, sort=order, scale=alt.Scale(paddingInner=0.06), axis=alt.Axis(
+            orient="top", labelAngle=0, labelLimit=max(60, int(band) - 6), labelFontSize=12, labelFontWeight="bold",
+            labelExpr=f"{json.dumps(headers, ensure_ascii=False)}[datum.label]", labelLineHeight=14,
+            labelPadding=4 + 14 * (len(next(iter(headers.values()))) - 1), domain=False, ticks=False))
+        start = alt.Y("start:Q", scale=time_scale, axis=time_axis)
+        position, whole, inner = {"x": place, "y": start, "y2": alt.Y2("end:Q")}, {"width": {"band": 1}}, \
+            {"width": {"band": 0.94}}
+        text_place = {"x": alt.X("row:N", sort=order, bandPosition=0.03), "y": start}
+        text_limit = alt.ExprRef("bandwidth('x') * 0.94 - 8")
+    else:
+        today = f"indexof({json.dumps(today_rows, ensure_ascii=False)}, datum.value) >= 0"
+        place = alt.Y("row:N", title=None, sort=order, scale=alt.Scale(paddingInner=0.12), axis=alt.Axis(
+            labelLimit=240, labelFontSize=12, domain=False, ticks=False,
+            labelFontWeight=alt.ExprRef(f"{today} ? 'bold' : 'normal'"),
+            labelColor=alt.ExprRef(f"{today} ? '{CALENDAR_COLOURS['now']}' : '#1F1F1F'")))
+        start = alt.X("start:Q", scale=time_scale, axis=time_axis)
+        position, whole, inner = {"y": place, "x": start, "x2": alt.X2("end:Q")}, {"height": {"band": 1}}, \
+            {"height": {"band": 0.86}}
+        text_place = {"y": alt.Y("row:N", sort=order, bandPosition=0.14), "x": start}
+        text_limit = alt.ExprRef("scale('x', datum.end) - scale('x', datum.start) - 7")
+
+    quiet = {"aria": False, "tooltip": None}  # shading only: nothing to read out or hover
+    layers = [
+        alt.Chart(background).mark_rect(**whole, **quiet).encode(**position, color=colour("legend:N")),
+        alt.Chart(opened).mark_rect(**whole, **quiet, color=CALENDAR_COLOURS["free"]).encode(**position),
+        alt.Chart(past).mark_rect(**whole, **quiet, color=CALENDAR_COLOURS["past"]).encode(**position),
+    ]
+    slot_tooltip = [alt.Tooltip("resource:N", title=labels["resource"]), alt.Tooltip("date:N", title=labels["day"]),
+                    alt.Tooltip("time:N", title=labels["free_time"])]
+    slot_layer = alt.Chart(slots).mark_rect(**whole, stroke=CALENDAR_COLOURS["grid"], strokeWidth=0.5,
+                                            cursor="pointer" if can_book else "default").encode(
+        **position, color=colour("legend:N"), tooltip=slot_tooltip, description="describe:N")
+    if can_book:
+        hover = alt.selection_point(name="hover_slot", fields=["slot"], on="pointerover", clear="pointerout",
+                                    empty=False)
+        slot_layer = slot_layer.encode(
+            stroke=alt.condition(hover, alt.value(STATUS_COLOURS["confirmed"]), alt.value(CALENDAR_COLOURS["grid"])),
+            strokeWidth=alt.condition(hover, alt.value(2), alt.value(0.5)),
+        ).add_params(hover, alt.selection_point(name="slot", fields=["slot"], on="click", clear=False))
+    closed_tooltip = [alt.Tooltip("resource:N", title=labels["resource"]), alt.Tooltip("date:N", title=labels["day"]),
+                      alt.Tooltip("kind:N", title=labels["closed_kind"]), alt.Tooltip("reason:N", title=labels["closed"])]
+    booking_tooltip = [alt.Tooltip("organisation:N", title=labels["organisation"]),
+                       alt.Tooltip("resource:N", title=labels["resource"]),
+                       alt.Tooltip("date:N", title=labels["day"]), alt.Tooltip("time:N", title=labels["time"]),
+                       alt.Tooltip("status_label:N", title=labels["status"]),
+                       alt.Tooltip("purpose:N", title=labels["purpose"]),
+                       alt.Tooltip("attendees:Q", title=labels["attendees"])]
+    layers += [
+        slot_layer,
+        alt.Chart(closed).mark_rect(**whole).encode(**position, color=colour("legend:N"), tooltip=closed_tooltip,
+                                                    description="text:N"),
+        alt.Chart(placed).mark_rect(**inner, cornerRadius=4, stroke="#FFFFFF", strokeWidth=1, cursor="pointer").encode(
+            **position, color=colour("status_label:N"), tooltip=booking_tooltip, description="describe:N",
+        ).add_params(alt.selection_point(name="booking", fields=["booking_id"], on="click", clear=False)),
+        alt.Chart(placed).mark_text(align="left", baseline="top", dx=4, dy=3 if day_view else 1,
+                                    fontSize=12 if day_view else 11, lineHeight=14 if day_view else 13,
+                                    lineBreak="\n", limit=text_limit, cursor="pointer", aria=False).encode(
+            **text_place, text="label:N", color=alt.Color("ink:N", scale=None), tooltip=booking_tooltip),
+        alt.Chart(closed).mark_text(align="left", baseline="top" if day_view else "middle", dx=6,
+                                    dy=6 if day_view else 0, fontSize=12, fontWeight="bold", lineBreak="\n",
+                                    color=CALENDAR_COLOURS["closed_text"], aria=False,
+                                    limit=alt.ExprRef("bandwidth('x') - 10") if day_view else 0).encode(
+            **({"x": alt.X("row:N", sort=order, bandPosition=0.0), "y": start} if day_view else {"y": place, "x": start}),
+            text="label:N", tooltip=closed_tooltip),
+    ]
+    if not current.empty:
+        now_tooltip = [alt.Tooltip("time:N", title=labels["now"])]
+        if day_view:
+            layers.append(alt.Chart(current).mark_rule(color=CALENDAR_COLOURS["now"], strokeWidth=2, aria=False).encode(
+                y=alt.Y("at:Q", scale=time_scale), tooltip=now_tooltip))
+        else:
+            layers.append(alt.Chart(current).mark_tick(color=CALENDAR_COLOURS["now"], thickness=2, size=40,
+                                                       aria=False).encode(
+                x=alt.X("at:Q", scale=time_scale), y=place, tooltip=now_tooltip))
+    height = int((hi - lo) * per_hour) if day_view else max(120, 44 * len(order))
+    # fit-x: the chart takes the page's width while ``height`` stays the plot's own (with Streamlit's default
+    # "fit" the axes and the legend would come out of it, squeezing the rows on a short week).
+    return (alt.layer(*layers).properties(height=height, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+                                          usermeta={"embedOptions": {"renderer": "svg"}})
+            .configure(font=FONT).configure_axis(labelFontSize=12, titleFontSize=13, grid=False)
+            .configure_legend(labelFontSize=12, titleFontSize=12).configure_view(strokeWidth=0)
+            .configure_mark(aria=True))
 
 
 def compliance_bars(frame: pd.DataFrame, labels: dict[str, str], target_hours: float) -> alt.Chart:
@@ -204,6 +419,9 @@ def budget_plan_actual(frame: pd.DataFrame, labels: dict[str, str], categories: 
     )
 
 
+FORUM_FONT = 16   # px: the Forum's chart text, readable on a projector at 1280×720 (issue 19)
+
+
 def suppressed_bars(frame: pd.DataFrame, labels: dict[str, str], percent: bool = False) -> alt.LayerChart:
     """Horizontal bars, one per category in the frame's order, each labelled with its ``text``.
 
@@ -214,11 +432,11 @@ def suppressed_bars(frame: pd.DataFrame, labels: dict[str, str], percent: bool =
     drawn = [v for v in frame["value"] if v is not None and v == v]
     # Room on the right for the labels; when every bar is suppressed (all below 5), an axis up to 5.
     top = max(drawn) * 1.12 if drawn and max(drawn) > 0 else (1.0 if percent else 5.0)
-    y = alt.Y("category:N", title=None, sort=list(frame["category"]), axis=alt.Axis(labelLimit=320, labelFontSize=14))
+    y = alt.Y("category:N", title=None, sort=list(frame["category"]), axis=alt.Axis(labelLimit=320, labelFontSize=FORUM_FONT))
     x = alt.X("position:Q", title=labels["value"], scale=alt.Scale(domain=[0, top], nice=False),
               axis=alt.Axis(format="%") if percent else alt.Axis(tickMinStep=1, format="~d"))
     bars = alt.Chart(data).mark_bar(color=PALETTE[0], cornerRadiusEnd=3).encode(x=x, y=y)
-    text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=14, fontWeight="bold", color="#1F1F1F").encode(
+    text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=FORUM_FONT, fontWeight="bold", color="#1F1F1F").encode(
         x=x, y=y, text="text:N")
     return alt.layer(bars, text)
 
@@ -226,7 +444,7 @@ def suppressed_bars(frame: pd.DataFrame, labels: dict[str, str], percent: bool =
 def rate_line(frame: pd.DataFrame, labels: dict[str, str], band: tuple[float, float] | None = None) -> alt.LayerChart:
     """A rate per period (``category`` in order, ``value`` 0–1) as a line, over an optional target band."""
     x = alt.X("category:N", title=labels.get("category"), sort=list(frame["category"]),
-              axis=alt.Axis(labelAngle=-45, labelFontSize=12))
+              axis=alt.Axis(labelAngle=-45, labelFontSize=FORUM_FONT))
     y = alt.Y("value:Q", title=labels["value"], axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
     line = alt.Chart(frame).mark_line(point=True, strokeWidth=3, color=PALETTE[0]).encode(
         x=x, y=y, tooltip=[alt.Tooltip("category:N", title=labels.get("category")),
@@ -243,7 +461,7 @@ def status_columns(frame: pd.DataFrame, labels: dict[str, str], status_labels: d
 
     ``frame`` columns: week_start, status, bookings. ``labels``: week, bookings, status.
     """
-    keys = [s for s in ("checked_in", "no_show", "confirmed", "requested")]
+    keys = ["checked_in", "no_show", "confirmed", "requested"]
     data = frame.assign(status_label=frame["status"].map(status_labels), week_label=_week_labels(frame["week_start"]))
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("week_label:N", title=labels["week"], sort=_week_labels(sorted(set(frame["week_start"]))),

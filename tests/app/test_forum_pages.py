@@ -218,7 +218,7 @@ def _block_keys(node) -> set[str]:
 def test_long_figures_get_smaller_type_for_the_whole_slide_so_none_breaks_across_lines():
     at = _forum("coordinator")
     at.button(key="forum_next").click().run()  # the headline figures, with the value of volunteer work in zł
-    money = next(m.value for m in at.metric if m.label == translate("pl", "forum.figure.volunteer_value"))
+    money = next(m.value for m in at.metric if m.label == translate("pl", "indicator.volunteer_value_centre"))
 
     assert money.endswith("zł") and len(money) > 10
     assert "forum_figures_long" in _block_keys(at._tree) and "forum_figures" not in _block_keys(at._tree)

@@ -64,6 +64,12 @@ def test_the_only_script_is_the_login_cookie_writer_and_it_escapes_its_data():
     assert re.fullmatch(r"[A-Za-z0-9_.-]+", token), "a JWT is base64url: nothing that can end a script"
     script = auth.cookie_script("civic</script><img src=x onerror=alert(1)>", token, expires)
     assert script.count("</") == 1 and script.endswith("</script>"), script
+    # The one other script: the Forum's keyboard listener (Components v2), static JS that takes no app data.
+    components = hits(re.compile(r"components\.v2\.component\("), python_files("dashboard", "pages"))
+    assert [f.split(":")[0] for f in components] == ["dashboard/ui/slide_keys.py"], components
+    from dashboard.ui import slide_keys
+    assert "data" not in re.findall(r"const \{([^}]*)\} = component", slide_keys.JS)[0]
+    assert "innerHTML" not in slide_keys.JS and "http" not in slide_keys.JS   # writes no HTML, loads nothing
 
 
 # -- SQL is parameterised ------------------------------------------------------------------

@@ -45,23 +45,71 @@ def free_gaps(opens: time | None, closes: time | None, busy: list[tuple[time, ti
     return [(a, b) for a, b in gaps if a < b]
 
 
-def week_bookings(db: Database, monday: date, resource_ids: list[int]) -> pd.DataFrame:
-    """Active and checked-in bookings of a week for the chosen resources."""
+def week_bookings(db: Database, monday: date, resource_ids: list[int], days: int = 7) -> pd.DataFrame:
+    """Bookings that were not cancelled (no-shows too) of a week, or ``days`` days, for the chosen resources."""
     if not resource_ids:
         return pd.DataFrame()
     start = datetime.combine(monday, time.min)
     return db.query(
         _BOOKING_COLUMNS + "where b.starts_at >= ? and b.starts_at < ? and b.status <> 'cancelled' "
         "and list_contains(?, b.resource_id) order by b.starts_at",
-        [start, start + timedelta(days=7), [int(i) for i in resource_ids]],
+        [start, start + timedelta(days=days), [int(i) for i in resource_ids]],
     )
 
 
-def search(db: Database, actor: Actor, *, resource_id: int | None = None, organisation_id: int | None = None,
-           status: str | None = None, date_from: date | None = None, date_to: date | None = None,
-           limit: int = 1000) -> pd.DataFrame:
-    """Bookings matching the filters, newest first, at most ``limit`` rows."""
-    require(actor, "read")
+CALENDAR_SLOT = timedelta(minutes=30)
+
+
+def calendar(db: Database, resource_ids: list[int], date_from: date, date_to: date, now: datetime,
+             holiday_name=None) -> dict[str, pd.DataFrame]:
+    """Everything the week calendar draws for the resources and days of a range, language-free.
+
+    - ``days``: one row per resource and day the resource has opening hours: resource_id, day,
+      opens, closes, closed (the holiday's name or the closure's reason; None when open), holiday.
+    - ``bookings``: the bookings that were not cancelled (``week_bookings`` columns).
+    - ``free``: every half hour one could book: resource_id, day, starts_at, ends_at, gap_end (where
+      the free time it lies in ends), for open days only, not booked and not already begun at ``now``.
+    """
+    ids = [int(i) for i in resource_ids]
+    states = availability(db, ids, date_from, date_to, holiday_name)
+    bookings = week_bookings(db, date_from, ids, days=(date_to - date_from).days + 1)
+    busy: dict[tuple[int, date], list[tuple[time, time]]] = {}
+    for resource_id, starts_at, ends_at, status in (zip(bookings["resource_id"], bookings["starts_at"],
+                                                         bookings["ends_at"], bookings["status"])
+                                                     if not bookings.empty else ()):
+        if status in ACTIVE:
+            busy.setdefault((int(resource_id), starts_at.date()), []).append((starts_at.time(), ends_at.time()))
+    days, free = [], []
+    for offset in range((date_to - date_from).days + 1):
+        day = date_from + timedelta(days=offset)
+        for resource_id in ids:
+            state = states.get((resource_id, day))
+            if not state or state["opens"] is None:
+                continue
+            closed = state["closed"]
+            days.append({"resource_id": resource_id, "day": day, "opens": state["opens"], "closes": state["closes"],
+                         "closed": closed, "holiday": bool(closed and holiday_name and holiday_name(day))})
+            if closed:
+                continue
+            for gap_start, gap_end in free_gaps(state["opens"], state["closes"], busy.get((resource_id, day), [])):
+                slot, end = datetime.combine(day, gap_start), datetime.combine(day, gap_end)
+                while slot + CALENDAR_SLOT <= end:
+                    if slot >= now:
+                        free.append({"resource_id": resource_id, "day": day, "starts_at": slot,
+                                     "ends_at": slot + CALENDAR_SLOT, "gap_end": end})
+                    slot += CALENDAR_SLOT
+    return {
+        "days": pd.DataFrame(days, columns=["resource_id", "day", "opens", "closes", "closed", "holiday"]),
+        "bookings": bookings,
+        "free": pd.DataFrame(free, columns=["resource_id", "day", "starts_at", "ends_at", "gap_end"]),
+    }
+
+
+ORDERS = ("upcoming", "newest")  # soonest first / latest first
+
+
+def _filters(resource_id: int | None, organisation_id: int | None, status: str | None, date_from: date | None,
+             date_to: date | None) -> tuple[str, list]:
     where, params = ["true"], []
     if resource_id:
         where.append("b.resource_id = ?")
@@ -78,8 +126,39 @@ def search(db: Database, actor: Actor, *, resource_id: int | None = None, organi
     if date_to:
         where.append("b.starts_at < ?")
         params.append(datetime.combine(date_to + timedelta(days=1), time.min))
-    params.append(int(limit))
-    return db.query(_BOOKING_COLUMNS + "where " + " and ".join(where) + " order by b.starts_at desc limit ?", params)
+    return " and ".join(where), params
+
+
+def search(db: Database, actor: Actor, *, resource_id: int | None = None, organisation_id: int | None = None,
+           status: str | None = None, date_from: date | None = None, date_to: date | None = None,
+           limit: int | None = 1000, offset: int = 0, order: str = "newest") -> pd.DataFrame:
+    """Bookings matching the filters: ``order`` "newest" (latest start first) or "upcoming" (soonest
+    first); ``limit`` rows from ``offset`` (``limit=None``: all of them, e.g. for an export).
+    ``count_matching`` says how many there are in all."""
+    require(actor, "read")
+    where, params = _filters(resource_id, organisation_id, status, date_from, date_to)
+    direction = "asc" if order == "upcoming" else "desc"
+    sql = _BOOKING_COLUMNS + f"where {where} order by b.starts_at {direction}, b.id {direction}"
+    if limit is not None:
+        sql += " limit ? offset ?"
+        params += [int(limit), max(0, int(offset))]
+    return db.query(sql, params)
+
+
+def count_matching(db: Database, actor: Actor, *, resource_id: int | None = None, organisation_id: int | None = None,
+                   status: str | None = None, date_from: date | None = None, date_to: date | None = None) -> int:
+    """How many bookings ``search`` finds with the same filters (all pages together)."""
+    require(actor, "read")
+    where, params = _filters(resource_id, organisation_id, status, date_from, date_to)
+    return int(db.scalar("select count(*) from booking b where " + where, params))
+
+
+def shown_status(status: str, starts_at: datetime, ends_at: datetime, now: datetime) -> str:
+    """The status as people say it at ``now``: a checked-in booking still running is "in_progress"
+    (its people are in the room), not yet "held"."""
+    if status == "checked_in" and starts_at <= now < ends_at:
+        return "in_progress"
+    return status
 
 
 def count(db: Database, *, date_from: date, date_to: date) -> int:
