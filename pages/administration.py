@@ -5,11 +5,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.core import clock
-from dashboard.ui import widgets as ui
+from dashboard.core import clock, i18n
 from dashboard.core.i18n import fmt_datetime, fmt_number, t
-from dashboard.services.admin import app_settings
-from dashboard.services.admin import backup
+from dashboard.services.admin import app_settings, backup
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 folder = ui.config().backup_dir
@@ -26,8 +25,11 @@ c3.metric(t("admin.file_size"), f"{Path(db.path).stat().st_size / 1_048_576:.1f}
 st.subheader(t("admin.backup"))
 st.caption(t("admin.backup_help"))
 if st.button(t("admin.backup_make"), icon=":material/backup:", key="admin_backup"):
-    path = backup.create_backup(db, actor, folder)
-    st.session_state["_admin_backup_path"] = str(path)
+    try:
+        path = backup.create_backup(db, actor, folder)
+        st.session_state["_admin_backup_path"] = str(path)
+    except backup.BackupRefused as refused:
+        st.error(refused.text(i18n.current_language()), icon=":material/error:")
 made = st.session_state.get("_admin_backup_path")
 if made and Path(made).exists():
     st.success(t("admin.backup_done", name=Path(made).name))

@@ -5,7 +5,9 @@ import streamlit as st
 from dashboard.ui.forms import booking as booking_form
 from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_date, fmt_datetime, t
-from dashboard.services.reservations import reservations
+from dashboard.core import clock
+from dashboard.services import reservations
+from dashboard.services.reservations import booking_views
 
 db, actor = ui.db(), ui.actor()
 booking_id, booking = ui.detail_header(lambda i: reservations.get_booking(db, actor, i), back_to="rezerwacje",
@@ -20,7 +22,8 @@ c1.markdown(f"**{t('booking.resource')}:** {ui.escape_md(booking['resource'])}  
             f"**{t('booking.organisation')}:** {ui.escape_md(booking['organisation'])}")
 c2.markdown(f"**{t('booking.day')}:** {fmt_date(booking['starts_at'])}  \n"
             f"**{t('week.time')}:** {booking['starts_at']:%H:%M}–{booking['ends_at']:%H:%M}")
-c3.markdown(f"**{t('booking.status')}:** {t('booking_status.' + booking['status'])}  \n"
+shown_status = booking_views.shown_status(booking["status"], booking["starts_at"], booking["ends_at"], clock.local_now())
+c3.markdown(f"**{t('booking.status')}:** {t('booking_status.' + shown_status)}  \n"
             f"**{t('booking.attendees')}:** {booking['attendees']}"
             + (f" · {t('desk.attended', count=booking['actual_attendance'])}" if booking.get("actual_attendance") is not None else ""))
 st.markdown(f"**{t('booking.purpose')}:** {ui.escape_md(booking['purpose'])}  \n"
@@ -29,7 +32,7 @@ if booking["status"] == "cancelled":
     st.warning(t("bookings.cancelled_info", reason=booking.get("cancel_reason") or "—",
                  who=booking.get("cancelled_by") or "—", when=fmt_datetime(booking.get("cancelled_at"))))
 
-if not actor.can("write") or booking["status"] in ("cancelled", "checked_in", "no_show"):
+if not actor.can("write") or not reservations.changeable(booking):
     st.stop()
 
 FORM = f"booking_edit_{booking_id}"

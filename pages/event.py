@@ -22,9 +22,11 @@ topics = trainings.topics(db, active_only=False)
 topic_names = dict(zip(topics["code"], topics["name_pl" if current_language() == "pl" else "name_en"]
                        .fillna(topics["name_pl"])))
 ui.show_flash()
-ui.form_message("event_action")
-writable = actor.can("write") and event["status"] not in ("cancelled", "held")
-c1, c2, c3, c4 = st.columns(4)
+# Each form's outcome is kept under the form's name and this event's id, and drawn next to the form.
+ENROL, WALK_IN, FEEDBACK = f"event_enrol_{event_id}", f"event_walk_in_{event_id}", f"event_feedback_{event_id}"
+UNENROL, ATTENDANCE, STATUS = f"event_unenrol_{event_id}", f"event_attendance_{event_id}", f"event_status_{event_id}"
+writable = actor.can("write") and trainings.changeable(event)
+c1, c2, c3, c4 = st.columns([3, 2, 2, 2])  # the status is words ("zapisy otwarte"): a wider tile, not cut
 c1.metric(t("event.status"), t(f"event_status.{event['status']}"), border=True)
 c2.metric(t("events.places"), f"{event['enrolled']} / {event['capacity']}", border=True)
 c3.metric(t("event.waitlist"), fmt_number(event["waitlisted"]), border=True)
@@ -63,15 +65,14 @@ if writable:
         st.session_state["_event_edit_loaded"] = event_id
 
     def edited(promoted: list[int]) -> None:
-        ui.flash(" ".join(filter(None, [t("events.edit.saved"), promoted_text(promoted)])))
+        ui.flash(" ".join(filter(None, [t("events.edit.saved"), promoted_text(promoted)])), form=EDIT)
         st.session_state.pop("_event_edit_loaded", None)
 
-    with st.expander(t("events.edit.title"), icon=":material/edit:",
-                     expanded=bool(ui.form_errors(EDIT) or ui.message(EDIT))):
+    with st.expander(t("events.edit.title"), icon=":material/edit:", key=f"{EDIT}_box"):
         st.caption(t("events.edit.hint"))
-        ui.form_message(EDIT)
         with st.form(EDIT, enter_to_submit=False):
             event_form.fields(EDIT)
+            ui.outcome(EDIT)
             st.form_submit_button(t("common.save"), type="primary", on_click=event_form.on_submit(
                 EDIT, lambda values: trainings.update_event(db, actor, event_id, values), edited))
 
@@ -80,6 +81,7 @@ orgs = dict(organisations.choices(db))
 
 def person_fields(form: str, prefix: str) -> None:
     """A participant's name, contact, organisation and consent, each with its message."""
+    prefix = f"{prefix}_{event_id}"  # what is typed for one event stays with that event
     ui.field(form, "full_name", st.text_input, t("event.full_name") + " *", key=f"{prefix}_name")
     c1, c2 = st.columns(2)
     with c1:
@@ -94,6 +96,7 @@ def person_fields(form: str, prefix: str) -> None:
 
 
 def person_values(prefix: str) -> dict:
+    prefix = f"{prefix}_{event_id}"
     return {"full_name": st.session_state[f"{prefix}_name"], "email": st.session_state[f"{prefix}_email"],
             "phone": st.session_state[f"{prefix}_phone"], "organisation_id": st.session_state[f"{prefix}_org"],
             "consent": st.session_state[f"{prefix}_consent"]}
@@ -111,25 +114,25 @@ with tab_people:
         shown = people.assign(status=people["status"].map(lambda s: t(f"enrolment_status.{s}")))
         ui.table(shown, {"no": "event.no", "full_name": "event.full_name", "organisation": "booking.organisation",
                          "email": "org.email", "phone": "org.phone", "status": "event.status",
-                         "waitlist_position": "event.waitlist_position", "sessions_present": "event.present"})
+                         "waitlist_position": "event.waitlist_position", "sessions_present": "event.present"},
+                 column_config={t("event.status"): st.column_config.TextColumn(width="medium")})
     if writable:
-        form = "event_enrol"
-
         def enrol() -> None:
-            ok, result = ui.run_service(form, lambda: enrolment.enrol(db, actor, event_id, person_values("enrol")))
+            ok, result = ui.run_service(ENROL, lambda: enrolment.enrol(db, actor, event_id, person_values("enrol")))
             if ok:
                 key = "event.enrolled" if result["status"] == "enrolled" else "event.waitlisted_as"
-                ui.flash(t(key, name=st.session_state["enrol_name"], position=result.get("position") or ""))
-                for field in ("enrol_name", "enrol_email", "enrol_phone"):
-                    st.session_state[field] = ""
-                st.session_state["enrol_consent"] = False
+                ui.flash(t(key, name=st.session_state[f"enrol_{event_id}_name"], position=result.get("position") or ""),
+                         form=ENROL)
+                for field in ("name", "email", "phone"):
+                    st.session_state[f"enrol_{event_id}_{field}"] = ""
+                st.session_state[f"enrol_{event_id}_consent"] = False
 
         st.subheader(t("event.enrol"))
         if event["enrolled"] >= event["capacity"]:
             st.info(t("event.full_waitlist"))
-        ui.form_message(form)
-        with st.form(form, enter_to_submit=False):
-            person_fields(form, "enrol")
+        with st.form(ENROL, enter_to_submit=False):
+            person_fields(ENROL, "enrol")
+            ui.outcome(ENROL)
             st.form_submit_button(t("event.enrol_submit"), type="primary", on_click=enrol)
 
         active = people[people["status"].isin(("enrolled", "waitlisted"))]
@@ -140,12 +143,12 @@ with tab_people:
                 chosen = st.selectbox(t("event.full_name"), list(labels), format_func=labels.get,
                                       key="enrol_cancel_pick")
                 if st.button(t("event.cancel_enrolment_submit"), key="enrol_cancel_go"):
-                    ok, promoted = ui.run_service("event_action",
-                                                  lambda: enrolment.cancel_enrolment(db, actor, chosen))
+                    ok, promoted = ui.run_service(UNENROL, lambda: enrolment.cancel_enrolment(db, actor, chosen))
                     if ok:
                         ui.flash(" ".join(filter(None, [t("event.enrolment_cancelled", promoted=len(promoted)),
-                                                        promoted_text(promoted)])))
+                                                        promoted_text(promoted)])), form=UNENROL)
                     st.rerun()
+            ui.outcome(UNENROL)
 
 with tab_attendance:
     if sessions.empty:
@@ -168,25 +171,25 @@ with tab_attendance:
                                "present": st.column_config.CheckboxColumn(t("event.present"))})
             if actor.can("write") and st.button(t("event.save_attendance"), type="primary", key="att_save"):
                 marks = dict(zip(sheet["enrolment_id"].astype(int), edited["present"].astype(bool)))
-                ok, _ = ui.run_service("event_action", lambda: enrolment.record_attendance(db, actor, session_id, marks))
+                ok, _ = ui.run_service(ATTENDANCE, lambda: enrolment.record_attendance(db, actor, session_id, marks))
                 if ok:
-                    ui.flash(t("event.attendance_saved", present=sum(marks.values()), total=len(marks)))
+                    ui.flash(t("event.attendance_saved", present=sum(marks.values()), total=len(marks)),
+                             form=ATTENDANCE)
                     # A fresh editor over the saved marks: the old one's edits would be replayed over new data.
                     st.session_state["att_saves"] = st.session_state.get("att_saves", 0) + 1
                 st.rerun()
+            ui.outcome(ATTENDANCE)
         if actor.can("write"):
-            with st.expander(t("event.walk_in")):
-                form = "event_walk_in"
-
+            with st.expander(t("event.walk_in"), key=f"{WALK_IN}_box"):
                 def walk_in() -> None:
-                    ok, _ = ui.run_service(form, lambda: enrolment.add_walk_in(db, actor, session_id,
+                    ok, _ = ui.run_service(WALK_IN, lambda: enrolment.add_walk_in(db, actor, session_id,
                                                                                  person_values("walk")))
                     if ok:
-                        ui.flash(t("event.walk_in_added", name=st.session_state["walk_name"]))
+                        ui.flash(t("event.walk_in_added", name=st.session_state[f"walk_{event_id}_name"]), form=WALK_IN)
 
-                ui.form_message(form)
-                with st.form(form, enter_to_submit=False):
-                    person_fields(form, "walk")
+                with st.form(WALK_IN, enter_to_submit=False):
+                    person_fields(WALK_IN, "walk")
+                    ui.outcome(WALK_IN)
                     st.form_submit_button(t("event.walk_in_submit"), on_click=walk_in)
 
 with tab_feedback:
@@ -198,20 +201,20 @@ with tab_feedback:
                   t("event.ratings_count", count=int(mine.iloc[0]["ratings"])), border=True)
     attended = people[people["sessions_present"] > 0]
     if actor.can("write") and not attended.empty:
-        form = "event_feedback"
-        names = dict(zip(attended["enrolment_id"].astype(int), attended["full_name"]))
+        attendee_names = dict(zip(attended["enrolment_id"].astype(int), attended["full_name"]))  # not ``names``:
+        # the waitlist callbacks read that one on the next run
 
         def feedback() -> None:
-            ok, _ = ui.run_service(form, lambda: enrolment.record_feedback(
+            ok, _ = ui.run_service(FEEDBACK, lambda: enrolment.record_feedback(
                 db, actor, st.session_state["fb_who"], st.session_state["fb_rating"], st.session_state["fb_comment"]))
             if ok:
-                ui.flash(t("event.feedback_saved"))
+                ui.flash(t("event.feedback_saved"), form=FEEDBACK)
 
-        ui.form_message(form)
-        with st.form(form, enter_to_submit=False):
-            st.selectbox(t("event.full_name"), list(names), format_func=names.get, key="fb_who")
-            ui.field(form, "rating", st.slider, t("event.rating"), min_value=1, max_value=5, value=5, key="fb_rating")
-            st.text_area(t("event.comment"), key="fb_comment")
+        with st.form(FEEDBACK, enter_to_submit=False):
+            st.selectbox(t("event.full_name"), list(attendee_names), format_func=attendee_names.get, key="fb_who")
+            ui.field(FEEDBACK, "rating", st.slider, t("event.rating"), min_value=1, max_value=5, value=5, key="fb_rating")
+            ui.field(FEEDBACK, "comment", st.text_area, t("event.comment"), key="fb_comment")
+            ui.outcome(FEEDBACK)
             st.form_submit_button(t("event.feedback_submit"), on_click=feedback)
 
 with tab_documents:
@@ -244,15 +247,16 @@ with tab_documents:
 first_start = min((s["starts_at"] for s in event["sessions"]), default=None)
 if writable and first_start is not None and first_start <= clock.local_now():
     if st.button(t("events.edit.mark_held"), icon=":material/task_alt:", key="event_held_go"):
-        ok, _ = ui.run_service("event_action", lambda: trainings.set_event_status(db, actor, event_id, "held"))
+        ok, _ = ui.run_service(STATUS, lambda: trainings.set_event_status(db, actor, event_id, "held"))
         if ok:
-            ui.flash(t("events.edit.marked_held"))
+            ui.flash(t("events.edit.marked_held"), form=STATUS)
         st.rerun()
 if writable:
     with st.popover(t("event.cancel_event"), icon=":material/event_busy:"):
         reason = st.text_input(t("bookings.cancel_reason") + " *", key="event_cancel_reason")
         if st.button(t("event.cancel_event_submit"), key="event_cancel_go"):
-            ok, _ = ui.run_service("event_action", lambda: trainings.cancel_event(db, actor, event_id, reason))
+            ok, _ = ui.run_service(STATUS, lambda: trainings.cancel_event(db, actor, event_id, reason))
             if ok:
-                ui.flash(t("event.cancelled"))
+                ui.flash(t("event.cancelled"), form=STATUS)
             st.rerun()
+ui.outcome(STATUS)

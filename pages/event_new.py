@@ -32,8 +32,8 @@ def saved(event_id: int) -> None:
     st.session_state["_event_created"] = event_id
 
 
-ui.form_message(FORM)
 with st.form(FORM, enter_to_submit=False):
     event_form.fields(FORM)
+    ui.outcome(FORM)  # a refusal once, next to the button
     st.form_submit_button(t("event.create"), type="primary", on_click=event_form.on_submit(
         FORM, lambda values: trainings.create_event(db, actor, values), saved))

@@ -12,7 +12,7 @@ from dashboard.core import clock
 from dashboard.ui.forms import initiative as initiative_form
 from dashboard.ui import widgets as ui
 from dashboard.core.errors import Message
-from dashboard.core.i18n import current_language, fmt_date, fmt_datetime, fmt_money, fmt_number, t, tm
+from dashboard.core.i18n import current_language, fmt_date, fmt_datetime, fmt_money, fmt_number, t
 from dashboard.core.privacy import show
 from dashboard.services.admin import audit
 from dashboard.services.initiatives import extras as initiative_extras
@@ -36,11 +36,8 @@ def stage_name(code: str) -> str:
     return t(f"initiative.stage.{code}")
 
 
-def show_message(form: str) -> None:
-    """The form's message, with stage codes as names and amounts as money (services speak in codes)."""
-    message = ui.message(form)
-    if not message:
-        return
+def readable(message: Message) -> Message:
+    """A service's message with stage codes as names and amounts as money (services speak in codes)."""
     params = dict(message.params)
     for name in ("from_stage", "to_stage", "stage"):
         if name in params:
@@ -50,7 +47,13 @@ def show_message(form: str) -> None:
     for name in ("budget", "committed", "amount"):
         if name in params:
             params[name] = fmt_number(Decimal(params[name]), digits=2)
-    st.error(tm(Message(message.key, params)))
+    return Message(message.key, params)
+
+
+def show_message(form: str) -> None:
+    """The form's outcome, drawn by its submit button: a success once, or the refusal (in words) with
+    every reason; the toast said it already, wherever the page was scrolled."""
+    ui.outcome(form)
 
 
 def present(value) -> bool:
@@ -145,7 +148,7 @@ if writable:
 tabs = st.tabs(tab_names)
 
 # -- procedure: the next step and the timeline ----------------------------------------------------
-MOVE = "initiative_move"
+MOVE = f"initiative_move_{initiative_id}"
 SIDE_STEPS = ("fixes_requested", "rejected", "withdrawn")  # offered, but the onward step is preselected
 DETAIL_FIELDS = ("fixes_deadline", "review_opinion", "accepted_on", "rejection_reason", "responsible_unit",
                  "schedule", "cost_estimate_pln", "agreement_number", "agreement_date", "settled_on")
@@ -160,9 +163,9 @@ def do_move(target: str) -> None:
     ok, _ = ui.run_service(MOVE, lambda: initiative_stages.move(
         db, actor, initiative_id, target, st.session_state.get(mkey("note")), details=details,
         confirm_over_budget=bool(st.session_state.get(mkey("confirm"))),
-        over_budget_reason=st.session_state.get(mkey("over_budget_reason"))))
+        over_budget_reason=st.session_state.get(mkey("over_budget_reason"))), readable=readable)
     if ok:
-        ui.flash(t("initiatives.move.done", stage=stage_name(target)))
+        ui.flash(t("initiatives.move.done", stage=stage_name(target)), form=MOVE)
         for field in (*DETAIL_FIELDS, "note", "confirm", "over_budget_reason"):
             st.session_state.pop(mkey(field), None)
 
@@ -226,15 +229,17 @@ with tabs[0]:
         onward = next((m for m in card["allowed_moves"] if m not in SIDE_STEPS), card["allowed_moves"][0])
         target = st.segmented_control(t("initiatives.move.choose"), card["allowed_moves"], format_func=stage_name,
                                       default=onward, required=True, key=f"move_target_{initiative_id}_{stage}")
-        show_message(MOVE)
         if target:
             with st.form(MOVE, enter_to_submit=False):
                 move_fields(target)
                 if target == "accepted":
                     budget_check()
+                show_message(MOVE)
                 st.form_submit_button(t("initiatives.move.submit", stage=stage_name(target)),
                                       type="secondary" if target in ("withdrawn", "rejected") else "primary",
                                       on_click=do_move, args=(target,))
+    if not (writable and card["allowed_moves"]):
+        show_message(MOVE)  # the move just made closed the procedure: its outcome, at the top of the tab
     if writable and stage == "preparation":
         PREP = f"initiative_preparation_{initiative_id}"
 
@@ -249,15 +254,16 @@ with tabs[0]:
 
         def save_preparation() -> None:
             data = {f: st.session_state.get(pkey(f)) for f in ("responsible_unit", "schedule", "cost_estimate_pln")}
-            ok, _ = ui.run_service(PREP, lambda: initiative_stages.update_preparation(db, actor, initiative_id, data))
+            ok, _ = ui.run_service(PREP, lambda: initiative_stages.update_preparation(db, actor, initiative_id, data),
+                                   readable=readable)
             if ok:
-                ui.flash(t("initiatives.preparation.saved"))
+                ui.flash(t("initiatives.preparation.saved"), form=PREP)
                 st.session_state.pop("_initiative_prep_loaded", None)
 
-        with st.expander(t("initiatives.preparation.edit"), expanded=bool(ui.form_errors(PREP))):
-            show_message(PREP)
+        with st.expander(t("initiatives.preparation.edit"), key=f"{PREP}_box"):
             with st.form(PREP, enter_to_submit=False):
                 preparation_fields(PREP)
+                show_message(PREP)
                 st.form_submit_button(t("common.save"), on_click=save_preparation)
 
     st.subheader(t("initiatives.timeline"))
@@ -297,18 +303,17 @@ with tabs[1]:
                                 "weight": t("initiatives.scoring.weight"), "max_points": t("initiatives.scoring.max")})
     st.dataframe(base, hide_index=True, width="stretch")
     if writable:
-        SCORE = "initiative_score"
+        SCORE = f"initiative_score_{initiative_id}"
 
         def save_score() -> None:
             given = {c["code"]: st.session_state.get(f"{SCORE}__{c['code']}") for c in criteria}
             ok, _ = ui.run_service(SCORE, lambda: initiative_extras.score(
                 db, actor, initiative_id, {k: int(v) for k, v in given.items() if v is not None},
-                reviewer=st.session_state.get(f"{SCORE}__reviewer")))
+                reviewer=st.session_state.get(f"{SCORE}__reviewer")), readable=readable)
             if ok:
-                ui.flash(t("initiatives.scoring.saved"))
+                ui.flash(t("initiatives.scoring.saved"), form=SCORE)
 
-        with st.expander(t("initiatives.scoring.add"), expanded=bool(ui.form_errors(SCORE))):
-            show_message(SCORE)
+        with st.expander(t("initiatives.scoring.add"), key=f"{SCORE}_box"):
             st.session_state.setdefault(f"{SCORE}__reviewer", actor.full_name or actor.username)
             with st.form(SCORE, enter_to_submit=False):
                 ui.field(SCORE, "reviewer", st.text_input, t("initiatives.scoring.reviewer") + " *", max_chars=120,
@@ -320,6 +325,7 @@ with tabs[1]:
                                  f"{crit[f'name_{lang}']} (0–{crit['max_points']})", min_value=0,
                                  max_value=int(crit["max_points"]), step=1, value=None)
                 ui.field_error(SCORE, "points")
+                show_message(SCORE)
                 st.form_submit_button(t("initiatives.scoring.submit"), on_click=save_score)
 
 # -- support log ---------------------------------------------------------------------------------
@@ -334,23 +340,23 @@ with tabs[2]:
     if writable:
         st.page_link(pages["oferty-wolontariatu"], label=t("initiatives.support.request_volunteers"),
                      icon=":material/volunteer_activism:", query_params={"initiative": str(initiative_id)})
-        SUPPORT = "initiative_support"
+        SUPPORT = f"initiative_support_{initiative_id}"
 
         def skey(field: str) -> str:
             return f"{SUPPORT}__{field}"
 
         def save_support() -> None:
             data = {f: st.session_state.get(skey(f)) for f in ("held_on", "advisor", "topic", "outcome")}
-            ok, _ = ui.run_service(SUPPORT, lambda: initiative_extras.add_support(db, actor, initiative_id, data))
+            ok, _ = ui.run_service(SUPPORT, lambda: initiative_extras.add_support(db, actor, initiative_id, data),
+                                   readable=readable)
             if ok:
-                ui.flash(t("initiatives.support.saved"))
+                ui.flash(t("initiatives.support.saved"), form=SUPPORT)
                 for field in ("topic", "outcome"):
                     st.session_state.pop(skey(field), None)
 
         st.session_state.setdefault(skey("advisor"), actor.full_name or actor.username)
         st.session_state.setdefault(skey("held_on"), today)
-        with st.expander(t("initiatives.support.add"), expanded=bool(ui.form_errors(SUPPORT))):
-            show_message(SUPPORT)
+        with st.expander(t("initiatives.support.add"), key=f"{SUPPORT}_box"):
             with st.form(SUPPORT, enter_to_submit=False):
                 c1, c2 = st.columns(2)
                 with c1:
@@ -360,6 +366,7 @@ with tabs[2]:
                     ui.field(SUPPORT, "advisor", st.text_input, t("initiatives.support.advisor") + " *", max_chars=120)
                 ui.field(SUPPORT, "topic", st.text_input, t("initiatives.support.topic") + " *", max_chars=500)
                 ui.field(SUPPORT, "outcome", st.text_area, t("initiatives.support.outcome"), max_chars=2000)
+                show_message(SUPPORT)
                 st.form_submit_button(t("initiatives.support.submit"), on_click=save_support)
 
 # -- documents checklist -------------------------------------------------------------------------
@@ -376,7 +383,7 @@ with tabs[3]:
         st.markdown(f"{status_icon[doc.status]} **{getattr(doc, f'name_{lang}')}**: "
                     f":{colour}[{t('initiative.document.' + doc.status)}]{when}{note}")
     if writable:
-        DOCS = "initiative_document"
+        DOCS = f"initiative_document_{initiative_id}"
         kinds = dict(zip(checklist["kind"], checklist[f"name_{lang}"]))
 
         def dkey(field: str) -> str:
@@ -385,14 +392,13 @@ with tabs[3]:
         def save_document() -> None:
             ok, _ = ui.run_service(DOCS, lambda: initiative_extras.set_document(
                 db, actor, initiative_id, st.session_state.get(dkey("kind")), st.session_state.get(dkey("status")),
-                st.session_state.get(dkey("received_on")), st.session_state.get(dkey("note"))))
+                st.session_state.get(dkey("received_on")), st.session_state.get(dkey("note"))), readable=readable)
             if ok:
-                ui.flash(t("initiatives.documents.saved"))
+                ui.flash(t("initiatives.documents.saved"), form=DOCS)
                 st.session_state.pop(dkey("note"), None)
 
         st.session_state.setdefault(dkey("received_on"), today)
-        with st.expander(t("initiatives.documents.update"), expanded=bool(ui.form_errors(DOCS))):
-            show_message(DOCS)
+        with st.expander(t("initiatives.documents.update"), key=f"{DOCS}_box"):
             with st.form(DOCS, enter_to_submit=False):
                 c1, c2, c3 = st.columns([2, 2, 1])
                 with c1:
@@ -406,6 +412,7 @@ with tabs[3]:
                     ui.field(DOCS, "received_on", st.date_input, t("initiatives.documents.received_on"),
                              min_value=date(2000, 1, 1), max_value=today, format="DD.MM.YYYY")
                 ui.field(DOCS, "note", st.text_input, t("initiatives.documents.note"), max_chars=1000)
+                show_message(DOCS)
                 st.form_submit_button(t("common.save"), on_click=save_document)
 
 # -- the application's data (staff) --------------------------------------------------------------
@@ -417,10 +424,9 @@ if writable:
             st.session_state["_initiative_edit_loaded"] = initiative_id
 
         def edited(_) -> None:
-            ui.flash(t("initiatives.edit.saved"))
+            ui.flash(t("initiatives.edit.saved"), form=EDIT)
             st.session_state.pop("_initiative_edit_loaded", None)
 
-        show_message(EDIT)
         initiative_form.initiative_form(EDIT, t("common.save"),
                                         save=lambda values: initiatives.update(db, actor, initiative_id, values),
                                         on_saved=edited)

@@ -25,6 +25,5 @@ def saved(new_id: int) -> None:
         st.session_state.pop(initiative_form.key(FORM, field), None)
 
 
-ui.form_message(FORM)
 initiative_form.initiative_form(FORM, t("initiatives.new.submit"),
                                 save=lambda values: initiatives.create(db, actor, values), on_saved=saved)

@@ -9,7 +9,7 @@ from dashboard.ui import charts
 from dashboard.core import clock
 from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_date, t, tm
-from dashboard.services.reservations import reservations
+from dashboard.services import reservations
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.opening_hours"))
@@ -64,15 +64,19 @@ if actor.can("settings"):
     if st.button(t("hours.save"), type="primary", key="hours_save"):
         rows = [{"weekday": int(w), "opens": None if pd.isna(o) else o, "closes": None if pd.isna(c) else c}
                 for w, o, c in zip(week["weekday"], edited["opens"], edited["closes"])]
-        ok, outside = ui.run_service("hours", lambda: reservations.set_opening_hours(db, actor, room_id, rows))
+        ok, outside = ui.run_service(f"hours_{room_id}", lambda: reservations.set_opening_hours(db, actor, room_id, rows))
         if ok:
-            ui.flash(t("hours.saved") + (" " + t("hours.bookings_outside", count=outside) if outside else ""))
-            st.rerun()
-    ui.form_message("hours")
-    for field, message in ui.form_errors("hours").items():
-        st.error(tm(message))
+            ui.flash(t("hours.saved") + (" " + t("hours.bookings_outside", count=outside) if outside else ""),
+                     form=f"hours_{room_id}")
+        st.rerun()
+    ui.outcome(f"hours_{room_id}")
 else:
-    ui.table(week, {"day": "hours.day", "opens": "hours.opens", "closes": "hours.closes"})
+    def hour(value) -> str:
+        return "" if value is None or value != value else value.strftime("%H:%M")
+
+    ui.table(week.assign(opens=[hour(v) if hour(v) else t("desk.not_open") for v in week["opens"]],
+                         closes=week["closes"].map(hour)),
+             {"day": "hours.day", "opens": "hours.opens", "closes": "hours.closes"})
 
 st.subheader(t("closure.title"))
 closures = reservations.closures(db, today - timedelta(days=30), today + timedelta(days=365))
@@ -85,7 +89,7 @@ else:
     ui.table(shown, {"date_from": "closure.date_from", "date_to": "closure.date_to", "resource": "booking.resource",
                      "reason": "closure.reason", "kind": "closure.kind"})
 if actor.can("write"):
-    with st.expander(t("closure.add")):
+    with st.expander(t("closure.add"), key="closure_new_box"):
         form = "closure_new"
 
         def add_closure(cancel_bookings: bool = False) -> None:
@@ -94,14 +98,9 @@ if actor.can("write"):
                 "date_to": st.session_state["closure_to"], "reason": st.session_state["closure_reason"]},
                 cancel_bookings=cancel_bookings))
             if ok:
-                ui.flash(t("closure.added"))
+                ui.flash(t("closure.added"), form=form)
                 st.session_state["closure_reason"] = ""
 
-        ui.form_message(form)
-        message = ui.message(form)
-        if message is not None and message.key == "error.closure_has_bookings":
-            st.button(t("closure.cancel_and_close"), on_click=add_closure, kwargs={"cancel_bookings": True},
-                      type="primary", key="closure_force")
         all_resources = reservations.resources(db)
         resource_names = dict(zip(all_resources["id"].astype(int), all_resources["name"]))
         with st.form(form, enter_to_submit=False):
@@ -116,4 +115,9 @@ if actor.can("write"):
                 ui.field(form, "date_to", st.date_input, t("closure.date_to"), key="closure_to", value=today,
                          format="DD.MM.YYYY")
             ui.field(form, "reason", st.text_input, t("closure.reason") + " *", key="closure_reason")
+            ui.outcome(form)
             st.form_submit_button(t("closure.add_submit"), type="primary", on_click=add_closure)
+        message = ui.message(form)
+        if message is not None and message.key == "error.closure_has_bookings":  # the choice, by the refusal
+            st.button(t("closure.cancel_and_close"), on_click=add_closure, kwargs={"cancel_bookings": True},
+                      type="primary", key="closure_force")

@@ -11,15 +11,15 @@ from dashboard.services.volunteers import register as vol
 db, actor = ui.db(), ui.actor()
 
 
-ACTION = "opportunity_action"
-ASSIGN = "opportunity_assign"
 opportunity_id, opportunity = ui.detail_header(lambda i: work.get_opportunity(db, actor, i),
                                                back_to="oferty-wolontariatu", back_key="volunteer_work.back",
                                                title_key="page.opportunity", not_found_key="volunteer_work.not_found")
+# Outcomes belong to this opportunity and to the part of the page that acted.
+STATUS, DECIDE, ASSIGN = (f"opportunity_status_{opportunity_id}", f"opportunity_decide_{opportunity_id}",
+                          f"opportunity_assign_{opportunity_id}")
 
 st.title(opportunity["title"])
 ui.show_flash()
-ui.form_problems(ACTION)
 skill_table = vol.skills(db)
 skill_names = dict(zip(skill_table["code"], skill_table["name_pl" if current_language() == "pl" else "name_en"]))
 writable = actor.can("write")
@@ -51,9 +51,9 @@ elif opportunity["host_kind"] == "initiative":
 moves = work.STATUS_MOVES[opportunity["status"]]
 if writable and moves:
     def change_status(status: str) -> None:
-        ok, _ = ui.run_service(ACTION, lambda: work.set_opportunity_status(db, actor, opportunity_id, status))
+        ok, _ = ui.run_service(STATUS, lambda: work.set_opportunity_status(db, actor, opportunity_id, status))
         if ok:
-            ui.flash(t("volunteer_work.status_changed", status=t(f"volunteer_work.status.{status}")))
+            ui.flash(t("volunteer_work.status_changed", status=t(f"volunteer_work.status.{status}")), form=STATUS)
 
     cols = st.columns(len(moves) + 2)
     for column, status in zip(cols, moves):
@@ -61,6 +61,7 @@ if writable and moves:
                       args=(status,), type="secondary", width="stretch")
     if "cancelled" in moves:
         st.caption(t("volunteer_work.cancel_help"))
+    ui.outcome(STATUS)
 
 people = work.opportunity_assignments(db, actor, opportunity_id)
 active = people[people["status"] != "declined"]
@@ -83,9 +84,9 @@ elif not actor.can("personal"):
 else:
     def decide(assignment_id: int, confirm: bool) -> None:
         call = work.confirm if confirm else work.decline
-        ok, _ = ui.run_service(ACTION, lambda: call(db, actor, assignment_id))
+        ok, _ = ui.run_service(DECIDE, lambda: call(db, actor, assignment_id))
         if ok:
-            ui.flash(t("volunteer_work.confirmed_done" if confirm else "volunteer_work.declined_done"))
+            ui.flash(t("volunteer_work.confirmed_done" if confirm else "volunteer_work.declined_done"), form=DECIDE)
 
     widths = [4, 3, 3, 2, 2, 4]
     head = st.columns(widths)
@@ -109,6 +110,7 @@ else:
                           args=(int(row.id), True), type="primary", width="stretch")
                 b2.button(t("volunteer_work.decline"), key=f"asg_decline_{row.id}", on_click=decide,
                           args=(int(row.id), False), width="stretch")
+    ui.outcome(DECIDE)
     if not uninsured.empty:
         st.caption(t("volunteer_work.nnw_help"))
     if writable and (people["status"] == "confirmed").any():
@@ -123,26 +125,73 @@ if opportunity["status"] != "open":
     st.info(t("volunteer_work.matching_closed"))
     st.stop()
 
-refused = st.session_state.get("_assign_refused")
-if refused and refused["opportunity"] == opportunity_id:
-    reasons = [tm(m) for m in ui.form_errors(ASSIGN).values()]
-    message = ui.message(ASSIGN)
-    if not reasons and message:
-        reasons = [tm(message)]
-    st.error(t("volunteer_work.assign_refused", name=refused["name"]) + "\n\n"
-             + "\n".join(f"- {ui.escape_md(r)}" for r in reasons), icon=":material/block:")
-
-
 def assign(volunteer_id: int, name: str) -> None:
+    st.session_state["_assign_last"] = (opportunity_id, volunteer_id)
     ok, _ = ui.run_service(ASSIGN, lambda: work.assign(db, actor, opportunity_id, volunteer_id))
     if ok:
-        st.session_state.pop("_assign_refused", None)
-        ui.flash(t("volunteer_work.assigned", name=name))
+        ui.flash(t("volunteer_work.assigned", name=name), form=ASSIGN,
+                 link=("wolontariusz", volunteer_id, t("volunteer_work.open_volunteer", name=name)))
     else:
-        st.session_state["_assign_refused"] = {"opportunity": opportunity_id, "name": name}
+        st.session_state[f"_assign_refused_{opportunity_id}"] = name
+
+
+last = st.session_state.get("_assign_last")
+last_id = last[1] if last and last[0] == opportunity_id else None
+drawn: set[int] = set()
+
+
+def outcome_by(volunteer_id: int) -> None:
+    """The assignment's outcome under the row whose button was clicked (where the person looks), once."""
+    if volunteer_id == last_id and not drawn:
+        drawn.add(volunteer_id)
+        if ui.message(ASSIGN) is not None:
+            st.error(t("volunteer_work.assign_refused", name=st.session_state.get(f"_assign_refused_{opportunity_id}", ""))
+                     + "  \n" + ui.refusal_text(ASSIGN), icon=":material/block:")
+        else:
+            ui.outcome(ASSIGN)
 
 
 candidates = work.matching(db, actor, opportunity_id, limit=20)
+shown_ids = set(candidates["id"].astype(int)) if not candidates.empty else set()
+
+# Anyone in the register, found by name: a new volunteer (a candidate) or one ranked below the list.
+search_key = f"opp_search_{opportunity_id}"
+query = st.text_input(t("volunteer_work.search"), key=search_key, placeholder=t("volunteer_work.search_placeholder"),
+                      help=t("volunteer_work.search_help"), icon=":material/search:")
+found, total = work.find_for_opportunity(db, actor, opportunity_id, query, limit=20) if query else ([], 0)
+if query:
+    found_ids = {p["id"] for p in found}
+    if last_id is not None and last_id not in found_ids and last_id not in shown_ids:
+        outcome_by(last_id)  # assigned from the search: the person left the lists, the outcome stays here
+    if not found:
+        st.info(t("volunteer_work.search_none", text=query))
+    else:
+        st.caption(t("volunteer_work.search_count", count=total, shown=len(found)) if total > len(found)
+                   else t("volunteer_work.search_found", count=total))
+    for person in found:
+        name = f"{person['last_name']} {person['first_name']}"
+        cols = st.columns([4, 2, 5, 2], vertical_alignment="center")
+        cols[0].page_link(st.session_state["_pages"]["wolontariusz"], label=name,
+                          query_params={"id": str(person["id"])}, icon=":material/person:")
+        cols[1].markdown(t(f"volunteers.status.{person['status']}"))
+        if person["assigned"]:
+            cols[2].markdown(f":green[{t('volunteer_work.already_assigned')}]")
+        elif person["missing"]:
+            cols[2].markdown("  \n".join([f"**{t('volunteer_work.missing')}**"] + [
+                f":orange[{ui.escape_md(tm(m))}]" for m in person["missing"].values()]))
+            cols[2].page_link(st.session_state["_pages"]["wolontariusz"], label=t("volunteer_work.fix_on_card"),
+                              query_params={"id": str(person["id"])}, icon=":material/edit:")
+        else:
+            cols[2].markdown(f":green[{t('volunteer_work.ready')}]")
+        cols[3].button(t("volunteer_work.assign"), key=f"assign_found_{person['id']}", on_click=assign,
+                       args=(int(person["id"]), name), icon=":material/person_add:", width="stretch",
+                       disabled=not person["assignable"],
+                       help=None if person["assignable"] else t("volunteer_work.assign_blocked"))
+        outcome_by(int(person["id"]))
+    st.divider()
+elif last_id is not None and last_id not in shown_ids:
+    outcome_by(last_id)  # assigned from the list: the person moved up to the assignments
+
 if candidates.empty:
     st.info(t("volunteer_work.no_candidates"))
     st.stop()
@@ -164,3 +213,5 @@ for row in candidates.itertuples():
                      else f":orange[{t('volunteer_work.agreement_missing')}]")
     cols[4].button(t("volunteer_work.assign"), key=f"assign_{row.id}", on_click=assign, args=(int(row.id), name),
                    icon=":material/person_add:", width="stretch")
+    if int(row.id) not in {p["id"] for p in found}:
+        outcome_by(int(row.id))

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard.ui import widgets as ui
 from dashboard.core.i18n import t
 from dashboard.services.admin import app_settings
-from dashboard.services.reservations import reservations
+from dashboard.services import reservations
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.settings"))

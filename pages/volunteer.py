@@ -30,7 +30,8 @@ volunteer_id, person = ui.detail_header(lambda i: volunteers.get_volunteer(db, a
 state = volunteers.processing_state(db, actor, volunteer_id)
 personal = actor.can("personal")
 can_write = actor.can("write") and state == "allowed"
-minor = volunteers.is_minor(db, actor, volunteer_id) if state != "anonymised" else False
+age_group = volunteer_gdpr.age_group(db, actor, volunteer_id)  # None once anonymisation erased the birth data
+minor = age_group == "minor"
 summary = volunteers.hours_summary(db, actor, volunteer_id)
 st.title(f"{person['first_name']} {person['last_name']}")
 ui.show_flash()
@@ -44,7 +45,8 @@ elif not actor.can("write"):
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("volunteers.list.status"), t(f"volunteers.status.{person['status']}"), border=True,
           help=t("volunteers.since", date=fmt_date(person["status_since"])))
-c2.metric(t("volunteers.age"), t("volunteers.minor_short") if minor else t("volunteers.adult_short"), border=True)
+c2.metric(t("volunteers.age"), {"minor": t("volunteers.minor_short"), "adult": t("volunteers.adult_short")}.get(age_group, "—"),
+          border=True)
 c3.metric(t("volunteers.hours.approved"), fmt_number(summary["approved"], digits=1), border=True)
 c4.metric(t("volunteers.hours.value"), fmt_money(summary["approved"] * volunteer_work.hourly_rate(db)), border=True)
 
@@ -89,7 +91,7 @@ if tabs["data"].open:
         if personal:
             birth = fmt_date(person["birth_date"]) if person["birth_date"] else (person["birth_year"] or "—")
         else:
-            birth = t("volunteers.minor") if minor else t("volunteers.adult")
+            birth = {"minor": t("volunteers.minor"), "adult": t("volunteers.adult")}.get(age_group, "—")
         c1, c2 = st.columns(2)
         c1.markdown(f"**{t('volunteers.form.email')}:** {ui.escape_md(person['email']) or '—'}  \n"
                     f"**{t('volunteers.form.phone')}:** {ui.escape_md(person['phone']) or '—'}  \n"

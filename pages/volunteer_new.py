@@ -30,7 +30,7 @@ def register() -> None:
         st.session_state["_vol_new_created"] = new_id
 
 
-ui.form_message(FORM)
 with st.form(FORM, enter_to_submit=False):
     volunteer_form.fields(FORM, with_consents=True)
+    ui.outcome(FORM)  # a refusal once, next to the button
     st.form_submit_button(t("volunteers.new.submit"), type="primary", on_click=register)

@@ -6,7 +6,7 @@ login times are UTC and stored naive. Keeping both behind one module lets tests 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -22,13 +22,13 @@ def freeze(moment: datetime | None) -> None:
 
 def utc_now() -> datetime:
     """Naive UTC, for audit rows and login bookkeeping."""
-    now = _frozen or datetime.now(timezone.utc)
-    return now.astimezone(timezone.utc).replace(tzinfo=None)
+    now = _frozen or datetime.now(UTC)
+    return now.astimezone(UTC).replace(tzinfo=None)
 
 
 def local_now() -> datetime:
     """Naive Europe/Warsaw wall-clock, for domain times."""
-    now = _frozen or datetime.now(timezone.utc)
+    now = _frozen or datetime.now(UTC)
     return now.astimezone(WARSAW).replace(tzinfo=None)
 
 

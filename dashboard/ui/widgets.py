@@ -5,15 +5,17 @@ Pages stay short by calling these; nothing here holds business rules.
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any, Callable, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboard import bootstrap
 from dashboard.core import i18n, privacy, settings
 from dashboard.core.errors import DomainError, DuplicateSuspected, Message, NotFound, ValidationError
-from dashboard.core.i18n import t, tm
+from dashboard.core.i18n import fmt_date, fmt_datetime, fmt_number, t, tm
 from dashboard.core.roles import Actor
 from db.connection import Database
 
@@ -90,27 +92,104 @@ def field_error(form: str, field: str) -> None:
         st.markdown(f":red[{escape_md(tm(message))}]")
 
 
+_CHOICE_WIDGETS = {"selectbox", "multiselect", "radio", "pills", "segmented_control", "select_slider"}
+
+
 def field(form: str, name: str, widget: Callable[..., T], label: str, *args: Any, key: str | None = None,
           **kwargs: Any) -> T:
     """Draw one form widget (``st.text_input``, ``st.date_input``…) and, right under it, the message a
     refused save left for the field ``name``; returns the widget's value.
 
-    The widget's key is ``{form}__{name}`` unless given, so a refused save keeps what was typed.
+    The widget's key is ``{form}__{name}`` unless given, so a refused save keeps what was typed. A choice
+    (select box, multiselect, radio, pills) takes ids or codes as options and shows them through
+    ``format_func``; its labels in the other language are remembered, so a choice made before a language
+    switch still counts when the form is sent (see ``remember_choices``).
     """
-    value = widget(label, *args, key=key or f"{form}__{name}", **kwargs)
+    key = key or f"{form}__{name}"
+    if getattr(widget, "__name__", "") == "multiselect":
+        kwargs.setdefault("select_all", False)  # Streamlit's "Select all" is English and cannot be translated
+    if getattr(widget, "__name__", "") in _CHOICE_WIDGETS and "format_func" in kwargs:
+        options = args[0] if args else kwargs.get("options")
+        if options is not None:
+            remember_choices(form, key, list(options), kwargs["format_func"])
+    value = widget(label, *args, key=key, **kwargs)
     field_error(form, name)
     return value
+
+
+def remember_choices(form: str, key: str, options: list, format_func: Callable[[Any], str]) -> None:
+    """Note how each option of a choice widget is labelled in the other languages.
+
+    A form sends its widgets' values only on submit, and a choice travels as its label. Chosen in
+    Polish, then the language switched, the form would send the Polish label, which matches no
+    English option: Streamlit drops the choice and the save says "choose a room". ``run_service``
+    (``restore_choices``) turns such a label back into its option before calling the service.
+    """
+    current = i18n.current_language()
+    try:
+        own = set(options)
+    except TypeError:  # unhashable options: compare by label only
+        own = set()
+    labels: dict[str, Any] = {}
+    for lang in i18n.LANGUAGES:
+        if lang == current:
+            continue
+        with i18n.in_language(lang):
+            for option in options:
+                try:
+                    label = str(format_func(option))
+                except Exception:  # noqa: BLE001 — a label that cannot be drawn cannot have been chosen
+                    continue
+                if label not in own:
+                    labels[label] = option
+    remembered = st.session_state.setdefault("_choice_labels", {}).setdefault(form, {})
+    if labels:
+        remembered[key] = labels
+    else:
+        remembered.pop(key, None)
+
+
+def restore_choices(form: str) -> None:
+    """Turn choices sent as another language's label back into their options (see remember_choices).
+
+    ``run_service`` calls it first; a submit callback that reads a choice itself before calling a service
+    calls it at its start."""
+    for key, labels in st.session_state.get("_choice_labels", {}).get(form, {}).items():
+        value = st.session_state.get(key)
+        if isinstance(value, str) and value in labels:
+            fixed: Any = labels[value]
+        elif isinstance(value, list) and any(isinstance(v, str) and v in labels for v in value):
+            fixed = [labels.get(v, v) if isinstance(v, str) else v for v in value]
+        else:
+            continue
+        try:
+            st.session_state[key] = fixed
+        except StreamlitAPIException:  # called after the widget was drawn (not from a callback)
+            pass
 
 
 def escape_md(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>|~:$" else c for c in text)
 
 
-def run_service(form: str, call: Callable[[], Any]) -> tuple[bool, Any]:
-    """Call a service for a form; keep field errors for the next render. Returns (ok, result)."""
+def run_service(form: str, call: Callable[[], Any],
+                readable: Callable[[Message], Message] | None = None) -> tuple[bool, Any]:
+    """Call a service for a form; returns (ok, result).
+
+    A refusal is kept for the next draw: each field's message (``field``), the form's overall message
+    with every reason (``outcome``, drawn next to the submit button) and a toast, so the person sees it
+    wherever the page is scrolled. ``flash(text, form=...)`` does the same for a success.
+    ``readable`` turns a message's parameters into words (a stage code into its name) before it is shown.
+    """
+    if readable is None:
+        st.session_state.pop(f"_readable_{form}", None)
+    else:
+        st.session_state[f"_readable_{form}"] = readable
+    restore_choices(form)
     set_form_errors(form, {})
     st.session_state.pop(f"_duplicates_{form}", None)
     set_form_message(form, None)
+    st.session_state.pop(_outcome_key(form), None)
     try:
         return True, call()
     except ValidationError as exc:
@@ -118,9 +197,21 @@ def run_service(form: str, call: Callable[[], Any]) -> tuple[bool, Any]:
         set_form_message(form, Message("error.validation"))
     except DuplicateSuspected as exc:
         st.session_state[f"_duplicates_{form}"] = exc.matches
+        st.toast(escape_md(tm(exc.message)), icon=":material/warning:", duration="long")
+        return False, None
     except DomainError as exc:
         set_form_message(form, exc.message)
+    st.toast(refusal_text(form), icon=":material/block:", duration="long")
     return False, None
+
+
+def refusal_text(form: str) -> str:
+    """The form's refusal in one text (markdown): the message, then each field's reason."""
+    readable = st.session_state.get(f"_readable_{form}") or (lambda m: m)
+    value = message(form)
+    reasons = [escape_md(tm(readable(m))) for m in form_errors(form).values()]
+    head = escape_md(tm(readable(value))) if value else ""
+    return "  \n".join(filter(None, [head, *(f"• {r}" for r in reasons)]))
 
 
 def message(form: str) -> Message | None:
@@ -143,6 +234,36 @@ def form_message(form: str) -> None:
         st.error(tm(value))
 
 
+def _outcome_key(form: str) -> str:
+    return f"_outcome_{form}"
+
+
+def outcome(form: str) -> None:
+    """Draw the outcome of the form's last submit right here: call it next to (just above) the submit
+    button, where the person is looking. A success (``flash(..., form=form)``) is shown once, with a
+    link to the record; a refusal shows its message and every reason until the next submit.
+
+    Keys are per form, and a form's name carries the record it edits (``event_enrol_12``), so an
+    outcome never shows on another record's page or under another form.
+    """
+    done = st.session_state.pop(_outcome_key(form), None)
+    if done:
+        st.success(done["text"], icon=":material/check_circle:")
+        link = done.get("link")
+        if link:
+            page, record_id, label = link
+            st.page_link(st.session_state["_pages"][page], label=label, query_params={"id": str(record_id)},
+                         icon=":material/open_in_new:")
+        return
+    value = message(form)
+    if value is not None:
+        readable = st.session_state.get(f"_readable_{form}") or (lambda m: m)
+        st.error(tm(readable(value)), icon=":material/block:")
+        reasons = [tm(readable(m)) for m in form_errors(form).values()]
+        if reasons:  # each field's reason is under its field too, but that may be above the fold
+            st.markdown("  \n".join(f":material/arrow_right: :red[{escape_md(r)}]" for r in reasons))
+
+
 def form_problems(form: str) -> None:
     """A refused action with no field to sit under (assign, approve…): every reason in one message."""
     errors = form_errors(form)
@@ -156,9 +277,18 @@ def duplicates(form: str) -> list[dict]:
     return st.session_state.get(f"_duplicates_{form}", [])
 
 
-def flash(text: str) -> None:
-    """A success message that survives the rerun after a write."""
-    st.session_state["_flash"] = text
+def flash(text: str, form: str | None = None, link: tuple[str, Any, str] | None = None) -> None:
+    """A success message that survives the rerun after a write, also shown at once as a toast.
+
+    With ``form`` it belongs to that form and is drawn by ``outcome(form)`` next to its submit button
+    (``link``: page url path, record id and label of a link to the record); without, at the top of the
+    page by ``show_flash``.
+    """
+    st.toast(escape_md(text), icon=":material/check_circle:", duration="long")
+    if form is None:
+        st.session_state["_flash"] = text
+    else:
+        st.session_state[_outcome_key(form)] = {"text": text, "link": link}
 
 
 def show_flash() -> None:
@@ -187,9 +317,42 @@ def detail_header(load: Callable[[int], T], *, back_to: str, back_key: str, titl
 
 # -- tables ---------------------------------------------------------------------------
 def table(frame: pd.DataFrame, columns: dict[str, str], **kwargs) -> Any:
-    """Show a frame with translated headers (``columns`` maps column -> i18n key)."""
-    shown = frame[[c for c in columns if c in frame.columns]].rename(columns={c: t(k) for c, k in columns.items()})
+    """Show a frame with translated headers (``columns`` maps column -> i18n key); empty cells stay
+    empty (Streamlit would write "None" in them)."""
+    shown = blank_missing(frame[[c for c in columns if c in frame.columns]])
+    shown = shown.rename(columns={c: t(k) for c, k in columns.items()})
     return st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every missing value (None, NaN, NaT) as empty text, for showing.
+
+    Streamlit's tables draw a missing value as "None", in English. Columns without gaps are left
+    as they are (numbers stay numbers); a column with gaps becomes text, numbers and dates written
+    as in the rest of the interface.
+    """
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        try:
+            missing = column.isna()
+        except (TypeError, ValueError):
+            continue
+        if not missing.any():
+            continue
+        present = column[~missing]
+        if pd.api.types.is_bool_dtype(column) or column.dtype == object and present.map(
+                lambda v: isinstance(v, bool)).all():
+            out[name] = column.astype(object).where(~missing, "")
+        elif pd.api.types.is_numeric_dtype(column):
+            whole = bool((present.astype(float) % 1 == 0).all())
+            out[name] = [("" if gap else fmt_number(v, digits=0 if whole else 1)) for v, gap in zip(column, missing)]
+        elif pd.api.types.is_datetime64_any_dtype(column):
+            midnight = bool((present.dt.time == time()).all())
+            out[name] = [("" if gap else (fmt_date(v) if midnight else fmt_datetime(v))) for v, gap in zip(column, missing)]
+        else:
+            out[name] = column.astype(object).where(~missing, "")
+    return out
 
 
 def masked(value: Any, kind: str, who: Actor) -> str:

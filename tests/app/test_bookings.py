@@ -11,7 +11,7 @@ from dashboard.core import clock
 from dashboard.core.i18n import translate
 from dashboard.core.roles import SYSTEM
 from dashboard.services.register import organisations
-from dashboard.services.reservations import reservations
+from dashboard.services import reservations
 from tests.app.conftest import page_path, texts
 from tests.conftest import app_as
 

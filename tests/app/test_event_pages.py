@@ -10,7 +10,7 @@ import pytest
 from dashboard.core import clock
 from dashboard.core.i18n import translate
 from dashboard.core.roles import SYSTEM
-from dashboard.services.reservations import reservations
+from dashboard.services import reservations
 from dashboard.services.education import trainings
 from tests.app.conftest import page_path, texts
 from tests.conftest import app_as
@@ -40,10 +40,11 @@ def _open(event_id: int):
 
 
 def _enrol(at, name: str, email: str):
-    at.text_input(key="enrol_name").input(name)
-    at.text_input(key="enrol_email").input(email)
-    at.checkbox(key="enrol_consent").check()
-    at.button(key="FormSubmitter:event_enrol-" + translate("pl", "event.enrol_submit")).click().run()
+    event_id = at.query_params["id"]  # the enrolment form and what is typed in it belong to this event
+    at.text_input(key=f"enrol_{event_id}_name").input(name)
+    at.text_input(key=f"enrol_{event_id}_email").input(email)
+    at.checkbox(key=f"enrol_{event_id}_consent").check()
+    at.button(key=f"FormSubmitter:event_enrol_{event_id}-" + translate("pl", "event.enrol_submit")).click().run()
     assert not at.exception
 
 

@@ -19,7 +19,9 @@ from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 
 PAGES = ("initiatives.py", "initiative_pipeline.py", "initiative_osiedla.py", "initiative_new.py", "initiative.py")
-MOVE_FORM = "initiative_move"
+def move_form(initiative_id: int) -> str:
+    """The move form's name: an outcome belongs to the initiative it was made on."""
+    return f"initiative_move_{initiative_id}"
 
 
 def pl(key: str, **params) -> str:
@@ -79,9 +81,9 @@ def move(at, initiative_id: int, stage: str, target: str, **fields) -> None:
     """Choose the next step on the page, fill what it records and submit the form."""
     at.segmented_control(key=f"move_target_{initiative_id}_{stage}").set_value(target).run()
     for field, value in fields.items():
-        set_field(at, f"{MOVE_FORM}__{field}", value)
+        set_field(at, f"{move_form(initiative_id)}__{field}", value)
     label = pl("initiatives.move.submit", stage=stage_pl(target))
-    at.button(key=f"FormSubmitter:{MOVE_FORM}-{label}").click().run()
+    at.button(key=f"FormSubmitter:{move_form(initiative_id)}-{label}").click().run()
     assert not at.exception, [e.value for e in at.exception]
 
 
@@ -249,9 +251,10 @@ def test_a_rejection_without_a_reason_shows_the_message_and_writes_nothing(app_d
 
     assert pl("error.validation") in texts(at.error)
     assert field_messages(at) == [pl("error.required")]
-    assert set(at.session_state[f"_errors_{MOVE_FORM}"]) == {"rejection_reason"}, "shown under the reason's field"
+    assert set(at.session_state[f"_errors_{move_form(in_review)}"]) == {"rejection_reason"}, \
+        "shown under the reason's field"
     assert counts(app_db, in_review) == before
-    assert at.text_area(key=f"{MOVE_FORM}__review_opinion").value == "Zadanie poza katalogiem", "the input stays"
+    assert at.text_area(key=f"{move_form(in_review)}__review_opinion").value == "Zadanie poza katalogiem", "the input stays"
 
 
 def test_a_move_someone_else_made_first_is_refused_naming_the_allowed_moves(app_db):
@@ -261,7 +264,7 @@ def test_a_move_someone_else_made_first_is_refused_naming_the_allowed_moves(app_
     initiative_stages.move(app_db, SYSTEM, checking, "fixes_requested",
                            details={"fixes_deadline": clock.today() + timedelta(days=7)})
     label = pl("initiatives.move.submit", stage=stage_pl("review"))
-    at.button(key=f"FormSubmitter:{MOVE_FORM}-{label}").click().run()
+    at.button(key=f"FormSubmitter:{move_form(checking)}-{label}").click().run()
 
     expected = pl("error.initiative_move_forbidden", from_stage=stage_pl("fixes_requested"),
                   to_stage=stage_pl("review"), allowed=f"{stage_pl('formal_check')}, {stage_pl('withdrawn')}")

@@ -27,7 +27,7 @@ from dashboard.services.admin import app_settings
 from dashboard.services.education import enrolment
 from dashboard.services.initiatives import records as initiatives
 from dashboard.services.register import organisations
-from dashboard.services.reservations import reservations
+from dashboard.services import reservations
 from dashboard.services.education import trainings
 from dashboard.services.volunteers import work
 from dashboard.services.volunteers import register as vol

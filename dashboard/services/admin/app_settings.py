@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from dashboard.core.errors import Errors
 from dashboard.core.roles import Actor, require

@@ -11,8 +11,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from dashboard.core import clock
-from dashboard.core import validators
+from dashboard.core import clock, validators
 from dashboard.core.errors import Errors
 from dashboard.core.roles import Actor, require
 from dashboard.services.admin import audit

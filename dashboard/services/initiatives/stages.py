@@ -14,12 +14,10 @@ from decimal import Decimal
 
 import pandas as pd
 
-from dashboard.core import clock
-from dashboard.core import validators
+from dashboard.core import clock, validators
 from dashboard.core.errors import Conflict, Errors
 from dashboard.core.roles import Actor, require
-from dashboard.services.admin import app_settings
-from dashboard.services.admin import audit
+from dashboard.services.admin import app_settings, audit
 from dashboard.services.initiatives.records import amount, fetch
 from db.connection import Database
 

@@ -13,8 +13,8 @@ from dashboard.core import clock
 from dashboard.core.roles import Actor, require
 from dashboard.services.admin import app_settings
 from dashboard.services.initiatives import extras as initiative_extras
-from dashboard.services.initiatives import stages as initiative_stages
 from dashboard.services.initiatives import records as initiatives
+from dashboard.services.initiatives import stages as initiative_stages
 from db.connection import Database
 
 STUCK_SETTING = "initiative_stuck_days"

@@ -18,9 +18,11 @@ from dashboard.core import clock
 from dashboard.core import validators
 from dashboard.core.errors import Errors, Message, NotFound, ValidationError
 from dashboard.core.roles import Actor, require
+from dashboard.core.converters import as_datetime, as_int
 from dashboard.services.admin import app_settings
 from dashboard.services.admin import audit
 from dashboard.services.volunteers import register as vol
+from dashboard.services.sql import fetch_all, fetch_dicts, fetch_one
 from db.connection import Database
 
 RATE_SETTING = "volunteer_hourly_rate_pln"  # registered in app_settings.KNOWN
@@ -46,35 +48,22 @@ def slots_of(starts_at: datetime, ends_at: datetime) -> list[str]:
     return sorted(f"{d}_{p}" for d in weekdays for p in parts)
 
 
-def _as_datetime(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None, second=0, microsecond=0)
-    if isinstance(value, date):
-        return datetime.combine(value, time())
-    if isinstance(value, str) and value.strip():
-        try:
-            return datetime.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
 def _validate_opportunity(cur, data: dict) -> dict:
     errors, clean = Errors(), {}
     vol.field(errors, clean, "title", validators.clean_text, data.get("title"), 200, True)
     vol.field(errors, clean, "description", validators.clean_text, data.get("description"), 4000)
     vol.field(errors, clean, "place", validators.clean_text, data.get("place"), 300)
     for name in ("starts_at", "ends_at"):
-        clean[name] = _as_datetime(data.get(name))
+        clean[name] = as_datetime(data.get(name))
         if clean[name] is None:
             errors.add(name, "error.required" if data.get(name) in (None, "") else "error.date_format")
     if clean["starts_at"] and clean["ends_at"] and clean["ends_at"] <= clean["starts_at"]:
         errors.add("ends_at", "error.end_before_start")
     _host(cur, data, errors, clean)
-    codes = {r[0] for r in vol.fetch_all(cur, "select code from volunteer_skill where active", [])}
-    vol._codes(errors, clean, "skills", data.get("skills"), codes, "error.volunteer_skill_unknown")
-    clean["needed"] = vol.as_id(data.get("needed") or 1)
-    if clean["needed"] < 1:
+    codes = {r[0] for r in fetch_all(cur, "select code from volunteer_skill where active", [])}
+    vol.validate_codes(errors, clean, "skills", data.get("skills"), codes, "error.volunteer_skill_unknown")
+    clean["needed"] = as_int(data.get("needed") or 1)
+    if clean["needed"] is None or clean["needed"] < 1:
         errors.add("needed", "error.volunteer_needed")
     elif clean["needed"] > MAX_NEEDED:  # 10**18 would reach the INTEGER column as a raw ConversionException
         errors.add("needed", "volunteer_work.error.needed_too_many", max=MAX_NEEDED)
@@ -91,16 +80,16 @@ def _host(cur, data: dict, errors: Errors, clean: dict) -> None:
     if kind not in HOSTS:
         errors.add("host_kind", "error.volunteer_host")
     elif kind == "organisation":
-        clean["organisation_id"] = vol.as_id(data.get("organisation_id"))
+        clean["organisation_id"] = as_int(data.get("organisation_id"))
         if data.get("organisation_id") in (None, ""):
             errors.add("organisation_id", "error.required")
-        elif not vol.fetch_one(cur, "select 1 from organisation where id = ?", [clean["organisation_id"]]):
+        elif not fetch_one(cur, "select 1 from organisation where id = ?", [clean["organisation_id"]]):
             errors.add("organisation_id", "error.organisation_unknown")
     elif kind == "initiative":
-        clean["initiative_id"] = vol.as_id(data.get("initiative_id"))
+        clean["initiative_id"] = as_int(data.get("initiative_id"))
         if data.get("initiative_id") in (None, ""):
             errors.add("initiative_id", "error.required")
-        elif not vol.fetch_one(cur, "select 1 from initiative where id = ?", [clean["initiative_id"]]):
+        elif not fetch_one(cur, "select 1 from initiative where id = ?", [clean["initiative_id"]]):
             errors.add("initiative_id", "error.initiative_not_found", id=data.get("initiative_id"))
 
 
@@ -134,7 +123,7 @@ def create_opportunity(db: Database, actor: Actor, data: dict) -> int:
 
 
 def opportunity_row(cur, opportunity_id: Any) -> dict:
-    rows = vol.fetch_dicts(cur, "select * from volunteer_opportunity where id = ?", [vol.as_id(opportunity_id)])
+    rows = fetch_dicts(cur, "select * from volunteer_opportunity where id = ?", [as_int(opportunity_id)])
     if not rows:
         raise NotFound("error.volunteer_opportunity_not_found", id=opportunity_id)
     return rows[0]
@@ -175,7 +164,7 @@ def list_opportunities(db: Database, actor: Actor, *, status: str | None = None,
 def get_opportunity(db: Database, actor: Actor, opportunity_id: Any) -> dict:
     """One opportunity with its host's name and how many people are proposed and confirmed."""
     require(actor, "read")
-    rows = db.dicts(_OPPORTUNITY_SQL + "where o.id = ?", [vol.as_id(opportunity_id)])
+    rows = db.dicts(_OPPORTUNITY_SQL + "where o.id = ?", [as_int(opportunity_id)])
     if not rows:
         raise NotFound("error.volunteer_opportunity_not_found", id=opportunity_id)
     return rows[0]
@@ -195,7 +184,7 @@ def set_opportunity_status(db: Database, actor: Actor, opportunity_id: Any, stat
                     [status, now, opportunity["id"]])
         declined = []
         if status == "cancelled":
-            declined = [r[0] for r in vol.fetch_all(
+            declined = [r[0] for r in fetch_all(
                 cur, "update volunteer_assignment set status = 'declined', updated_at = ? where opportunity_id = ? "
                      "and status = 'proposed' returning id", [now, opportunity["id"]])]
         audit.record(cur, actor.username, "update", "volunteer_opportunity", opportunity["id"],
@@ -231,9 +220,64 @@ def matching(db: Database, actor: Actor, opportunity_id: int, limit: int = 50) -
          opportunity["slots"], int(limit)])
 
 
+def find_for_opportunity(db: Database, actor: Actor, opportunity_id: int, text: str | None,
+                         limit: int = 20) -> tuple[list[dict], int]:
+    """Volunteers of the whole register found by name for an opportunity, each with what stands between
+    them and the assignment; returns (people, how many match in all).
+
+    Unlike ``matching`` it leaves nobody out for being a candidate, having no agreement or a withdrawn
+    consent: a new volunteer is found at once, and ``missing`` says what to put right first (each a
+    Message: the processing consent, the agreement, the NNW insurance of a draft agreement, the status,
+    a guardian's consent, the check for work with children, a clash). ``assigned`` marks people already
+    proposed or confirmed for it; ``assignable`` is true when ``assign`` would accept them now.
+    """
+    require(actor, "read")
+    words = " ".join((text or "").lower().split())
+    if not words:
+        return [], 0
+    name = "strip_accents(replace(lower(v.first_name || ' ' || v.last_name || ' ' || v.first_name), 'ł', 'l'))"
+    pattern = "%" + words + "%"
+    with db.transaction() as cur:
+        opportunity = opportunity_row(cur, opportunity_id)
+        where = f"v.anonymised_at is null and {name} like strip_accents(replace(?, 'ł', 'l'))"
+        total = int(fetch_one(cur, "select count(*) from volunteer v where " + where, [pattern])[0])
+        people = fetch_dicts(
+            cur, "select v.*, len(list_intersect(v.skills, ?::varchar[])) as skill_overlap from volunteer v where "
+                 + where + " order by case v.status when 'active' then 0 when 'candidate' then 1 else 2 end, "
+                 "v.last_name, v.first_name, v.id limit ?", [opportunity["skills"], pattern, int(limit)])
+        taken = {r[0] for r in fetch_all(
+            cur, "select volunteer_id from volunteer_assignment where opportunity_id = ? and status <> 'declined'",
+            [opportunity["id"]])}
+        found = []
+        for person in people:
+            missing: dict[str, Message] = {}
+            if not vol.processing_allowed(cur, person["id"]):
+                missing["consent"] = Message("volunteer_work.missing.consent")
+            problems = assignment_problems(cur, person, opportunity)
+            if "agreement_id" in problems:
+                draft = fetch_dicts(
+                    cur, "select * from volunteer_agreement where volunteer_id = ? and status = 'draft' and "
+                         "starts_on <= ? and ends_on >= ? order by starts_on desc, id desc limit 1",
+                    [person["id"], opportunity["starts_at"].date(), opportunity["ends_at"].date()])
+                if draft:
+                    problems["agreement_id"] = Message("volunteer_work.missing.agreement_draft")
+                    if vol.insurance(draft[0]) == "missing":
+                        problems["insurance"] = Message("volunteer_work.missing.insurance")
+                else:
+                    problems["agreement_id"] = Message("volunteer_work.missing.agreement")
+            if person["status"] == "candidate":
+                problems["volunteer_id"] = Message("volunteer_work.missing.candidate")
+            missing.update(problems)
+            found.append({"id": person["id"], "first_name": person["first_name"], "last_name": person["last_name"],
+                          "status": person["status"], "skill_overlap": int(person["skill_overlap"] or 0),
+                          "assigned": person["id"] in taken, "missing": missing,
+                          "assignable": not missing and person["id"] not in taken})
+    return found, total
+
+
 # -- assignments ------------------------------------------------------------------------------------------------
 def _covering_agreement(cur, volunteer_id: int, opportunity: dict) -> dict | None:
-    rows = vol.fetch_dicts(
+    rows = fetch_dicts(
         cur, "select * from volunteer_agreement where volunteer_id = ? and status = 'active' and starts_on <= ? and "
              "least(ends_on, coalesce(terminated_on, ends_on)) >= ? order by starts_on desc, id desc limit 1",
         [volunteer_id, opportunity["starts_at"].date(), opportunity["ends_at"].date()])
@@ -254,7 +298,7 @@ def assignment_problems(cur, person: dict, opportunity: dict) -> dict[str, Messa
         problems["guardian"] = Message("error.volunteer_guardian_required")
     if opportunity["with_children"] and not (person["child_check_ok"] and person["child_check_on"]):
         problems["child_check"] = Message("error.volunteer_child_check_required")
-    overlap = vol.fetch_one(
+    overlap = fetch_one(
         cur, "select a.id from volunteer_assignment a join volunteer_opportunity o on o.id = a.opportunity_id "
              "where a.volunteer_id = ? and a.status in ('proposed', 'confirmed') and o.status <> 'cancelled' "
              "and a.starts_at < ? and a.ends_at > ? and a.opportunity_id <> ? limit 1",
@@ -274,7 +318,7 @@ def assign(db: Database, actor: Actor, opportunity_id: int, volunteer_id: int) -
         opportunity = opportunity_row(cur, opportunity_id)
         if opportunity["status"] != "open":
             raise ValidationError({"opportunity_id": Message("error.volunteer_opportunity_closed")})
-        if vol.fetch_one(cur, "select 1 from volunteer_assignment where volunteer_id = ? and opportunity_id = ? and "
+        if fetch_one(cur, "select 1 from volunteer_assignment where volunteer_id = ? and opportunity_id = ? and "
                               "status <> 'declined'", [person["id"], opportunity["id"]]):
             raise ValidationError({"volunteer_id": Message("error.volunteer_already_assigned")})
         problems = assignment_problems(cur, person, opportunity)
@@ -295,7 +339,7 @@ def assign(db: Database, actor: Actor, opportunity_id: int, volunteer_id: int) -
 
 
 def assignment_row(cur, assignment_id: Any) -> dict:
-    rows = vol.fetch_dicts(cur, "select * from volunteer_assignment where id = ?", [vol.as_id(assignment_id)])
+    rows = fetch_dicts(cur, "select * from volunteer_assignment where id = ?", [as_int(assignment_id)])
     if not rows:
         raise NotFound("error.volunteer_assignment_not_found", id=assignment_id)
     return rows[0]
@@ -327,8 +371,9 @@ def decline(db: Database, actor: Actor, assignment_id: int) -> None:
     _decide(db, actor, assignment_id, "declined")
 
 
-_UNINSURED = ("(datediff('day', g.starts_on, g.ends_on) + 1 <= 30 and g.nnw_policy is null "
-              "and g.waiver_reason is null)")
+# register.insurance(agreement) == 'missing', as SQL over the agreement ``g`` (the threshold is the same constant).
+_UNINSURED = ("(datediff('day', g.starts_on, g.ends_on) + 1 <= " + str(int(vol.WRITTEN_ABOVE_DAYS))
+              + " and g.nnw_policy is null and g.waiver_reason is null)")
 
 
 def opportunity_assignments(db: Database, actor: Actor, opportunity_id: Any) -> pd.DataFrame:
@@ -346,7 +391,7 @@ def opportunity_assignments(db: Database, actor: Actor, opportunity_id: Any) -> 
         "sum(hours) filter (where status = 'approved') as approved, sum(hours) filter (where status = 'pending') "
         "as pending from volunteer_hours group by 1) h on h.assignment_id = a.id where a.opportunity_id = ? "
         "order by case a.status when 'confirmed' then 0 when 'proposed' then 1 else 2 end, volunteer, a.id",
-        [vol.as_id(opportunity_id)])
+        [as_int(opportunity_id)])
     if not actor.can("personal"):
         frame["volunteer"] = None
     return frame
@@ -419,14 +464,14 @@ def _refuse_hours(cur, assignment: dict, clean: dict) -> None:
     if not first_day <= clean["work_date"] <= last_day:
         raise ValidationError({"work_date": Message("volunteer_work.error.hours_outside_assignment",
                                                     {"start": first_day.isoformat(), "end": last_day.isoformat()})})
-    day = vol.fetch_one(cur, "select coalesce(sum(hours), 0) from volunteer_hours where volunteer_id = ? and "
-                             "work_date = ? and status <> 'rejected'", [assignment["volunteer_id"], clean["work_date"]])[0]
-    if Decimal(day) + clean["hours"] > 24:
-        raise ValidationError({"hours": Message("error.volunteer_hours_day_limit", {"logged": str(day)})})
+    logged = fetch_one(cur, "select coalesce(sum(hours), 0) from volunteer_hours where volunteer_id = ? and "
+                                "work_date = ? and status <> 'rejected'", [assignment["volunteer_id"], clean["work_date"]])[0]
+    if Decimal(logged) + clean["hours"] > 24:  # the message wants the hours already logged that day, not the day
+        raise ValidationError({"hours": Message("error.volunteer_hours_day_limit", {"logged": str(logged)})})
 
 
 def _decide_one(cur, actor: Actor, hours_id: Any, status: str, pending_only: bool) -> None:
-    rows = vol.fetch_dicts(cur, "select * from volunteer_hours where id = ?", [vol.as_id(hours_id)])
+    rows = fetch_dicts(cur, "select * from volunteer_hours where id = ?", [as_int(hours_id)])
     if not rows:
         raise NotFound("error.volunteer_hours_not_found", id=hours_id)
     if pending_only and rows[0]["status"] != "pending":
@@ -451,7 +496,7 @@ def decide_hours_many(db: Database, actor: Actor, hours_ids: list, approve: bool
     whole batch, so the queue on screen and the database never disagree half-way.
     """
     require(actor, "write")
-    ids = sorted({vol.as_id(i) for i in hours_ids or []})
+    ids = sorted({as_int(i) or -1 for i in hours_ids or []})
     if not ids:
         raise ValidationError({"hours_id": Message("volunteer_work.error.nothing_selected")})
     status = "approved" if approve else "rejected"
@@ -511,7 +556,7 @@ def volunteer_assignments(db: Database, actor: Actor, volunteer_id: Any, status:
         "g.starts_on as agreement_starts_on, least(g.ends_on, coalesce(g.terminated_on, g.ends_on)) as agreement_ends_on "
         "from volunteer_assignment a join volunteer_opportunity o on o.id = a.opportunity_id "
         "join volunteer_agreement g on g.id = a.agreement_id where a.volunteer_id = ? and (? is null or a.status = ?) "
-        "order by a.starts_at desc, a.id desc", [vol.as_id(volunteer_id), status, status])
+        "order by a.starts_at desc, a.id desc", [as_int(volunteer_id), status, status])
 
 
 def log_window(assignment: Any) -> tuple[date, date]:

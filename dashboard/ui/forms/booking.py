@@ -6,7 +6,9 @@ runs in the submit callback, so its messages are drawn next to their fields.
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+import contextlib
+import re
+from datetime import date, time, timedelta
 from typing import Callable
 
 import streamlit as st
@@ -15,7 +17,7 @@ from dashboard.core import clock
 from dashboard.ui import widgets as ui
 from dashboard.core.i18n import t
 from dashboard.services.register import organisations
-from dashboard.services.reservations import reservations
+from dashboard.services import reservations
 
 FIELDS = ("resource_id", "organisation_id", "contact_person", "purpose", "statutory_declared", "attendees",
           "day", "start", "end")
@@ -47,6 +49,26 @@ def defaults(form: str) -> None:
         st.session_state.setdefault(key(form, field), value)
 
 
+def prefill(form: str, query) -> None:
+    """Initial values from a link, e.g. the week calendar's free half hour: ``?resource=3&day=2026-12-07
+    &start=10:00&end=12:00``. Each parameter is taken out of ``query`` (st.query_params) as it is read, so
+    it fills the form once and the person's own changes are kept on the next rerun; what does not read
+    (an unknown resource, a time off the grid) leaves that field as it was."""
+    given = {name: query.pop(name, None) for name in ("resource", "day", "start", "end")}
+    if given["resource"] is not None:
+        resources = reservations.resources(ui.db())
+        offered = {int(i) for i, kind in zip(resources["id"], resources["kind"]) if kind != "locker"}
+        if str(given["resource"]).isdigit() and int(given["resource"]) in offered:
+            st.session_state[key(form, "resource_id")] = int(given["resource"])
+    if given["day"] is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(given["day"])):
+        with contextlib.suppress(ValueError):  # 2026-02-30
+            st.session_state[key(form, "day")] = date.fromisoformat(str(given["day"]))
+    for field in ("start", "end"):
+        on_grid = next((v for v in GRID if v.strftime("%H:%M") == given[field]), None)
+        if on_grid is not None:
+            st.session_state[key(form, field)] = on_grid
+
+
 def fields(form: str, *, with_status: bool = True) -> None:
     """Draw the booking's widgets with their messages (inside the caller's st.form)."""
     db = ui.db()
@@ -60,7 +82,7 @@ def fields(form: str, *, with_status: bool = True) -> None:
     with c1:
         ui.field(form, "resource_id", st.selectbox, t("booking.resource") + " *", list(names), index=None,
                  placeholder=t("common.choose"),
-                 format_func=lambda i: t("booking.resource_label", name=names[i], capacity=capacity[i]))
+                 format_func=lambda i: resource_label(names[i], capacity[i]))
     with c2:
         ui.field(form, "organisation_id", st.selectbox, t("booking.organisation") + " *", list(orgs), index=None,
                  placeholder=t("booking.organisation_placeholder"), format_func=lambda i: orgs.get(i, str(i)))
@@ -79,9 +101,16 @@ def fields(form: str, *, with_status: bool = True) -> None:
     with c3:
         ui.field(form, "end", st.selectbox, t("booking.end") + " *", GRID, format_func=lambda v: v.strftime("%H:%M"))
     if with_status:
-        st.radio(t("booking.status"), ["confirmed", "requested"], key=key(form, "status"), horizontal=True,
+        ui.field(form, "status", st.radio, t("booking.status"), ["confirmed", "requested"], horizontal=True,
                  format_func=lambda s: t(f"booking_status.{s}"))
     ui.field(form, "statutory_declared", st.checkbox, t("booking.statutory_declared") + " *")
+
+
+def resource_label(name: str, capacity) -> str:
+    """"Sala A (do 12 os.)"; a resource without a capacity (a projector) by its name alone."""
+    if capacity is None or capacity != capacity:
+        return name
+    return t("booking.resource_label", name=name, capacity=int(capacity))
 
 
 def clear(form: str) -> None:

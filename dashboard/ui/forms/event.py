@@ -8,7 +8,7 @@ moves that session's booking rather than cancelling it and booking anew.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any, Callable
 
 import pandas as pd
@@ -16,7 +16,8 @@ import streamlit as st
 
 from dashboard.ui import widgets as ui
 from dashboard.core.i18n import t, tm
-from dashboard.services.reservations import reservations
+from dashboard.core.converters import as_date, as_time
+from dashboard.services import reservations
 from dashboard.services.education import trainings
 
 FIELDS = ("title", "event_type", "partner_kind", "partner_name", "topics", "description", "trainer_name",
@@ -81,40 +82,12 @@ def sessions(form: str) -> list[dict]:
         base[int(index)].update(change)
     base += [dict(row) for row in editor.get("added_rows") or []]
     deleted = {int(i) for i in editor.get("deleted_rows") or []}
-    return [{"id": _session_id(row.get("id")), "day": as_day(row.get("day")), "start": as_time(row.get("start")),
+    return [{"id": _session_id(row.get("id")), "day": as_date(row.get("day")), "start": as_time(row.get("start")),
              "end": as_time(row.get("end"))} for index, row in enumerate(base) if index not in deleted]
 
 
 def _session_id(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
-
-
-def as_day(value: Any) -> date | None:
-    """A day as the editor sends it: a date, a timestamp, or ISO text ('2026-12-08')."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.strip()).date()
-        except ValueError:
-            return None
-    return None
-
-
-def as_time(value: Any) -> time | None:
-    """A time as the editor sends it: a time or text ('10:30', '10:30:00.000')."""
-    if isinstance(value, datetime):
-        return value.time()
-    if isinstance(value, time):
-        return value
-    if isinstance(value, str):
-        try:
-            return time.fromisoformat(value.strip()).replace(microsecond=0)
-        except ValueError:
-            return None
-    return None
 
 
 def fields(form: str, *, with_status: bool = True) -> None:

@@ -144,4 +144,5 @@ def initiative_form(form: str, submit_label: str, save: Callable[[dict], object]
         with c2:
             ui.field(form, "in_kind_description", st.text_input, t("initiatives.form.in_kind_description"),
                      max_chars=2000, placeholder=t("initiatives.form.in_kind_placeholder"))
+        ui.outcome(form)  # saved or refused, next to the button
         st.form_submit_button(submit_label, type="primary", on_click=submit)

@@ -54,17 +54,9 @@ def organisation_form(form: str, submit_label: str, save: Callable[[dict, bool],
         if ok:
             on_saved(result)
 
-    ui.form_message(form)
-    matches = ui.duplicates(form)
-    if matches:
-        st.warning(t("org.duplicate_warning"))
-        for match in matches:
-            reasons = ", ".join(t(f"org.duplicate_reason.{r}") for r in match["reasons"])
-            st.markdown(f"- **{ui.escape_md(match['name'])}** — {reasons}")
-        st.button(t("org.save_anyway"), on_click=submit, kwargs={"confirm": True}, key=f"{form}_confirm")
-
     with st.form(form, enter_to_submit=False):
-        ui.field(form, "name", st.text_input, t("org.name") + " *", max_chars=200)
+        # No max_chars: the browser would cut a longer name silently; the service refuses it with a message.
+        ui.field(form, "name", st.text_input, t("org.name") + " *")
         c1, c2 = st.columns(2)
         with c1:
             ui.field(form, "legal_form", st.selectbox, t("org.legal_form") + " *", organisations.legal_forms(db),
@@ -95,5 +87,13 @@ def organisation_form(form: str, submit_label: str, save: Callable[[dict, bool],
             ui.field(form, "phone", st.text_input, t("org.phone"), placeholder="42 123 45 67")
         ui.field(form, "first_served_on", st.date_input, t("org.first_served_on"), min_value=date(2000, 1, 1),
                  max_value=clock.today(), format="DD.MM.YYYY")
-        ui.field(form, "notes", st.text_area, t("org.notes"), max_chars=2000)
+        ui.field(form, "notes", st.text_area, t("org.notes"))
+        ui.outcome(form)  # saved or refused, next to the button
         st.form_submit_button(submit_label, type="primary", on_click=submit)
+    matches = ui.duplicates(form)
+    if matches:  # the choice a suspected duplicate asks for, right under the button that met it
+        st.warning(t("org.duplicate_warning"))
+        for match in matches:
+            reasons = ", ".join(t(f"org.duplicate_reason.{r}") for r in match["reasons"])
+            st.markdown(f"- **{ui.escape_md(match['name'])}** — {reasons}")
+        st.button(t("org.save_anyway"), on_click=submit, kwargs={"confirm": True}, key=f"{form}_confirm")
