@@ -14,7 +14,7 @@ PORT ?= $(or $(CIVIC_PORT),8501)
 WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 PIP_COMPILE := $(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: setup setup-dev run test chromium bench lock clean-demo
+.PHONY: setup setup-dev run test test-dates chromium bench lock clean-demo
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -42,6 +42,11 @@ chromium:
 
 test: setup-dev chromium
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
+
+# The date-sensitive tests with the clock started on each day of a week, on holiday eves and on DST weekends,
+# one start after another (tests/e2e/run_on_dates.py); DATES="mon eve-of-christmas 2027-01-05" picks starts.
+test-dates: setup-dev chromium
+	$(BIN)/python tests/e2e/run_on_dates.py $(DATES)
 
 bench: setup
 	$(BIN)/python -m bench

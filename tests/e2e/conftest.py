@@ -3,6 +3,13 @@
 The server gets its own demo database, secrets and backup folder in a temporary directory,
 so it never touches db/civic.duckdb. Playwright never downloads a browser here: the launch
 fixture points it at /usr/bin/chromium (or $CHROMIUM).
+
+No browser test runs on the real date. The server runs through shifted_server.py with its clock
+started at ``CIVIC_E2E_NOW`` (default ``shifted_server.DEFAULT_START``, a Wednesday 11:00 in Łódź)
+and running on in real time; the demo database it opens is built on that clock too. The test
+process pins its own clock to the same moment (``_pinned_clock``), and a test takes every date
+from ``server_now()`` / ``server_today()`` and the opening hours (``next_open_slot``), never from
+``date.today()``. tests/e2e/run_on_dates.py runs the date-sensitive tests on many such starts.
 """
 
 from __future__ import annotations
@@ -15,13 +22,21 @@ import sys
 import time
 import tomllib
 import urllib.request
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from dashboard.core import clock
+from dashboard.services import reservations
+from tests.e2e import shifted_server as shifted
+
 ROOT = Path(__file__).resolve().parents[2]
+LAUNCHER = Path(__file__).resolve().parent / "shifted_server.py"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -42,6 +57,78 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# -- the suite's clock and the dates derived from it ------------------------------------------------------
+# Starts (CIVIC_E2E_NOW, at 11:00 unless a time is given) that tests/e2e/run_on_dates.py runs the date-sensitive
+# tests on, and that tests/unit/test_date_proof.py checks the date derivation and the service calls on: every
+# weekday of one week, the eves of public holidays, and the weekends the clocks change (the spring one is Easter).
+PROOF_STARTS = {
+    "mon": "2026-11-16", "tue": "2026-11-17", "wed": "2026-11-18", "thu": "2026-11-19", "fri": "2026-11-20",
+    "sat": "2026-11-21", "sun": "2026-11-22",
+    "eve-of-11-november": "2026-11-10", "eve-of-christmas": "2026-12-23", "new-years-eve": "2026-12-31",
+    "dst-autumn-sat": "2026-10-24", "dst-autumn-sun": "2026-10-25",
+    "dst-spring-sat": "2027-03-27", "dst-spring-sun-easter": "2027-03-28",
+}
+
+
+class Slot(NamedTuple):
+    day: date
+    start: dtime
+    end: dtime
+
+    @property
+    def times(self) -> str:
+        """As the pages write a booking's time: ``10:00–12:00``."""
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+
+def server_now() -> datetime:
+    """The e2e servers' "now" (naive Warsaw wall clock): the start moment plus the time run since."""
+    return (datetime.now(UTC) + timedelta(seconds=shifted.start_offset())).astimezone(clock.WARSAW).replace(tzinfo=None)
+
+
+def server_today() -> date:
+    return server_now().date()
+
+
+def default_hours(day: date) -> tuple[dtime, dtime] | None:
+    """A new room's opening hours on ``day`` (``reservations.DEFAULT_HOURS``: Mon/Wed/Fri 10–18, Tue/Thu 12–20),
+    None on a weekend or a Polish public holiday."""
+    if reservations.holiday_name(day):
+        return None
+    return reservations.DEFAULT_HOURS.get(day.weekday())
+
+
+def next_open_slot(after: date | datetime, hours: float = 2, earliest: dtime = dtime(10),
+                   within_days: int = 60) -> Slot:
+    """The first ``hours`` long slot, on a day after ``after``'s, that a new room (default hours) can take: from
+    its opening time, or ``earliest`` when the room opens before it. Days with no hours, public holidays and days
+    too short for the slot are skipped."""
+    first = after.date() if isinstance(after, datetime) else after
+    for ahead in range(1, within_days + 1):
+        day = first + timedelta(days=ahead)
+        opening = default_hours(day)
+        if opening is None:
+            continue
+        start = datetime.combine(day, max(opening[0], earliest))
+        end = start + timedelta(hours=hours)
+        if end.date() == day and end.time() <= opening[1]:
+            return Slot(day, start.time(), end.time())
+    raise AssertionError(f"no open {hours} h slot within {within_days} days after {first}")
+
+
+def pytest_report_header(config) -> str:
+    start = shifted.start_moment()
+    return (f"e2e clock: starts {start:%Y-%m-%d %H:%M} ({start:%a}) Europe/Warsaw "
+            f"({shifted.START_ENV}={os.environ.get(shifted.START_ENV) or 'unset, the default'})")
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    """The test process's clock where the servers' is (tests/conftest.py releases it after the test)."""
+    clock.freeze(server_now().replace(tzinfo=clock.WARSAW))
+    yield
+
+
 @pytest.fixture(scope="session")
 def e2e_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("e2e")
@@ -49,20 +136,23 @@ def e2e_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def app_server(e2e_dir):
-    """Start ``streamlit run dashboard/app.py`` on a free port; yield its base URL; stop it."""
+    """Start the app (``streamlit run dashboard/app.py`` through shifted_server.py, its clock at the suite's
+    start moment) on a free port; yield its base URL; stop it."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no chromium at {CHROMIUM} (make chromium installs Debian's)")
     port = _free_port()
+    clock_file = e2e_dir / "clock-offset"
+    shifted.write_offset(clock_file, shifted.start_offset())
     env = {**os.environ, "CIVIC_DB_PATH": str(e2e_dir / "civic.duckdb"),
            "CIVIC_SECRETS_PATH": str(e2e_dir / "secrets.toml"), "CIVIC_BACKUP_DIR": str(e2e_dir / "backups"),
-           "CIVIC_DEMO": "1", "CIVIC_LANG": "pl"}
-    # Create the database, demo data and secrets first (as `make run` does), so the cookie's name
-    # is known before any browser arrives and the first page does not pay for the demo fill.
-    subprocess.run([sys.executable, "-m", "dashboard", "init"], cwd=ROOT, env=env, check=True,
+           "CIVIC_DEMO": "1", "CIVIC_LANG": "pl", shifted.CLOCK_FILE_ENV: str(clock_file)}
+    # Create the database, demo data and secrets first (as `make run` does), on the server's clock, so the
+    # cookie's name is known before any browser arrives and the first page does not pay for the demo fill.
+    subprocess.run([sys.executable, str(LAUNCHER), "cli", "init"], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=120)
-    log = open(e2e_dir / "server.log", "wb")
+    log = open(e2e_dir / "server.log", "wb")  # noqa: SIM115  (held open while the server runs, closed on teardown)
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+        [sys.executable, str(LAUNCHER), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -30,18 +30,17 @@ import uuid
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from dashboard.core.i18n import translate
-from tests.e2e.conftest import (CHROMIUM, ROOT, START_TIMEOUT, _free_port, login, screenshot, wait_for_app,
-                                wait_until_still)
+from tests.e2e.conftest import (CHROMIUM, ROOT, START_TIMEOUT, _free_port, login, screenshot, server_today,
+                                wait_for_app, wait_until_still)
+from tests.e2e.shifted_server import offset_to, start_offset, write_offset
 
 pytestmark = pytest.mark.e2e
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 LAUNCHER = Path(__file__).resolve().parent / "shifted_server.py"
 VIEWPORT = {"width": 1440, "height": 900}
 
@@ -103,10 +102,7 @@ class Server:
 
     def set_now(self, moment: datetime) -> None:
         """The server's "now" becomes this Warsaw wall-clock moment (and runs on from there)."""
-        offset = (moment.replace(tzinfo=WARSAW) - datetime.now(WARSAW)).total_seconds()
-        tmp = self.clock_file.with_suffix(".tmp")
-        tmp.write_text(f"{offset:.3f}", encoding="utf-8")
-        os.replace(tmp, self.clock_file)
+        write_offset(self.clock_file, offset_to(moment))
 
 
 def _wait_healthy(server: subprocess.Popen, base: str, log: Path) -> None:
@@ -134,12 +130,13 @@ def day_server(tmp_path_factory):
     env = {**os.environ, "CIVIC_DB_PATH": str(work / "civic.duckdb"), "CIVIC_SECRETS_PATH": str(work / "secrets.toml"),
            "CIVIC_BACKUP_DIR": str(work / "backups"), "CIVIC_DEMO": "1", "CIVIC_LANG": "pl",
            "CIVIC_TEST_CLOCK_FILE": str(clock_file)}
-    subprocess.run([sys.executable, "-m", "dashboard", "init"], cwd=ROOT, env=env, check=True, capture_output=True,
+    write_offset(clock_file, start_offset())  # the demo data and the setup on the suite's clock, not the real date
+    subprocess.run([sys.executable, str(LAUNCHER), "cli", "init"], cwd=ROOT, env=env, check=True, capture_output=True,
                    timeout=180)
-    real_today = datetime.now(WARSAW).date()
+    today = server_today()
     tag = "".join(c for c in uuid.uuid4().hex if c.isalpha())[:4] or "abcd"
-    made = subprocess.run([sys.executable, "-c", SETUP, tag, (real_today + timedelta(days=8)).isoformat(),
-                           real_today.isoformat()],
+    made = subprocess.run([sys.executable, str(LAUNCHER), "-c", SETUP, tag, (today + timedelta(days=8)).isoformat(),
+                           today.isoformat()],
                           cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=180)
     setup = json.loads(made.stdout.strip().splitlines()[-1])
     port = _free_port()
