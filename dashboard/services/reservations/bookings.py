@@ -561,9 +561,23 @@ def create_booking(db: Database, actor: Actor, data: dict) -> int:
 
 
 def update_booking(db: Database, actor: Actor, booking_id: int, data: dict) -> None:
-    """Edit a requested or confirmed booking; the same checks as a new one, itself excluded."""
+    """Edit a requested or confirmed booking; the same checks as a new one, itself excluded.
+
+    A session's room booking keeps its room and time here: they move with the session on the event's
+    page, or the catalogue, enrolment and attendance would keep the old time while the room moved.
+    """
     require(actor, "write")
-    slot_write(db, lambda cur: move_in(cur, actor, booking_id, data))
+
+    def work(cur) -> None:
+        session = fetch_one(cur, "select event_id from event_session where booking_id = ?", [as_int(booking_id)])
+        before = booking_in(cur, booking_id) if session else None
+        move_in(cur, actor, booking_id, data)
+        if session:
+            after = booking_in(cur, booking_id)
+            if any(before[k] != after[k] for k in ("resource_id", "starts_at", "ends_at")):
+                raise Conflict("error.booking_of_event_session", event=session[0])
+
+    slot_write(db, work)
 
 
 def cancel_booking(db: Database, actor: Actor, booking_id: int, reason: str) -> None:
