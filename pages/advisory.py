@@ -4,15 +4,13 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.core import clock
-from dashboard.core import exports
-from dashboard.ui import widgets as ui
+from dashboard.core import clock, exports
 from dashboard.core.i18n import current_language, fmt_date, fmt_number, t
-from dashboard.services.education import advisory
 from dashboard.services.admin import app_settings
+from dashboard.services.education import advisory, trainings
 from dashboard.services.register import organisations
-from dashboard.services.education import trainings
 from dashboard.services.reporting import utilisation
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 FORM = "advisory_new"

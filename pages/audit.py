@@ -5,9 +5,9 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard.core import clock
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import t
 from dashboard.services.admin import audit
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.audit"))

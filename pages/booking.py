@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from dashboard.ui.forms import booking as booking_form
-from dashboard.ui import widgets as ui
-from dashboard.core.i18n import fmt_date, fmt_datetime, t
 from dashboard.core import clock
+from dashboard.core.i18n import fmt_date, fmt_datetime, t
 from dashboard.services import reservations
 from dashboard.services.reservations import booking_views
+from dashboard.ui import widgets as ui
+from dashboard.ui.forms import booking as booking_form
 
 db, actor = ui.db(), ui.actor()
 booking_id, booking = ui.detail_header(lambda i: reservations.get_booking(db, actor, i), back_to="rezerwacje",
@@ -25,7 +25,8 @@ c2.markdown(f"**{t('booking.day')}:** {fmt_date(booking['starts_at'])}  \n"
 shown_status = booking_views.shown_status(booking["status"], booking["starts_at"], booking["ends_at"], clock.local_now())
 c3.markdown(f"**{t('booking.status')}:** {t('booking_status.' + shown_status)}  \n"
             f"**{t('booking.attendees')}:** {booking['attendees']}"
-            + (f" · {t('desk.attended', count=booking['actual_attendance'])}" if booking.get("actual_attendance") is not None else ""))
+            + (f" · {t('desk.attended', count=booking['actual_attendance'])}"
+               if booking.get("actual_attendance") is not None else ""))
 st.markdown(f"**{t('booking.purpose')}:** {ui.escape_md(booking['purpose'])}  \n"
             f"**{t('booking.contact_person')}:** {ui.escape_md(booking['contact_person'])}")
 if booking["status"] == "cancelled":

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from dashboard.ui.forms import booking as booking_form
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_date, t, tm
-from dashboard.services.register import organisations
 from dashboard.services import reservations
+from dashboard.services.register import organisations
+from dashboard.ui import widgets as ui
+from dashboard.ui.forms import booking as booking_form
 
 db, actor = ui.db(), ui.actor()
 FORM = "booking_new"
@@ -65,15 +65,14 @@ def quick_org() -> None:
         st.session_state["quick_org_name"] = ""
 
 
-with st.expander(t("booking.quick_add_org"), key="quick_org_box"):
-    with st.form("quick_org", enter_to_submit=False):
-        ui.field("quick_org", "name", st.text_input, t("org.name") + " *", key="quick_org_name")
-        ui.field("quick_org", "legal_form", st.selectbox, t("org.legal_form"), organisations.legal_forms(db),
-                 format_func=lambda c: t(f"legal_form.{c}"), key="quick_org_form")
-        ui.outcome("quick_org")
-        for match in ui.duplicates("quick_org"):
-            st.warning(t("booking.quick_add_exists", name=match["name"]))
-        st.form_submit_button(t("org.add_submit"), on_click=quick_org)
+with st.expander(t("booking.quick_add_org"), key="quick_org_box"), st.form("quick_org", enter_to_submit=False):
+    ui.field("quick_org", "name", st.text_input, t("org.name") + " *", key="quick_org_name")
+    ui.field("quick_org", "legal_form", st.selectbox, t("org.legal_form"), organisations.legal_forms(db),
+             format_func=lambda c: t(f"legal_form.{c}"), key="quick_org_form")
+    ui.outcome("quick_org")
+    for match in ui.duplicates("quick_org"):
+        st.warning(t("booking.quick_add_exists", name=match["name"]))
+    st.form_submit_button(t("org.add_submit"), on_click=quick_org)
 
 if "booking_new_book" in st.session_state:  # the series' dialog said which dates to book
     book_series(only_free=st.session_state.pop("booking_new_book"))

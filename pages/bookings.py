@@ -8,13 +8,12 @@ from datetime import timedelta
 
 import streamlit as st
 
-from dashboard.core import clock
-from dashboard.core import exports
-from dashboard.ui import widgets as ui
+from dashboard.core import clock, exports
 from dashboard.core.i18n import fmt_date, fmt_number, t
-from dashboard.services.reservations import booking_views
-from dashboard.services.register import organisations
 from dashboard.services import reservations
+from dashboard.services.register import organisations
+from dashboard.services.reservations import booking_views
+from dashboard.ui import widgets as ui
 
 PAGE_SIZE = 500
 

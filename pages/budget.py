@@ -7,14 +7,11 @@ Volunteer work is valued from the volunteer register, never typed in.
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import cached
-from dashboard.ui import charts
 from dashboard.core import clock
-from dashboard.ui import period_picker
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import current_language, fmt_date, fmt_money, fmt_number, t, tm
-from dashboard.services.reporting import budget
-from dashboard.services.reporting import indicators
+from dashboard.services.reporting import budget, indicators
+from dashboard.ui import cached, charts, period_picker
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 ADD, EDIT, PLAN = "budget_cost", "budget_cost_edit", "budget_plan"

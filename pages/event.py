@@ -3,15 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.core import clock
-from dashboard.ui.forms import event as event_form
-from dashboard.core import exports
-from dashboard.ui import widgets as ui
+from dashboard.core import clock, exports
 from dashboard.core.i18n import current_language, fmt_date, fmt_number, t
-from dashboard.services.education import certificates
-from dashboard.services.education import enrolment
+from dashboard.services.education import certificates, enrolment, trainings
 from dashboard.services.register import organisations
-from dashboard.services.education import trainings
+from dashboard.ui import widgets as ui
+from dashboard.ui.forms import event as event_form
 
 db, actor = ui.db(), ui.actor()
 event_id, event = ui.detail_header(lambda i: trainings.get_event(db, actor, i), back_to="szkolenia",
@@ -166,7 +163,8 @@ with tab_attendance:
                                     organisation=sheet["organisation"].fillna(t("event.resident")))
             edited = st.data_editor(
                 editable[["full_name", "organisation", "present"]], hide_index=True, width="stretch",
-                disabled=["full_name", "organisation"] if actor.can("write") else True, key=f"att_editor_{session_id}_{st.session_state.get('att_saves', 0)}",
+                disabled=["full_name", "organisation"] if actor.can("write") else True,
+                key=f"att_editor_{session_id}_{st.session_state.get('att_saves', 0)}",
                 column_config={"full_name": t("event.full_name"), "organisation": t("booking.organisation"),
                                "present": st.column_config.CheckboxColumn(t("event.present"))})
             if actor.can("write") and st.button(t("event.save_attendance"), type="primary", key="att_save"):

@@ -6,10 +6,10 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard.core import clock
-from dashboard.ui.forms import event as event_form
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import t
 from dashboard.services.education import trainings
+from dashboard.ui import widgets as ui
+from dashboard.ui.forms import event as event_form
 
 db, actor = ui.db(), ui.actor()
 FORM = "event_new"

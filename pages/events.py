@@ -5,12 +5,11 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard.ui import charts
 from dashboard.core import clock
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import current_language, fmt_date, fmt_number, t
-from dashboard.services.education import enrolment
-from dashboard.services.education import trainings
+from dashboard.services.education import enrolment, trainings
+from dashboard.ui import charts
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.events"))

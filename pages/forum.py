@@ -6,15 +6,11 @@ carry aggregates only (``dashboard.services.reporting.forum``): no names, e-mail
 
 import streamlit as st
 
-from dashboard.ui import cached
-from dashboard.ui import slide_keys
 from dashboard.core import clock
-from dashboard.ui import forum_export
-from dashboard.ui import period_picker
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import current_language, t
-from dashboard.services.reporting import forum
-from dashboard.services.reporting import utilisation
+from dashboard.services.reporting import forum, utilisation
+from dashboard.ui import cached, forum_export, period_picker, slide_keys
+from dashboard.ui import widgets as ui
 
 # Static CSS only (no user text): no sidebar on this page, large type on the slide.
 st.html("""<style>

@@ -5,10 +5,10 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard.core import clock
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_date, t
-from dashboard.services.reservations import booking_views
 from dashboard.services import reservations
+from dashboard.services.reservations import booking_views
+from dashboard.ui import widgets as ui
 
 # Bookings starting within an hour (or up to two hours ago) get one-click buttons; the rest go
 # through one form, so a busy day does not draw hundreds of widgets.

@@ -3,11 +3,10 @@
 import streamlit as st
 
 from dashboard.core import clock
+from dashboard.core.i18n import fmt_date, t
+from dashboard.services.reporting import indicators, overview
 from dashboard.ui import cached
 from dashboard.ui import widgets as ui
-from dashboard.core.i18n import fmt_date, t
-from dashboard.services.reporting import indicators
-from dashboard.services.reporting import overview
 
 db, actor = ui.db(), ui.actor()
 ui.unknown_page_note()

@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core import exports
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import current_language, fmt_number, t, tm
 from dashboard.services.admin import importer
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 FORM = "import"

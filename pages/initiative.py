@@ -9,16 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core import clock
-from dashboard.ui.forms import initiative as initiative_form
-from dashboard.ui import widgets as ui
 from dashboard.core.errors import Message
 from dashboard.core.i18n import current_language, fmt_date, fmt_datetime, fmt_money, fmt_number, t
 from dashboard.core.privacy import show
 from dashboard.services.admin import audit
 from dashboard.services.initiatives import extras as initiative_extras
+from dashboard.services.initiatives import records as initiatives
 from dashboard.services.initiatives import stages as initiative_stages
 from dashboard.services.initiatives import views as initiative_views
-from dashboard.services.initiatives import records as initiatives
+from dashboard.ui import widgets as ui
+from dashboard.ui.forms import initiative as initiative_form
 
 db, actor = ui.db(), ui.actor()
 pages = st.session_state["_pages"]
@@ -260,11 +260,10 @@ with tabs[0]:
                 ui.flash(t("initiatives.preparation.saved"), form=PREP)
                 st.session_state.pop("_initiative_prep_loaded", None)
 
-        with st.expander(t("initiatives.preparation.edit"), key=f"{PREP}_box"):
-            with st.form(PREP, enter_to_submit=False):
-                preparation_fields(PREP)
-                show_message(PREP)
-                st.form_submit_button(t("common.save"), on_click=save_preparation)
+        with st.expander(t("initiatives.preparation.edit"), key=f"{PREP}_box"), st.form(PREP, enter_to_submit=False):
+            preparation_fields(PREP)
+            show_message(PREP)
+            st.form_submit_button(t("common.save"), on_click=save_preparation)
 
     st.subheader(t("initiatives.timeline"))
     for step in card["timeline"].itertuples():
@@ -356,18 +355,17 @@ with tabs[2]:
 
         st.session_state.setdefault(skey("advisor"), actor.full_name or actor.username)
         st.session_state.setdefault(skey("held_on"), today)
-        with st.expander(t("initiatives.support.add"), key=f"{SUPPORT}_box"):
-            with st.form(SUPPORT, enter_to_submit=False):
-                c1, c2 = st.columns(2)
-                with c1:
-                    ui.field(SUPPORT, "held_on", st.date_input, t("initiatives.support.held_on") + " *",
-                             min_value=date(2000, 1, 1), max_value=today, format="DD.MM.YYYY")
-                with c2:
-                    ui.field(SUPPORT, "advisor", st.text_input, t("initiatives.support.advisor") + " *", max_chars=120)
-                ui.field(SUPPORT, "topic", st.text_input, t("initiatives.support.topic") + " *", max_chars=500)
-                ui.field(SUPPORT, "outcome", st.text_area, t("initiatives.support.outcome"), max_chars=2000)
-                show_message(SUPPORT)
-                st.form_submit_button(t("initiatives.support.submit"), on_click=save_support)
+        with st.expander(t("initiatives.support.add"), key=f"{SUPPORT}_box"), st.form(SUPPORT, enter_to_submit=False):
+            c1, c2 = st.columns(2)
+            with c1:
+                ui.field(SUPPORT, "held_on", st.date_input, t("initiatives.support.held_on") + " *",
+                         min_value=date(2000, 1, 1), max_value=today, format="DD.MM.YYYY")
+            with c2:
+                ui.field(SUPPORT, "advisor", st.text_input, t("initiatives.support.advisor") + " *", max_chars=120)
+            ui.field(SUPPORT, "topic", st.text_input, t("initiatives.support.topic") + " *", max_chars=500)
+            ui.field(SUPPORT, "outcome", st.text_area, t("initiatives.support.outcome"), max_chars=2000)
+            show_message(SUPPORT)
+            st.form_submit_button(t("initiatives.support.submit"), on_click=save_support)
 
 # -- documents checklist -------------------------------------------------------------------------
 with tabs[3]:
@@ -398,22 +396,21 @@ with tabs[3]:
                 st.session_state.pop(dkey("note"), None)
 
         st.session_state.setdefault(dkey("received_on"), today)
-        with st.expander(t("initiatives.documents.update"), key=f"{DOCS}_box"):
-            with st.form(DOCS, enter_to_submit=False):
-                c1, c2, c3 = st.columns([2, 2, 1])
-                with c1:
-                    ui.field(DOCS, "kind", st.selectbox, t("initiatives.documents.kind"), list(kinds),
-                             format_func=kinds.get)
-                with c2:
-                    ui.field(DOCS, "status", st.radio, t("initiatives.documents.status"),
-                             ["received", "missing", "not_needed"], horizontal=True,
-                             format_func=lambda s: t(f"initiative.document.{s}"))
-                with c3:
-                    ui.field(DOCS, "received_on", st.date_input, t("initiatives.documents.received_on"),
-                             min_value=date(2000, 1, 1), max_value=today, format="DD.MM.YYYY")
-                ui.field(DOCS, "note", st.text_input, t("initiatives.documents.note"), max_chars=1000)
-                show_message(DOCS)
-                st.form_submit_button(t("common.save"), on_click=save_document)
+        with st.expander(t("initiatives.documents.update"), key=f"{DOCS}_box"), st.form(DOCS, enter_to_submit=False):
+            c1, c2, c3 = st.columns([2, 2, 1])
+            with c1:
+                ui.field(DOCS, "kind", st.selectbox, t("initiatives.documents.kind"), list(kinds),
+                         format_func=kinds.get)
+            with c2:
+                ui.field(DOCS, "status", st.radio, t("initiatives.documents.status"),
+                         ["received", "missing", "not_needed"], horizontal=True,
+                         format_func=lambda s: t(f"initiative.document.{s}"))
+            with c3:
+                ui.field(DOCS, "received_on", st.date_input, t("initiatives.documents.received_on"),
+                         min_value=date(2000, 1, 1), max_value=today, format="DD.MM.YYYY")
+            ui.field(DOCS, "note", st.text_input, t("initiatives.documents.note"), max_chars=1000)
+            show_message(DOCS)
+            st.form_submit_button(t("common.save"), on_click=save_document)
 
 # -- the application's data (staff) --------------------------------------------------------------
 if writable:

@@ -3,10 +3,10 @@ saving registers it as submitted and opens its page."""
 
 import streamlit as st
 
-from dashboard.ui.forms import initiative as initiative_form
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import t
 from dashboard.services.initiatives import records as initiatives
+from dashboard.ui import widgets as ui
+from dashboard.ui.forms import initiative as initiative_form
 
 db, actor = ui.db(), ui.actor()
 FORM = "initiative_new"

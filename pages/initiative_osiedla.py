@@ -5,12 +5,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import charts
-from dashboard.core import clock
-from dashboard.core import exports
-from dashboard.ui import widgets as ui
+from dashboard.core import clock, exports
 from dashboard.core.i18n import current_language, fmt_money, fmt_number, t
 from dashboard.services.initiatives import views as initiative_views
+from dashboard.ui import charts
+from dashboard.ui import widgets as ui
 
 ONE_OSIEDLE_LIMIT = 20
 

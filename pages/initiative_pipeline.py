@@ -4,9 +4,9 @@ as counts. A card opens the initiative; "and K more" opens the list filtered to 
 
 import streamlit as st
 
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_number, t
 from dashboard.services.initiatives import views as initiative_views
+from dashboard.ui import widgets as ui
 
 CARDS_PER_COLUMN = 6
 COLUMNS_PER_ROW = 4

@@ -3,14 +3,13 @@ and the filtered list as CSV or XLSX."""
 
 import streamlit as st
 
-from dashboard.core import clock
-from dashboard.core import exports
-from dashboard.ui import widgets as ui
+from dashboard.core import clock, exports
 from dashboard.core.i18n import current_language, fmt_date, fmt_money, t
+from dashboard.services.initiatives import records as initiatives
 from dashboard.services.initiatives import stages as initiative_stages
 from dashboard.services.initiatives import views as initiative_views
-from dashboard.services.initiatives import records as initiatives
 from dashboard.services.register import organisations
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.initiatives"))

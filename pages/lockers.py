@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core import clock
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_date, t
 from dashboard.services.register import organisations
 from dashboard.services.reservations import lockers
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 today = clock.today()

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import charts
 from dashboard.core import clock
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_date, t, tm
 from dashboard.services import reservations
+from dashboard.ui import charts
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.opening_hours"))
@@ -44,7 +44,7 @@ else:
             reasons_text=weeks["reasons"].map(lambda rs: "; ".join(tm(r) if hasattr(r, "key") else str(r) for r in rs)),
         )
         labels = {"week": t("hours.week"), "hours": t("hours.hours_open"), "status": t("hours.status"),
-                  **{k: v for k, v in status_label.items()}}
+                  **dict(status_label.items())}
         chart_data = weeks[["week_label", "hours_open", "days_open", "evenings", "status_label", "reasons_text"]]
         st.altair_chart(charts.themed(charts.compliance_bars(chart_data, labels, 40), height=260), theme=None,
                         width="stretch")

@@ -8,13 +8,12 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from dashboard.core import clock
-from dashboard.core import exports
-from dashboard.ui import widgets as ui
+from dashboard.core import clock, exports
 from dashboard.core.i18n import current_language, fmt_date, t
 from dashboard.services.register import organisations
-from dashboard.services.volunteers import work
 from dashboard.services.volunteers import register as vol
+from dashboard.services.volunteers import work
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 FORM = "opportunity_new"

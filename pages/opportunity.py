@@ -3,10 +3,10 @@ and the ranked list of matching volunteers to assign. Names are for staff; the c
 
 import streamlit as st
 
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import current_language, fmt_date, fmt_number, t, tm
-from dashboard.services.volunteers import work
 from dashboard.services.volunteers import register as vol
+from dashboard.services.volunteers import work
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 

@@ -5,14 +5,14 @@ opportunities it hosts, and the change history."""
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui.forms import organisation as forms
-from dashboard.ui import widgets as ui
 from dashboard.core import clock
 from dashboard.core.i18n import current_language, fmt_date, fmt_datetime, t
 from dashboard.core.privacy import show
 from dashboard.services.admin import audit
 from dashboard.services.register import organisations
 from dashboard.services.reservations import booking_views
+from dashboard.ui import widgets as ui
+from dashboard.ui.forms import organisation as forms
 
 db, actor = ui.db(), ui.actor()
 organisation_id, org = ui.detail_header(lambda i: organisations.get(db, actor, i), back_to="organizacje",
@@ -29,7 +29,8 @@ c1, c2, c3 = st.columns(3)
 c1.markdown(f"**{t('org.legal_form')}:** {t('legal_form.' + org['legal_form'])}  \n"
             f"**{t('org.krs')}:** {org['krs'] or '—'}  \n**{t('org.nip')}:** {org['nip'] or '—'}  \n"
             f"**{t('org.regon')}:** {org['regon'] or '—'}")
-c2.markdown(f"**{t('org.address')}:** {ui.escape_md(' '.join(filter(None, [org['street'], org['postal_code'], org['city']]))) or '—'}  \n"
+address = " ".join(filter(None, [org["street"], org["postal_code"], org["city"]]))
+c2.markdown(f"**{t('org.address')}:** {ui.escape_md(address) or '—'}  \n"
             f"**{t('org.osiedle')}:** {osiedle}  \n**{t('org.first_served_on')}:** {fmt_date(org['first_served_on']) or '—'}")
 c3.markdown(f"**{t('org.contact_person')}:** {ui.escape_md(org['contact_person'] or '—')}  \n"
             f"**{t('org.email')}:** {show(org['email'], 'email', actor) or '—'}  \n"

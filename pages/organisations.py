@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui.forms import organisation as forms
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_date, t
 from dashboard.core.privacy import show
 from dashboard.services.register import organisations
+from dashboard.ui import widgets as ui
+from dashboard.ui.forms import organisation as forms
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.organisations"))
@@ -17,7 +17,8 @@ osiedla = organisations.osiedla(db)
 osiedle_names = dict(zip(osiedla["id"].astype(int), osiedla["name"]))
 c1, c2, c3 = st.columns([3, 2, 2])
 text = c1.text_input(t("org.search"), key="org_search", placeholder=t("org.search_hint"))
-legal_form = c2.selectbox(t("org.legal_form"), [None, *organisations.legal_forms(db)], placeholder=t("common.all"), key="org_filter_form",
+legal_form = c2.selectbox(t("org.legal_form"), [None, *organisations.legal_forms(db)], placeholder=t("common.all"),
+                          key="org_filter_form",
                           format_func=lambda c: t("common.all") if c is None else t(f"legal_form.{c}"))
 osiedle_id = c3.selectbox(t("org.osiedle"), [None, *osiedle_names], placeholder=t("common.all"), key="org_filter_osiedle",
                           format_func=lambda i: t("common.all") if i is None else osiedle_names[i])

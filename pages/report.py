@@ -2,14 +2,11 @@
 
 import streamlit as st
 
-from dashboard.ui import cached
 from dashboard.core import clock
-from dashboard.ui import period_picker
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import current_language, fmt_date, fmt_number, t
-from dashboard.services.reporting import budget
-from dashboard.services.reporting import indicators
-from dashboard.services.reporting import pilot_report
+from dashboard.services.reporting import budget, indicators, pilot_report
+from dashboard.ui import cached, period_picker
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 # Static CSS only (no user text): an indicator's whole name shows, wrapped, never cut off with an ellipsis.

@@ -3,15 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import cached
 from dashboard.core import clock
-from dashboard.ui import period_picker
-from dashboard.ui import traceable
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_date, fmt_number, t
-from dashboard.services.reporting import indicators
-from dashboard.services.reporting import results
-from dashboard.services.reporting import utilisation
+from dashboard.services.reporting import indicators, results, utilisation
+from dashboard.ui import cached, period_picker, traceable
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.results"))

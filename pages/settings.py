@@ -3,10 +3,10 @@ resources that can be booked."""
 
 import streamlit as st
 
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import t
-from dashboard.services.admin import app_settings
 from dashboard.services import reservations
+from dashboard.services.admin import app_settings
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.settings"))
@@ -59,7 +59,8 @@ ui.table(shown, {"name": "settings.resource_name", "kind": "settings.kind", "cap
                  "location": "settings.location", "equipment_notes": "settings.equipment", "active": "user.active"})
 
 names = dict(zip(resources["id"].astype(int), resources["name"]))
-choice = st.selectbox(t("settings.resource_pick"), [None, *names], placeholder=t("settings.resource_new"), key="settings_resource",
+choice = st.selectbox(t("settings.resource_pick"), [None, *names], placeholder=t("settings.resource_new"),
+                      key="settings_resource",
                       format_func=lambda i: t("settings.resource_new") if i is None else names[i])
 record = {} if choice is None else resources.set_index("id").loc[choice].to_dict()
 rform = f"settings_resource_{choice}"

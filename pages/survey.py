@@ -4,12 +4,12 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard.ui import charts
 from dashboard.core import clock
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import current_language, fmt_date, fmt_number, t
 from dashboard.services.education import advisory
 from dashboard.services.register import organisations
+from dashboard.ui import charts
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 FORM = "survey"

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_datetime, t
 from dashboard.core.roles import ROLES
 from dashboard.services.admin import users
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.users"))

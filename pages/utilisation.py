@@ -6,18 +6,13 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import cached
-from dashboard.ui import chart_images
-from dashboard.ui import charts
 from dashboard.core import clock
-from dashboard.ui import period_picker
-from dashboard.ui import traceable
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import fmt_date, fmt_number, t
 from dashboard.services import reservations
 from dashboard.services.education import trainings
-from dashboard.services.reporting import indicators
-from dashboard.services.reporting import utilisation
+from dashboard.services.reporting import indicators, utilisation
+from dashboard.ui import cached, chart_images, charts, period_picker, traceable
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 # Static CSS only (no user text): an indicator's whole name shows, wrapped, never cut off with an ellipsis.

@@ -10,16 +10,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.core import clock
-from dashboard.core import i18n
-from dashboard.ui import widgets as ui
-from dashboard.ui.forms import volunteer as volunteer_form
+from dashboard.core import clock, i18n
 from dashboard.core.i18n import fmt_date, fmt_datetime, fmt_money, fmt_number, t, tm
 from dashboard.services.admin import audit
 from dashboard.services.register import organisations
 from dashboard.services.volunteers import gdpr as volunteer_gdpr
-from dashboard.services.volunteers import work as volunteer_work
 from dashboard.services.volunteers import register as volunteers
+from dashboard.services.volunteers import work as volunteer_work
+from dashboard.ui import widgets as ui
+from dashboard.ui.forms import volunteer as volunteer_form
 
 ACTION = "vol_action"
 db, actor = ui.db(), ui.actor()
@@ -81,7 +80,7 @@ if personal:
     labels["gdpr"] = t("volunteers.tab.gdpr")
 tabs = dict(zip(labels, st.tabs(list(labels.values()), key="vol_tab", on_change="rerun")))
 
-# -- the record --------------------------------------------------------------------------------------------------------
+# -- the record -----------------------------------------------------------------------------------------------
 if tabs["data"].open:
     with tabs["data"]:
         skills = volunteers.skills(db)
@@ -134,7 +133,7 @@ if tabs["data"].open:
                     volunteer_form.fields(form, with_consents=False)
                     st.form_submit_button(t("common.save"), type="primary", on_click=save, args=(form,))
 
-# -- consents ------------------------------------------------------------------------------------------------------------
+# -- consents -------------------------------------------------------------------------------------------------
 def add_consent(form: str, kind: str | None) -> None:
     values = st.session_state
     if act(form, lambda: volunteers.add_consent(db, actor, volunteer_id, kind or values[f"{form}__kind"],
@@ -213,7 +212,7 @@ if tabs["consents"].open:
                                               args=(form,))
 
 
-# -- agreements (porozumienia) -------------------------------------------------------------------------------------------------
+# -- agreements (porozumienia) --------------------------------------------------------------------------------
 def insurance_text(agreement: dict, insurance: str) -> str:
     if insurance == "zus":
         return t("volunteers.agreement.zus")
@@ -234,7 +233,8 @@ def agreement_card(agreement: dict) -> None:
                     f"{t('volunteers.agreement.status.' + agreement['status'])} · "
                     f"{t('volunteers.agreement.form.' + agreement['form'])}")
         st.markdown(
-            f"{t('volunteers.agreement.period', start=fmt_date(agreement['starts_on']), end=fmt_date(agreement['ends_on']), days=agreement['days'])}"
+            t("volunteers.agreement.period", start=fmt_date(agreement["starts_on"]), end=fmt_date(agreement["ends_on"]),
+                days=agreement["days"])
             + (f" · {t('volunteers.agreement.signed', date=fmt_date(agreement['signed_on']))}" if agreement["signed_on"] else "")
             + (f" · {t('volunteers.agreement.terminated', date=fmt_date(agreement['terminated_on']))}"
                if agreement["terminated_on"] else "")
@@ -315,9 +315,10 @@ if tabs["agreements"].open:
                     with c2:
                         ui.field(form, "signed_on", st.date_input, t("volunteers.agreement.signed_on"), value=None,
                                  format="DD.MM.YYYY")
-                    st.form_submit_button(t("volunteers.agreement.add_submit"), type="primary", on_click=add_agreement, args=(form,))
+                    st.form_submit_button(t("volunteers.agreement.add_submit"), type="primary", on_click=add_agreement,
+                                          args=(form,))
 
-# -- safety (art. 45; work with children) ----------------------------------------------------------------------------------------
+# -- safety (art. 45; work with children) ---------------------------------------------------------------------
 if tabs["safety"].open:
     with tabs["safety"]:
         check = ("—" if not person["child_check_on"] else t(
@@ -352,7 +353,7 @@ if tabs["safety"].open:
                                  format_func=lambda r: t(f"volunteers.safety.result.{r}"))
                 st.form_submit_button(t("common.save"), type="primary", on_click=save_safety, args=(form,))
 
-# -- assignments and hours -------------------------------------------------------------------------------------------------------------
+# -- assignments and hours ------------------------------------------------------------------------------------
 if tabs["work"].open:
     with tabs["work"]:
         work = volunteers.assignments_of(db, actor, volunteer_id)
@@ -385,7 +386,7 @@ if tabs["work"].open:
             if st.button(t("volunteers.work.log_hours"), icon=":material/more_time:", key="vol_log_hours"):
                 ui.goto("godziny-wolontariatu", volunteer=volunteer_id)
 
-# -- documents: zaświadczenie and opinia ----------------------------------------------------------------------------------------------
+# -- documents: zaświadczenie and opinia ----------------------------------------------------------------------
 def request_document(form: str) -> None:
     act(form, lambda: volunteer_gdpr.request_document(db, actor, volunteer_id, st.session_state[f"{form}__kind"],
                                                       st.session_state[f"{form}__requested_on"]),
@@ -458,7 +459,7 @@ if tabs["documents"].open:
                         pick_date(t("volunteers.docs.issued_on"), f"{form}__issued_on")
                         st.button(t("common.save"), key=f"{form}__mark", on_click=mark_issued, args=(form, chosen))
 
-# -- RODO: export and erasure ------------------------------------------------------------------------------------------------------------
+# -- RODO: export and erasure ---------------------------------------------------------------------------------
 if "gdpr" in tabs and tabs["gdpr"].open:
     with tabs["gdpr"]:
         st.markdown(f"**{t('volunteers.gdpr.export')}**")

@@ -8,13 +8,12 @@ import pandas as pd
 import streamlit as st
 from babel.dates import format_date
 
-from dashboard.ui import charts
-from dashboard.core import clock
-from dashboard.core import exports
-from dashboard.ui import widgets as ui
+from dashboard.core import clock, exports
 from dashboard.core.errors import Message
 from dashboard.core.i18n import LOCALES, current_language, fmt_date, fmt_money, fmt_number, t
 from dashboard.services.volunteers import work
+from dashboard.ui import charts
+from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dashboard.ui import widgets as ui
-from dashboard.ui.forms import volunteer as volunteer_form
 from dashboard.core.i18n import t
 from dashboard.services.volunteers import register as volunteers
+from dashboard.ui import widgets as ui
+from dashboard.ui.forms import volunteer as volunteer_form
 
 FORM = "vol_new"
 db, actor = ui.db(), ui.actor()

@@ -3,13 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.core import exports
-from dashboard.core import i18n
-from dashboard.ui import widgets as ui
+from dashboard.core import exports, i18n
 from dashboard.core.i18n import fmt_date, fmt_number, t
 from dashboard.services.register import organisations
 from dashboard.services.volunteers import gdpr as volunteer_gdpr
 from dashboard.services.volunteers import register as volunteers
+from dashboard.ui import widgets as ui
 
 LIMIT = 500  # rows drawn; the count says how many match, the filters narrow it down
 db, actor = ui.db(), ui.actor()

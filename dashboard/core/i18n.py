@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time
 from decimal import Decimal
-from functools import lru_cache
-from typing import Callable, Iterator
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -46,7 +46,7 @@ def catalogue_files(lang: str) -> list[Path]:
     return [_DIR / f"{lang}.json", *sorted(_DIR.glob(f"*.{lang}.json"))]
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every key of the language; a plural entry is also known by its base key (its ``other`` text),
     so ``key in catalogue(lang)`` holds for every key the code may ask for."""
@@ -130,7 +130,7 @@ def plural_form(lang: str, count) -> str:
     return _locale(lang).plural_form(abs(number))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(LOCALES.get(lang, LOCALES[DEFAULT_LANGUAGE]))
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+from stdnum.exceptions import ValidationError as _StdnumError
 from stdnum.pl import nip as _nip
 from stdnum.pl import regon as _regon
-from stdnum.exceptions import ValidationError as _StdnumError
 
 _POSTAL = re.compile(r"^[0-9]{2}-[0-9]{3}$")  # ASCII digits: \d also matches e.g. "٩٠"
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}$")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Iterator
 
 import altair as alt
 from pptx import Presentation
@@ -23,8 +22,8 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from dashboard.ui import charts
 from dashboard.services.reporting.forum import SUPPRESSED, Chart, Slide
+from dashboard.ui import charts
 
 RED, INK, GREY, LIGHT = RGBColor(0xC8, 0x10, 0x2E), RGBColor(0x1F, 0x1F, 0x1F), RGBColor(0x5F, 0x5F, 0x5F), \
     RGBColor(0xF4, 0xF1, 0xEC)

@@ -5,8 +5,9 @@ Pages stay short by calling these; nothing here holds business rules.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -138,7 +139,7 @@ def remember_choices(form: str, key: str, options: list, format_func: Callable[[
             for option in options:
                 try:
                     label = str(format_func(option))
-                except Exception:  # noqa: BLE001 — a label that cannot be drawn cannot have been chosen
+                except Exception:
                     continue
                 if label not in own:
                     labels[label] = option
@@ -341,8 +342,8 @@ def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
         if not missing.any():
             continue
         present = column[~missing]
-        if pd.api.types.is_bool_dtype(column) or column.dtype == object and present.map(
-                lambda v: isinstance(v, bool)).all():
+        if pd.api.types.is_bool_dtype(column) or (column.dtype == object and present.map(
+                lambda v: isinstance(v, bool)).all()):
             out[name] = column.astype(object).where(~missing, "")
         elif pd.api.types.is_numeric_dtype(column):
             whole = bool((present.astype(float) % 1 == 0).all())

@@ -4,15 +4,15 @@ and the expectations survey (record an answer, see it in the summary)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from dashboard.core import clock
 from dashboard.core.i18n import translate
 from dashboard.core.roles import SYSTEM
-from dashboard.services.register import organisations
 from dashboard.services.education import trainings
+from dashboard.services.register import organisations
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 
@@ -23,7 +23,7 @@ SURVEY_SUBMIT = "FormSubmitter:survey-" + translate("pl", "survey.submit")
 
 @pytest.fixture(autouse=True)
 def _frozen_today():
-    clock.freeze(datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc))  # Friday 27.11.2026, 10:00 in Łódź
+    clock.freeze(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))  # Friday 27.11.2026, 10:00 in Łódź
 
 
 @pytest.fixture

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 
 from dashboard.core import clock
 from dashboard.core.i18n import translate
 from dashboard.core.roles import SYSTEM
-from dashboard.services.register import organisations
 from dashboard.services import reservations
+from dashboard.services.register import organisations
 from tests.app.conftest import page_path, texts
 from tests.conftest import app_as
 
@@ -35,7 +35,7 @@ def two_organisations(app_db):
 
 
 def _freeze_monday_morning() -> None:
-    clock.freeze(datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc))  # 09:00 in Łódź
+    clock.freeze(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))  # 09:00 in Łódź
 
 
 def _book(db, room, organisation_id, start: time, end: time, day: date = MONDAY) -> int:

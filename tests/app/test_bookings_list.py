@@ -5,7 +5,7 @@ shows all it did with the Centre."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -62,10 +62,10 @@ def _book(db, room, organisation, start: time, end: time, purpose: str) -> int:
 
 
 def test_the_front_desk_lists_a_rooms_day_in_order_of_start(app_db, room, organisation):
-    clock.freeze(datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc))  # bookable the day before
+    clock.freeze(datetime(2026, 11, 29, 8, 0, tzinfo=UTC))  # bookable the day before
     later = _book(app_db, room, organisation, time(15, 0), time(16, 0), "Popołudniowe zebranie")
     _book(app_db, room, organisation, time(10, 0), time(11, 0), "Poranne zebranie")
-    clock.freeze(datetime(2026, 11, 30, 9, 5, tzinfo=timezone.utc))  # 10:05 in Łódź: the morning people arrive
+    clock.freeze(datetime(2026, 11, 30, 9, 5, tzinfo=UTC))  # 10:05 in Łódź: the morning people arrive
     at = app_as("recepcja")
     at.run()
     at.switch_page(page_path("front_desk.py")).run()
@@ -79,7 +79,7 @@ def test_the_front_desk_lists_a_rooms_day_in_order_of_start(app_db, room, organi
 
 
 def test_an_overdue_locker_is_flagged_and_its_end_date_shown(app_db, organisation):
-    clock.freeze(datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
     locker = reservations.create_resource(app_db, SYSTEM, {"kind": "locker", "name": f"Szafka {uuid.uuid4().hex[:4]}"})
     assignment = lockers.assign_locker(app_db, SYSTEM, {"resource_id": locker, "organisation_id": organisation,
                                                         "date_from": date(2026, 11, 2), "date_to": date(2026, 11, 20)})
@@ -95,7 +95,7 @@ def test_an_overdue_locker_is_flagged_and_its_end_date_shown(app_db, organisatio
 
 
 def test_an_organisations_page_has_a_tab_for_each_kind_of_activity(app_db, room, organisation):
-    clock.freeze(datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 11, 29, 8, 0, tzinfo=UTC))
     _book(app_db, room, organisation, time(10, 0), time(11, 0), "Zebranie zarządu")
     for user in ("recepcja", "koordynator"):
         at = app_as(user)

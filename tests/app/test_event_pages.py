@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -21,7 +21,7 @@ SESSION_DAY = date(2026, 12, 7)  # a Monday
 @pytest.fixture
 def small_event(app_db):
     """A two-place training in a room of its own, planned a week before it happens."""
-    clock.freeze(datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
     room = reservations.create_resource(app_db, SYSTEM, {
         "kind": "room", "name": f"Sala szkoleń {uuid.uuid4().hex[:6]}", "capacity": 10})
     return trainings.create_event(app_db, SYSTEM, {
@@ -63,7 +63,7 @@ def test_mark_attendance_for_a_session(app_db, small_event):
     at = _open(small_event)
     _enrol(at, "Łucja Żółkiewska", "lucja@example.org")
     _enrol(at, "Jan Kowalski", "jan@example.org")
-    clock.freeze(datetime(2026, 12, 7, 10, 30, tzinfo=timezone.utc))  # during the session
+    clock.freeze(datetime(2026, 12, 7, 10, 30, tzinfo=UTC))  # during the session
     session_id = int(app_db.scalar("select id from event_session where event_id = ?", [small_event]))
     at.run()
     editor_key = f"att_editor_{session_id}_0"  # the first editor of this session (each save opens a fresh one)
@@ -171,7 +171,7 @@ def test_a_coordinator_sees_the_event_without_the_edit_form(app_db, small_event)
 
 
 def test_a_new_event_books_its_room_and_opens_its_page(app_db):
-    clock.freeze(datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
     room = reservations.create_resource(app_db, SYSTEM, {
         "kind": "room", "name": f"Sala warsztatowa {uuid.uuid4().hex[:6]}", "capacity": 12})
     at = app_as("recepcja")

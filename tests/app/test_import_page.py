@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.core.i18n import translate
-from dashboard.services.admin import app_settings
-from dashboard.services.admin import importer
+from dashboard.services.admin import app_settings, importer
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 

@@ -13,8 +13,8 @@ import pytest
 from dashboard.core import clock
 from dashboard.core.i18n import fmt_number, translate
 from dashboard.core.roles import SYSTEM
-from dashboard.services.initiatives import stages as initiative_stages
 from dashboard.services.initiatives import records as initiatives
+from dashboard.services.initiatives import stages as initiative_stages
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
+from dashboard.core.i18n import translate
 from dashboard.ui import auth
 from dashboard.ui import widgets as ui
-from dashboard.core.i18n import translate
 from tests.app.conftest import page_path, texts
 from tests.conftest import app_as
 

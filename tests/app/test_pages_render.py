@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.core.i18n import translate
-from dashboard.ui.navigation import HIDDEN, PAGES
 from dashboard.core.roles import ROLES, allows
+from dashboard.ui.navigation import HIDDEN, PAGES
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 

@@ -4,7 +4,7 @@ and the pilot report page (period picker, headline figures, two downloads)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -19,7 +19,7 @@ SPENT_ON = date(2026, 10, 14)  # inside the default pilot period (1.07–31.12.2
 
 @pytest.fixture(autouse=True)
 def _frozen_today():
-    clock.freeze(datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc))  # Friday 27.11.2026, 10:00 in Łódź
+    clock.freeze(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))  # Friday 27.11.2026, 10:00 in Łódź
 
 
 def _open(page: str, role: str):

@@ -7,15 +7,15 @@ demo data is not relied on), with the clock pinned to Monday 2 March 2026.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from dashboard.core import clock
 from dashboard.core.i18n import translate
 from dashboard.core.roles import SYSTEM
-from dashboard.services.volunteers import work
 from dashboard.services.volunteers import register as vol
+from dashboard.services.volunteers import work
 from tests.app.conftest import DEMO_USERS, page_path, texts
 from tests.conftest import app_as
 
@@ -25,7 +25,7 @@ CREATE_SUBMIT = "FormSubmitter:opportunity_new-" + translate("pl", "volunteer_wo
 
 @pytest.fixture(autouse=True)
 def _monday():
-    clock.freeze(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
 
 
 # A rare mix of skills, every slot free and a surname early in the alphabet: the test's volunteer ranks

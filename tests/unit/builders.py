@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from dashboard.core import clock
 from dashboard.services.initiatives import records as initiatives
@@ -153,7 +153,7 @@ def volunteer_hours(db, staff, entries: list[tuple[date, float, str]], host: dic
 
 
 # -- local initiatives ---------------------------------------------------------------------------
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # 10:00 in Warsaw
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 10:00 in Warsaw
 ALLOWED = {
     ("submitted", "formal_check"), ("formal_check", "fixes_requested"), ("fixes_requested", "formal_check"),
     ("formal_check", "review"), ("review", "accepted"), ("review", "rejected"), ("accepted", "preparation"),

@@ -22,15 +22,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from dashboard.core import clock
-from dashboard.services.education import advisory
+from dashboard.services import reservations
 from dashboard.services.admin import app_settings
-from dashboard.services.education import enrolment
+from dashboard.services.education import advisory, enrolment, trainings
 from dashboard.services.initiatives import records as initiatives
 from dashboard.services.register import organisations
-from dashboard.services import reservations
-from dashboard.services.education import trainings
-from dashboard.services.volunteers import work
 from dashboard.services.volunteers import register as vol
+from dashboard.services.volunteers import work
 from db.connection import Database
 
 FEBRUARY = (date(2026, 2, 1), date(2026, 2, 28))

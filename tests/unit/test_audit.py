@@ -7,15 +7,14 @@ fields — and never a password or its hash.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from dashboard.core import clock
 from dashboard.core.errors import PermissionDenied
-from dashboard.services.admin import audit
+from dashboard.services.admin import audit, users
 from dashboard.services.register import organisations
-from dashboard.services.admin import users
 
 
 def audit_rows(db, entity: str | None = None) -> list[dict]:
@@ -93,7 +92,7 @@ def test_neither_a_password_nor_its_hash_ever_reaches_the_audit_log(db, admin, m
 
 def test_the_audit_time_is_utc(db, staff, zielona):
     # 10:00 in Łódź on a summer day is 08:00 UTC.
-    clock.freeze(datetime(2026, 7, 1, 8, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 7, 1, 8, 0, tzinfo=UTC))
     organisations.create(db, staff, zielona)
     assert db.scalar("select at_utc from audit_log") == datetime(2026, 7, 1, 8, 0)
 
@@ -102,12 +101,12 @@ def test_the_audit_time_is_utc(db, staff, zielona):
 def a_week_of_history(db, admin, staff, plain_organisation):
     """Monday: staff register an organisation; Wednesday late evening: admin adds an account;
     Friday: staff register another."""
-    clock.freeze(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     organisations.create(db, staff, plain_organisation("Stowarzyszenie Nowe Bałuty"))
-    clock.freeze(datetime(2026, 3, 4, 23, 30, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 4, 23, 30, tzinfo=UTC))
     users.add_user(db, admin, username="jan.nowak", full_name="Jan Nowak", role="staff",
                    password="Manufaktura-1872")
-    clock.freeze(datetime(2026, 3, 6, 12, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 6, 12, 0, tzinfo=UTC))
     organisations.create(db, staff, plain_organisation("Fundacja Tęcza", "fundacja"))
     clock.freeze(None)
 

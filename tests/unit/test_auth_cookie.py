@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import jwt
 
 from dashboard.core import clock
-from dashboard.ui.auth import cookie_username
 from dashboard.services.admin import users
+from dashboard.ui.auth import cookie_username
 
 KEY = "a-cookie-key-for-tests-only-0123456789"
 HOURS = 12
-ISSUED = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc).timestamp()
+ISSUED = datetime(2026, 12, 1, 9, 0, tzinfo=UTC).timestamp()
 
 
 def _token(username: str, issued: float = ISSUED, key: str = KEY) -> str:
@@ -41,12 +41,12 @@ def test_a_deactivated_account_is_refused(db, admin, make_user):
 
 def test_signing_out_revokes_cookies_issued_before_it_not_after(db, make_user):
     make_user("ewa")
-    clock.freeze(datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
     try:
         users.record_logout(db, "ewa")
     finally:
         clock.freeze(None)
-    sign_out = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc).timestamp()
+    sign_out = datetime(2026, 12, 1, 10, 0, tzinfo=UTC).timestamp()
     assert cookie_username(db, _token("ewa"), KEY, HOURS, now=sign_out + 60) is None
     assert cookie_username(db, _token("ewa", issued=sign_out + 30), KEY, HOURS, now=sign_out + 60) == "ewa"
 

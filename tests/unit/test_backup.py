@@ -11,19 +11,16 @@ import random
 import stat
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from dashboard.core import clock
-from dashboard.core import settings
+from dashboard.core import clock, settings
 from dashboard.core.errors import ValidationError
-from dashboard.services.admin import app_settings
-from dashboard.services.admin import backup
+from dashboard.services.admin import app_settings, backup, users
 from dashboard.services.register import organisations
-from dashboard.services.admin import users
 from db.connection import DatabaseError, DatabaseLocked, close_database, code_schema_version, get_database
 
 
@@ -57,7 +54,7 @@ def the_centre(db, admin, staff, make_user, zielona, plain_organisation):
 
 
 def test_a_backup_is_a_verified_copy_named_by_its_time(the_centre, admin, tmp_path):
-    clock.freeze(datetime(2026, 3, 2, 17, 45, 30, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 2, 17, 45, 30, tzinfo=UTC))
 
     path = backup.create_backup(the_centre, admin, tmp_path / "backups")
 
@@ -72,9 +69,9 @@ def test_a_backup_is_a_verified_copy_named_by_its_time(the_centre, admin, tmp_pa
 
 
 def test_two_backups_in_the_same_second_do_not_overwrite_each_other(the_centre, admin, tmp_path):
-    clock.freeze(datetime(2026, 3, 2, 17, 45, 30, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 2, 17, 45, 30, tzinfo=UTC))
     first = backup.create_backup(the_centre, admin, tmp_path / "backups")
-    clock.freeze(datetime(2026, 3, 2, 17, 45, 30, 500, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 2, 17, 45, 30, 500, tzinfo=UTC))
     second = backup.create_backup(the_centre, admin, tmp_path / "backups")
     assert first != second and first.exists() and second.exists()
 
@@ -105,7 +102,7 @@ def test_the_replaced_file_is_kept_aside_with_the_newer_data(the_centre, admin, 
     saved = backup.create_backup(the_centre, admin, tmp_path / "backups")
     organisations.create(the_centre, staff, {"name": "Fundacja Tęcza", "legal_form": "fundacja"})
     close_database(db_path)
-    clock.freeze(datetime(2026, 3, 2, 18, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 2, 18, 0, tzinfo=UTC))
 
     backup.restore(db_path, saved)
 
@@ -121,7 +118,7 @@ def test_the_replaced_file_is_kept_aside_with_the_newer_data(the_centre, admin, 
 def test_two_restores_in_the_same_second_keep_both_replaced_files(the_centre, admin, db_path, tmp_path):
     saved = backup.create_backup(the_centre, admin, tmp_path / "backups")
     close_database(db_path)
-    clock.freeze(datetime(2026, 3, 2, 18, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 2, 18, 0, tzinfo=UTC))
     original = fingerprint(db_path)
 
     backup.restore(db_path, saved)

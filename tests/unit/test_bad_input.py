@@ -23,9 +23,10 @@ longer); each case records the row counts just before its own call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import bcrypt
 import pytest
@@ -271,7 +272,7 @@ def test_input_is_saved_as_given_or_refused_cleanly(world, service, field, expec
             for name, message in exc.errors.items():
                 assert message.key in PL, f"{where}: field {name!r} message key {message.key!r} missing from pl.json"
         return
-    except Exception as exc:  # noqa: BLE001 - the point of the test
+    except Exception as exc:
         pytest.fail(f"{where}: raised {type(exc).__module__}.{type(exc).__name__}: {str(exc)[:200]}")
 
     expected = expect(value)
@@ -291,6 +292,6 @@ def test_input_is_saved_as_given_or_refused_cleanly(world, service, field, expec
         if table == "audit_log":
             assert delta in ((1,) if grows else (0, 1)), f"{where}: audit_log grew by {delta}"
         elif table in grows:
-            assert grows[table] is None and delta > 0 or delta == grows[table], f"{where}: {table} grew by {delta}"
+            assert (grows[table] is None and delta > 0) or delta == grows[table], f"{where}: {table} grew by {delta}"
         else:
             assert delta == 0, f"{where}: {table} changed by {delta} on a save that should not touch it"

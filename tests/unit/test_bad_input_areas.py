@@ -26,30 +26,41 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
-from dashboard.core import clock
-from dashboard.core import i18n
+from dashboard.core import clock, i18n
 from dashboard.core.errors import DomainError, ValidationError
-from dashboard.services.education import advisory
-from dashboard.services.admin import app_settings
-from dashboard.services.reporting import budget
-from dashboard.services.education import enrolment
-from dashboard.services.initiatives import extras as initiative_extras
-from dashboard.services.initiatives import stages as initiative_stages
-from dashboard.services.initiatives import records as initiatives
-from dashboard.services.reporting import results
-from dashboard.services.education import trainings
-from dashboard.services.volunteers import work as volunteer_work
-from dashboard.services.volunteers import register as volunteers
 from dashboard.services import reservations as res
+from dashboard.services.admin import app_settings
+from dashboard.services.education import advisory, enrolment, trainings
+from dashboard.services.initiatives import extras as initiative_extras
+from dashboard.services.initiatives import records as initiatives
+from dashboard.services.initiatives import stages as initiative_stages
+from dashboard.services.reporting import budget, results
+from dashboard.services.volunteers import register as volunteers
+from dashboard.services.volunteers import work as volunteer_work
 from db.connection import close_database, get_database, migrate
-from tests.unit.bad_input_corpus import (ADMIN, CORPUS, NOW, STAFF, UNSAVABLE, World, a_day, a_time, an_id, describe,
-                                         lower_text, optional_id, phone, text)
+from tests.unit.bad_input_corpus import (
+    ADMIN,
+    CORPUS,
+    NOW,
+    STAFF,
+    UNSAVABLE,
+    World,
+    a_day,
+    a_time,
+    an_id,
+    describe,
+    lower_text,
+    optional_id,
+    phone,
+    text,
+)
 
 PL = i18n.catalogue("pl")
 TODAY = NOW.date()
@@ -312,7 +323,7 @@ def event_update(world, field, value):
         data = {"sessions": [{"id": session, "day": day, "start": start, "end": end, SESSION_FIELDS[field]: value}]}
     else:
         data = {field: [value] if field == "topics" else value}
-    call = world.reusing("event", record, lambda: trainings.update_event(world.db, STAFF, event_id, data) and event_id
+    call = world.reusing("event", record, lambda: (trainings.update_event(world.db, STAFF, event_id, data) and event_id)
                          or event_id)
     return call, {"booking_slot": "any", "audit_log": "any"}
 
@@ -859,7 +870,7 @@ INITIATIVE_FIELDS = ("title", "description", "partners", "city_part_description"
 
 
 def _per_world(fields: tuple) -> dict:
-    return {f: _PER_WORLD for f in fields}
+    return dict.fromkeys(fields, _PER_WORLD)
 
 
 def _targets() -> list[tuple]:
@@ -931,7 +942,7 @@ CASES = [pytest.param(service, field, expect, setup, read, value, id=f"{service}
 def _same(stored: Any, expected: Any) -> bool:
     if isinstance(stored, float) and isinstance(expected, (int, float)):
         return stored == float(expected)
-    return type(stored) is type(expected) and stored == expected or stored is expected
+    return (type(stored) is type(expected) and stored == expected) or stored is expected
 
 
 def _delta_ok(spec: Any, delta: int) -> bool:
@@ -962,7 +973,7 @@ def test_input_is_saved_as_given_or_refused_cleanly(world, service, field, expec
             for name, message in exc.errors.items():
                 assert message.key in PL, f"{where}: field {name!r} message key {message.key!r} not in the catalogue"
         return
-    except Exception as exc:  # noqa: BLE001 - the point of the test
+    except Exception as exc:
         pytest.fail(f"{where}: raised {type(exc).__module__}.{type(exc).__name__}: {str(exc)[:200]}")
 
     expected = expect(value)

@@ -11,9 +11,9 @@ from datetime import date, datetime, time
 import pytest
 
 from dashboard.core.errors import Conflict, ValidationError
+from dashboard.services import reservations as res
 from dashboard.services.admin import app_settings
 from dashboard.services.education import trainings
-from dashboard.services import reservations as res
 from tests.unit.builders import NEXT_TUESDAY, TUESDAY, WEDNESDAY, event_form, field_errors
 
 FAR_TUESDAY = date(2027, 2, 9)  # 99 days ahead: beyond the 90-day horizon, a normal Tuesday

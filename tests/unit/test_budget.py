@@ -3,7 +3,7 @@ by hand (with volunteer work valued from the register), and who may change what.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -18,7 +18,7 @@ JULY_AUGUST = (date(2026, 7, 1), date(2026, 8, 31))
 
 @pytest.fixture(autouse=True)
 def _frozen():
-    clock.freeze(datetime(2026, 9, 5, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 9, 5, 10, 0, tzinfo=UTC))
 
 
 def cost(**extra) -> dict:
@@ -113,7 +113,7 @@ def test_plan_against_actual_for_july_and_august_worked_out_by_hand(db, admin, s
     budget.add_cost(db, staff, cost(category_code="promotion", source_code="own_financial", amount_pln="240,00",
                                     spent_on=date(2026, 7, 3), description="Domena i hosting"))
     # Approved in the period: 10 + 2.5 h; pending, rejected and September hours do not count.
-    clock.freeze(datetime(2026, 9, 20, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 9, 20, 10, 0, tzinfo=UTC))
     volunteer_hours(db, staff, [(date(2026, 7, 11), 10, "approved"), (date(2026, 8, 8), 2.5, "approved"),
                                 (date(2026, 8, 9), 4, "pending"), (date(2026, 8, 10), 3, "rejected"),
                                 (date(2026, 9, 12), 5, "approved")])
@@ -190,7 +190,7 @@ def test_only_an_admin_edits_the_plan(db, role, staff, coordinator):
 def test_the_demo_costs_obey_the_rules_for_costs_typed_in(db, coordinator):
     from dashboard.demo import budget as demo_budget
 
-    clock.freeze(datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
     demo_budget.fill(db, 20120706, 1.0)
 
     rows = db.dicts("select * from budget_cost")

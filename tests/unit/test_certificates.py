@@ -12,9 +12,7 @@ from pypdf import PdfReader
 
 from dashboard.core import clock
 from dashboard.core.errors import Conflict
-from dashboard.services.education import certificates
-from dashboard.services.education import enrolment
-from dashboard.services.education import trainings
+from dashboard.services.education import certificates, enrolment, trainings
 from tests.unit.builders import event_form
 
 
@@ -38,7 +36,7 @@ def held(place, staff):
 
 
 def test_a_certificate_names_the_participant_with_polish_letters(place, staff, held):
-    event_id, lucja, _jan = held
+    _event_id, lucja, _jan = held
     started = _time.perf_counter()
     pdf = certificates.certificate_pdf(place.db, staff, lucja)
     elapsed_ms = (_time.perf_counter() - started) * 1000

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import threading
 
-from dashboard.services.register import organisations
 from dashboard.services.admin import users
+from dashboard.services.register import organisations
 
 THREADS = 8
 

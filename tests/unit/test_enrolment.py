@@ -12,12 +12,10 @@ from datetime import datetime, time
 
 import pytest
 
-from dashboard.core import clock
-from dashboard.core import exports
+from dashboard.core import clock, exports
 from dashboard.core.errors import Conflict, ValidationError
 from dashboard.services.admin import app_settings
-from dashboard.services.education import enrolment
-from dashboard.services.education import trainings
+from dashboard.services.education import enrolment, trainings
 from tests.unit.builders import event_form, field_errors
 
 

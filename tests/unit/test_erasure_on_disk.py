@@ -115,7 +115,7 @@ def test_calls_running_in_other_threads_wait_for_the_swap_and_then_carry_on(db, 
                 reads.append(db.scalar("select count(*) from volunteer"))
                 with db.transaction() as cur:
                     cur.execute("select count(*) from audit_log").fetchone()
-            except Exception as exc:  # noqa: BLE001 — any error here is the failure
+            except Exception as exc:
                 errors.append(exc)
 
     threads = [threading.Thread(target=reader) for _ in range(3)]

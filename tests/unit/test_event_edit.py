@@ -16,9 +16,8 @@ from datetime import datetime, time
 import pytest
 
 from dashboard.core.errors import Conflict, PermissionDenied, ValidationError
-from dashboard.services.education import enrolment
-from dashboard.services.education import trainings
 from dashboard.services import reservations as res
+from dashboard.services.education import enrolment, trainings
 from tests.unit.builders import NEXT_TUESDAY, TUESDAY, WEDNESDAY, event_form, field_errors
 
 
@@ -84,7 +83,7 @@ def test_changing_the_room_moves_every_booking_in_place(place, staff):
     assert (after["room"], after["capacity"]) == ("Sala spotkań", 8)
     assert [s["booking_id"] for s in after["sessions"]] == [s["booking_id"] for s in before["sessions"]]
     assert set(place.db.rows("select resource_id, attendees, status from booking")) == {(place.small, 8, "confirmed")}
-    assert set(r[0] for r in place.db.rows("select distinct resource_id from booking_slot")) == {place.small}
+    assert {r[0] for r in place.db.rows("select distinct resource_id from booking_slot")} == {place.small}
 
 
 def test_a_room_taken_at_one_session_refuses_the_change_naming_whose_and_when_and_changes_nothing(place, staff):
@@ -170,7 +169,7 @@ def test_a_capacity_rise_of_two_promotes_the_first_two_waiting_in_order_of_arriv
     assert seats == [(1, ids[0]), (2, ids[1]), (3, ids[2]), (4, ids[3])]
     event = trainings.get_event(place.db, staff, event_id)
     assert (event["status"], event["enrolled"], event["waitlisted"]) == ("full", 4, 1)
-    assert set(r[0] for r in place.db.rows("select attendees from booking")) == {4}
+    assert {r[0] for r in place.db.rows("select attendees from booking")} == {4}
 
 
 def test_a_cancelled_event_cannot_be_edited_and_a_coordinator_cannot_edit(place, staff, coordinator):

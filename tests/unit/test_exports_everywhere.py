@@ -23,7 +23,7 @@ import json
 import math
 import re
 import zipfile
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,28 +35,17 @@ from openpyxl.utils.escape import unescape
 from pptx import Presentation
 from pypdf import PdfReader
 
-from dashboard.core import clock
-from dashboard.core import exports
+from dashboard.core import clock, exports
 from dashboard.core.i18n import translate
 from dashboard.core.roles import Actor
-from dashboard.services.admin import backup
-from dashboard.services.admin import importer
-from dashboard.services.education import advisory
-from dashboard.services.education import certificates
-from dashboard.services.education import enrolment
-from dashboard.services.education import trainings
+from dashboard.services.admin import backup, importer
+from dashboard.services.education import advisory, certificates, enrolment, trainings
 from dashboard.services.initiatives import views as initiative_views
-from dashboard.services.register import organisations
-from dashboard.services.reporting import forum
-from dashboard.services.reporting import pilot_report
-from dashboard.services.reporting import results
-from dashboard.services.reporting import utilisation
+from dashboard.services.reporting import forum, pilot_report, results, utilisation
 from dashboard.services.reservations import booking_views
-from dashboard.services.volunteers import gdpr
+from dashboard.services.volunteers import gdpr, work
 from dashboard.services.volunteers import register as volunteers
-from dashboard.services.volunteers import work
-from dashboard.ui import forum_export
-from dashboard.ui import traceable
+from dashboard.ui import forum_export, traceable
 from db.connection import close_database, get_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,7 +115,7 @@ def check_table_exports(frame: pd.DataFrame, sheet: str = "Dane") -> None:
                 assert cell != ""
 
     book = read_xlsx(exports.to_xlsx(frame, sheet), len(header), len(records))
-    assert [c for c in book[0][:len(header)]] == header
+    assert list(book[0][:len(header)]) == header
     for row, values in zip(book[1:], records):
         for cell, value in zip(row, values):
             text = _as_text(value)
@@ -359,7 +348,7 @@ def edge_training(demo):
                                                         "consent": True})["id"] for n, name in enumerate(names)]
         session_id = trainings.get_event(demo, ADMIN, event_id)["sessions"][0]["id"]
         clock.freeze(datetime.combine(tuesday, time(19, 30), tzinfo=clock.WARSAW))
-        enrolment.record_attendance(demo, ADMIN, session_id, {i: True for i in ids})
+        enrolment.record_attendance(demo, ADMIN, session_id, dict.fromkeys(ids, True))
     finally:
         clock.freeze(None)
     return event_id, dict(zip(ids, names))
@@ -404,7 +393,7 @@ def test_demo_trainings_certificates_and_sheets(demo):
 @pytest.fixture(scope="module")
 def edge_volunteer(demo) -> int:
     """A volunteer whose every text field is awkward, with approved hours and a certificate and reference asked for."""
-    clock.freeze(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
     try:
         vid = volunteers.register(demo, ADMIN, {
             "first_name": EDGE_NAME, "last_name": "@Żółkiewska-Łódź", "email": "zolc.lodz@example.org",

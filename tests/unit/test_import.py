@@ -14,15 +14,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.core import clock
-from dashboard.core import exports
-from dashboard.core import i18n
+from dashboard.core import clock, exports, i18n
 from dashboard.core.errors import PermissionDenied, ValidationError
-from dashboard.services.admin import importer
-from dashboard.services.register import organisations
 from dashboard.services import reservations
-from dashboard.services.volunteers import register as volunteers
+from dashboard.services.admin import importer
 from dashboard.services.admin.importer import ImportRefused
+from dashboard.services.register import organisations
+from dashboard.services.volunteers import register as volunteers
 
 NOW = datetime(2026, 11, 2, 8, 0, tzinfo=clock.WARSAW)
 WEDNESDAY = date(2026, 11, 4)  # rooms open 10:00-18:00

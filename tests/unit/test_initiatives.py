@@ -11,11 +11,10 @@ from dashboard.core import clock
 from dashboard.core.errors import PermissionDenied, ValidationError
 from dashboard.services.admin import app_settings
 from dashboard.services.initiatives import extras as initiative_extras
+from dashboard.services.initiatives import records as initiatives
 from dashboard.services.initiatives import stages as initiative_stages
 from dashboard.services.initiatives import views as initiative_views
-from dashboard.services.initiatives import records as initiatives
 from dashboard.services.register import organisations
-
 from tests.unit.builders import MONDAY, group_initiative
 from tests.unit.builders import initiative_counts as counts
 

@@ -4,7 +4,7 @@ the checks each stage makes, the yearly budget guard, and the advisory score tha
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,8 +13,8 @@ from dashboard.core import clock
 from dashboard.core.errors import Conflict, ValidationError
 from dashboard.services.admin import app_settings
 from dashboard.services.initiatives import extras as initiative_extras
-from dashboard.services.initiatives import stages as initiative_stages
 from dashboard.services.initiatives import records as initiatives
+from dashboard.services.initiatives import stages as initiative_stages
 from tests.unit.builders import ALLOWED, DETAILS, MONDAY, bring_to
 from tests.unit.builders import initiative_counts as counts
 
@@ -202,7 +202,7 @@ def test_once_the_budget_is_spent_only_initiatives_costing_the_city_something_ne
 
 
 def test_last_years_acceptances_do_not_count_and_settled_ones_are_spent(db, staff, admin):
-    clock.freeze(datetime(2025, 12, 30, 9, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2025, 12, 30, 9, 0, tzinfo=UTC))
     old = bring_to(db, staff, "settled", {"agreement_date": date(2025, 12, 30)}, city_part_pln=290000)
     clock.freeze(MONDAY)
     bring_to(db, staff, "accepted", city_part_pln=290000)
@@ -223,10 +223,8 @@ def test_the_criteria_weigh_social_work_first_and_most(db):
 def test_the_score_never_changes_the_stage(db, staff, stage):
     new_id = bring_to(db, staff, stage)
     history = db.scalar("select count(*) from initiative_history")
-    initiative_extras.score(db, staff, new_id, {c: 0 for c in ("social_work", "need", "strategy", "own_share",
-                                                               "accessibility", "supporters")}, reviewer="Anna")
-    initiative_extras.score(db, staff, new_id, {c: 5 for c in ("social_work", "need", "strategy", "own_share",
-                                                               "accessibility", "supporters")}, reviewer="Marek")
+    initiative_extras.score(db, staff, new_id, dict.fromkeys(("social_work", "need", "strategy", "own_share", "accessibility", "supporters"), 0), reviewer="Anna")
+    initiative_extras.score(db, staff, new_id, dict.fromkeys(("social_work", "need", "strategy", "own_share", "accessibility", "supporters"), 5), reviewer="Marek")
 
     assert stage_of(db, new_id) == stage
     assert db.scalar("select count(*) from initiative_history") == history

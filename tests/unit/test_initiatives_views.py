@@ -3,16 +3,16 @@ one initiative's card (support log, documents checklist), and the demo filler's 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from dashboard import demo
 from dashboard.core import clock
+from dashboard.core.errors import ValidationError
 from dashboard.demo import initiatives as demo_initiatives
 from dashboard.demo import people
-from dashboard.core.errors import ValidationError
 from dashboard.services.admin import app_settings
 from dashboard.services.initiatives import extras as initiative_extras
 from dashboard.services.initiatives import stages as initiative_stages
@@ -50,7 +50,7 @@ def test_the_pipeline_counts_every_stage_and_flags_items_stuck_too_long(db, staf
 def test_the_list_filters_by_stage_osiedle_sphere_and_year(db, staff):
     garden = bring_to(db, staff, "review")
     bench = bring_to(db, staff, "submitted", sphere="infrastructure", osiedle_id=1, title="Ławki")
-    clock.freeze(datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2025, 6, 2, 9, 0, tzinfo=UTC))
     old = bring_to(db, staff, "submitted")
     clock.freeze(MONDAY)
 
@@ -196,7 +196,7 @@ def test_the_list_finds_text_in_title_applicant_or_agreement_and_keeps_only_stuc
 
 def test_the_years_offered_are_those_with_initiatives_and_this_one(db, staff):
     assert initiative_views.years(db, staff) == [2026]
-    clock.freeze(datetime(2024, 6, 3, 9, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2024, 6, 3, 9, 0, tzinfo=UTC))
     bring_to(db, staff, "submitted")
     clock.freeze(MONDAY)
     assert initiative_views.years(db, staff) == [2026, 2024]

@@ -12,9 +12,8 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from dashboard.core import clock
+from dashboard.core import clock, validators
 from dashboard.core.errors import ValidationError
-from dashboard.core import validators
 from dashboard.services import reservations
 from dashboard.services.register import organisations
 from dashboard.services.reservations import booking_views

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from dashboard.core.errors import Conflict, PermissionDenied, ValidationError
-from dashboard.services.reservations import lockers
 from dashboard.services import reservations as res
+from dashboard.services.reservations import lockers
 from tests.unit.builders import at, field_errors, run_together
 
 NOV = date(2026, 11, 2)

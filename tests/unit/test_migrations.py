@@ -12,8 +12,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from db.connection import (Database, DatabaseError, DatabaseLocked, SchemaTooNew, available_migrations,
-                           close_database, code_schema_version, get_database, migrate)
+from db.connection import (
+    Database,
+    DatabaseError,
+    DatabaseLocked,
+    SchemaTooNew,
+    available_migrations,
+    close_database,
+    code_schema_version,
+    get_database,
+    migrate,
+)
 
 # Used only when the code ships a single migration: a plausible next step (the Centre's lockers).
 SYNTHETIC_NEXT = """
@@ -157,7 +166,7 @@ def test_schema_too_new_is_a_database_error_the_cli_reports():
 
 @pytest.mark.parametrize("content", [
     random.Random(1905).randbytes(16384),  # random bytes
-    "Sprawozdanie roczne Centrum Obywatelskiego 2025\n".encode("utf-8") * 100,  # a misnamed report
+    b"Sprawozdanie roczne Centrum Obywatelskiego 2025\n" * 100,  # a misnamed report
 ])
 def test_a_file_that_is_not_a_duckdb_database_is_refused(tmp_path, content):
     path = tmp_path / "civic.duckdb"

@@ -4,7 +4,7 @@ covers accidents, and the days on which hours may be logged."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,7 @@ from dashboard.services.initiatives import stages
 from dashboard.services.volunteers import register as vol
 from dashboard.services.volunteers import work
 
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 # The moves that bring a new initiative to each stage, with what each step must record.
 PATH = {"review": ["formal_check", "review"], "accepted": ["formal_check", "review", "accepted"],
         "in_progress": ["formal_check", "review", "accepted", "preparation", "agreement_signed", "in_progress"],
@@ -89,10 +89,10 @@ def test_a_zero_cost_initiative_needs_no_confirmation_even_over_the_budget(db, s
 
 def test_the_preview_counts_the_year_of_acceptance_not_todays(db, staff, admin):
     app_settings.set_setting(db, admin, "initiative_budget_pln", 20000)
-    clock.freeze(datetime(2026, 12, 30, 9, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 12, 30, 9, 0, tzinfo=UTC))
     bring_to(db, staff, "accepted", city_part_pln=20000)  # the whole 2026 budget
     late = bring_to(db, staff, "review", city_part_pln=5000)
-    clock.freeze(datetime(2027, 1, 5, 9, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2027, 1, 5, 9, 0, tzinfo=UTC))
 
     last_year = stages.budget_overrun(db, staff, late, date(2026, 12, 30))
     this_year = stages.budget_overrun(db, staff, late)

@@ -4,7 +4,7 @@ of a small November worked out by hand; an empty period's files still open and s
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import openpyxl
 import pytest
@@ -12,11 +12,10 @@ from pypdf import PdfReader
 
 from dashboard.core import clock
 from dashboard.core.errors import ValidationError
-from dashboard.services.education import advisory
-from dashboard.services.reporting import budget
-from dashboard.services.register import organisations
-from dashboard.services.reporting import pilot_report
 from dashboard.services import reservations
+from dashboard.services.education import advisory
+from dashboard.services.register import organisations
+from dashboard.services.reporting import budget, pilot_report
 from tests.unit.builders import volunteer_hours
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
@@ -29,7 +28,7 @@ def november(db, admin, staff):
     """Two organisations: one books the room twice (4 h) and comes both times, the other gets 90 minutes of
     advice; one cost; 7.5 approved volunteer hours on the Centre's own opportunity. The report is made on
     Friday 20 November."""
-    clock.freeze(datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
     room = reservations.create_resource(db, admin, {"kind": "room", "name": '=HYPERLINK("http://zla.example")',
                                                     "capacity": 20})
     first = organisations.create(db, staff, {"name": "Fundacja Zielona Łódź", "legal_form": "fundacja"})
@@ -39,9 +38,9 @@ def november(db, admin, staff):
         "statutory_declared": True, "attendees": 10, "day": day, "start": time(10, 0), "end": time(12, 0)})
         for day in (date(2026, 11, 4), date(2026, 11, 6))]
     for day, booking in zip((4, 6), booked):
-        clock.freeze(datetime(2026, 11, day, 9, 5, tzinfo=timezone.utc))  # 10:05 in Łódź: they came
+        clock.freeze(datetime(2026, 11, day, 9, 5, tzinfo=UTC))  # 10:05 in Łódź: they came
         reservations.check_in(db, staff, booking, 8)
-    clock.freeze(datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
     advisory.add_advisory(db, staff, {"organisation_id": second, "advisor": "Ewa Doradczyni", "topic_code": "T2",
                                       "held_on": date(2026, 11, 18), "duration_min": 90, "form": "in_person",
                                       "question": "Skąd wziąć środki?"})

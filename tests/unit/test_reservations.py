@@ -13,11 +13,10 @@ import pytest
 
 from dashboard.core import clock
 from dashboard.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from dashboard.services import reservations as res
 from dashboard.services.admin import app_settings
 from dashboard.services.reservations import lockers
-from dashboard.services import reservations as res
 from db.connection import Database
-
 from tests.unit.builders import NOW, TUESDAY, WEDNESDAY, at, booking, field_errors
 
 

@@ -15,9 +15,8 @@ import pytest
 
 from dashboard.core.errors import PermissionDenied
 from dashboard.core.roles import PERMISSIONS, ROLES, allows
-from dashboard.services.admin import backup
+from dashboard.services.admin import backup, users
 from dashboard.services.register import organisations
-from dashboard.services.admin import users
 
 STRONG_PASSWORD = "Manufaktura-1872"
 

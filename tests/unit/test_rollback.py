@@ -11,9 +11,8 @@ import pytest
 
 from dashboard.core import clock
 from dashboard.core.errors import Conflict, NotFound, ValidationError
-from dashboard.services.admin import audit
+from dashboard.services.admin import audit, users
 from dashboard.services.register import organisations
-from dashboard.services.admin import users
 from db.connection import ConstraintViolation
 
 

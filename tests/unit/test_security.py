@@ -22,9 +22,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from dashboard.core import exports, secrets_file
 from dashboard.ui import auth
-from dashboard.core import exports
-from dashboard.core import secrets_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIP_DIRS = {".venv", ".git", "node_modules", "__pycache__", ".pytest_cache"}

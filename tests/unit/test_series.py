@@ -8,8 +8,8 @@ from datetime import date, datetime, time
 import pytest
 
 from dashboard.core.errors import Conflict, NotFound, ValidationError
-from dashboard.services.admin import app_settings
 from dashboard.services import reservations as res
+from dashboard.services.admin import app_settings
 from tests.unit.builders import at, booking, field_errors
 
 WEDNESDAYS = [date(2026, 11, 4), date(2026, 11, 11), date(2026, 11, 18), date(2026, 11, 25), date(2026, 12, 2),

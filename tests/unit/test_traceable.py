@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboard.core.errors import ValidationError
-from dashboard.services.reporting import results
-from dashboard.services.reporting import utilisation
+from dashboard.services.reporting import results, utilisation
 from tests.unit.forum_dataset import FEBRUARY, build
 
 # What each KPI's rows must add up to, counted by hand (forum_dataset's docstring): occupancy is the 12 h

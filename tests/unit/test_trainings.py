@@ -12,9 +12,8 @@ from datetime import datetime, time
 import pytest
 
 from dashboard.core.errors import Conflict, PermissionDenied, ValidationError
-from dashboard.services.education import trainings
 from dashboard.services import reservations as res
-
+from dashboard.services.education import trainings
 from tests.unit.builders import NEXT_TUESDAY, TUESDAY, WEDNESDAY, event_form, field_errors
 from tests.unit.builders import event_counts as counts
 
@@ -124,7 +123,7 @@ def test_cancelling_an_event_frees_its_room(place, staff):
 
     assert trainings.get_event(place.db, staff, event_id)["status"] == "cancelled"
     assert place.db.scalar("select count(*) from booking_slot") == 0
-    assert set(r[0] for r in place.db.rows("select status from booking")) == {"cancelled"}
+    assert {r[0] for r in place.db.rows("select status from booking")} == {"cancelled"}
     trainings.create_event(place.db, staff, event_form(place))  # the same times are free again
 
 

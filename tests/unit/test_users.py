@@ -4,7 +4,7 @@ credentials handed to the login widget (which must never let a locked or blocked
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import bcrypt
 import pytest
@@ -16,7 +16,7 @@ from dashboard.services.admin import users
 # Taken at import, before the unit conftest swaps in a quick hash for each test.
 REAL_HASH_PASSWORD = users.hash_password
 PASSWORD = "Księży-Młyn-1905"
-MONDAY_9AM = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+MONDAY_9AM = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def matches(password: str, stored_hash: str) -> bool:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 
 from dashboard.core import clock
+from dashboard.services import reservations
 from dashboard.services.education import advisory
 from dashboard.services.register import organisations
-from dashboard.services import reservations
 from dashboard.services.reporting import utilisation
 
 HOLIDAY_WEEK = date(2026, 11, 9)  # Mon 9 Nov; Wed 11 Nov is Independence Day
@@ -17,7 +17,7 @@ HOLIDAY_WEEK = date(2026, 11, 9)  # Mon 9 Nov; Wed 11 Nov is Independence Day
 
 @pytest.fixture
 def centre(db, admin, staff):
-    clock.freeze(datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 11, 2, 8, 0, tzinfo=UTC))
     room = reservations.create_resource(db, admin, {"kind": "room", "name": "Sala szkoleniowa", "capacity": 20})
     first = organisations.create(db, staff, {"name": "Fundacja Zielona Łódź", "legal_form": "fundacja"})
     second = organisations.create(db, staff, {"name": "Stowarzyszenie Sąsiedzi", "legal_form": "stowarzyszenie"})
@@ -33,7 +33,7 @@ def _book(db, staff, room, organisation_id, day, start, end):
 def test_occupancy_in_a_week_with_a_holiday(db, staff, coordinator, centre):
     room, first, _ = centre
     _book(db, staff, room, first, HOLIDAY_WEEK, time(10, 0), time(18, 0))  # 8 h on Monday
-    clock.freeze(datetime(2026, 11, 16, 8, 0, tzinfo=timezone.utc))  # the week is over: all of it counts
+    clock.freeze(datetime(2026, 11, 16, 8, 0, tzinfo=UTC))  # the week is over: all of it counts
 
     frame = utilisation.room_occupancy(db, coordinator, HOLIDAY_WEEK, date(2026, 11, 15), [room])
 
@@ -46,7 +46,7 @@ def test_occupancy_in_a_week_with_a_holiday(db, staff, coordinator, centre):
 def test_a_period_starting_on_sunday_counts_only_its_own_days(db, staff, coordinator, centre):
     room, first, _ = centre
     _book(db, staff, room, first, date(2026, 11, 2), time(10, 0), time(14, 0))
-    clock.freeze(datetime(2026, 11, 9, 8, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 11, 9, 8, 0, tzinfo=UTC))
 
     frame = utilisation.room_occupancy(db, coordinator, date(2026, 11, 1), date(2026, 11, 8), [room])
 
@@ -77,7 +77,7 @@ def test_unique_organisations_across_bookings_and_advice(db, staff, coordinator,
     room, first, second = centre
     _book(db, staff, room, first, date(2026, 11, 4), time(10, 0), time(12, 0))
     _book(db, staff, room, first, date(2026, 11, 6), time(10, 0), time(12, 0))
-    clock.freeze(datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 11, 20, 8, 0, tzinfo=UTC))
     for organisation_id in (first, second):
         advisory.add_advisory(db, staff, {"organisation_id": organisation_id, "advisor": "Ewa Doradczyni",
                                           "topic_code": "T2", "held_on": date(2026, 11, 18), "duration_min": 90,
@@ -173,7 +173,7 @@ def test_workstation_use_counts_every_workstation_together(db, admin, staff, coo
              for i in (1, 2)]
     _book(db, staff, desks[0], first, date(2026, 11, 4), time(10, 0), time(14, 0))
     _book(db, staff, desks[1], first, date(2026, 11, 5), time(12, 0), time(13, 0))
-    clock.freeze(datetime(2026, 11, 9, 8, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 11, 9, 8, 0, tzinfo=UTC))
 
     frame = utilisation.workstation_use(db, coordinator, date(2026, 11, 2), date(2026, 11, 8))
 

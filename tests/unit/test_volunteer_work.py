@@ -3,7 +3,7 @@
 The legal rules of art. 44–46 are in ``test_volunteers.py``; here the day-to-day work of the Centre's staff.
 """
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -11,13 +11,13 @@ from dashboard.core import clock
 from dashboard.core.errors import NotFound, PermissionDenied, ValidationError
 from dashboard.services.initiatives import records as initiatives
 from dashboard.services.register import organisations
-from dashboard.services.volunteers import work
 from dashboard.services.volunteers import register as vol
+from dashboard.services.volunteers import work
 
 
 @pytest.fixture(autouse=True)
 def _frozen():
-    clock.freeze(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
 
 
 def person(db, staff, first="Łucja", last="Żółkiewska", **extra):

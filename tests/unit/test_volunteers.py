@@ -1,13 +1,12 @@
 """The volunteer register: legal rules of art. 44–46 and child protection, hours, matching, RODO, roles."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from dashboard.core import clock
 from dashboard.core.errors import PermissionDenied, ValidationError
-from dashboard.services.volunteers import gdpr
-from dashboard.services.volunteers import work
+from dashboard.services.volunteers import gdpr, work
 from dashboard.services.volunteers import register as vol
 
 TODAY = date(2026, 3, 2)
@@ -15,7 +14,7 @@ TODAY = date(2026, 3, 2)
 
 @pytest.fixture(autouse=True)
 def _frozen():
-    clock.freeze(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
 
 
 def person(db, staff, **extra):
@@ -145,7 +144,7 @@ def test_overlapping_assignment_is_refused_and_nothing_written(db, staff):
 
 # -- hours -------------------------------------------------------------------------------------------------------------------
 def confirmed(db, staff):
-    vid, aid = ready(db, staff, start=date(2026, 2, 1), end=date(2026, 2, 28))
+    vid, _aid = ready(db, staff, start=date(2026, 2, 1), end=date(2026, 2, 28))
     oid = opportunity(db, staff, datetime(2026, 2, 1, 9), datetime(2026, 2, 28, 17))
     asg = work.assign(db, staff, oid, vid)
     work.confirm(db, staff, asg)
@@ -304,7 +303,7 @@ def test_certificate_pdf_has_hours_and_records_the_issue_date(db, staff):
 def test_retention_review_lists_long_inactive(db, staff):
     vid = person(db, staff, status="inactive")
     assert gdpr.retention_review(db, staff).empty
-    clock.freeze(datetime(2032, 3, 3, 10, 0, tzinfo=timezone.utc))
+    clock.freeze(datetime(2032, 3, 3, 10, 0, tzinfo=UTC))
     assert list(gdpr.retention_review(db, staff)["id"]) == [vid]
 
 

@@ -5,17 +5,16 @@ from __future__ import annotations
 import math
 import unicodedata
 from bisect import bisect_left, bisect_right
-from difflib import SequenceMatcher
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
+from difflib import SequenceMatcher
 
 import pandas as pd
 
-from dashboard.core import clock
-from dashboard.core import validators
+from dashboard.core import clock, validators
+from dashboard.core.converters import as_int
 from dashboard.core.errors import DuplicateSuspected, Errors, NotFound
 from dashboard.core.roles import Actor, require
-from dashboard.core.converters import as_int
 from dashboard.services.admin import audit
 from db.connection import Database
 

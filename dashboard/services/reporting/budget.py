@@ -15,15 +15,12 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.core import clock
-from dashboard.core import validators
+from dashboard.core import clock, validators
+from dashboard.core.converters import as_date
 from dashboard.core.errors import Errors, NotFound
 from dashboard.core.roles import Actor, require
-from dashboard.core.converters import as_date
-from dashboard.services.admin import app_settings
-from dashboard.services.admin import audit
-from dashboard.services.reporting import indicators
-from dashboard.services.reporting import utilisation
+from dashboard.services.admin import app_settings, audit
+from dashboard.services.reporting import indicators, utilisation
 from dashboard.services.volunteers import work as volunteer_work
 from db.connection import Database
 

@@ -24,9 +24,7 @@ import pandas as pd
 from dashboard.core import i18n
 from dashboard.core.roles import Actor, require
 from dashboard.services import reservations
-from dashboard.services.reporting import indicators
-from dashboard.services.reporting import results
-from dashboard.services.reporting import utilisation
+from dashboard.services.reporting import indicators, results, utilisation
 from dashboard.services.volunteers import work as volunteer_work
 from db.connection import Database
 

@@ -18,17 +18,15 @@ count costs dated in the whole period (the volunteer valuation in them up to now
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from functools import lru_cache
-from datetime import date, datetime, time, timedelta
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
-from dashboard.core import clock
-from dashboard.core import i18n
-from dashboard.core import privacy
+from dashboard.core import clock, i18n, privacy
 from dashboard.core.errors import Message, ValidationError
 from dashboard.core.roles import Actor, require
 from dashboard.services import reservations

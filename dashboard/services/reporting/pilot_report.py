@@ -25,19 +25,15 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from dashboard import PROJECT_ROOT
 from dashboard.core import exports
+from dashboard.core.converters import as_date
 from dashboard.core.errors import Errors
 from dashboard.core.i18n import fmt_date, fmt_datetime, fmt_money, fmt_number, translate
 from dashboard.core.roles import Actor, require
-from dashboard.core.converters import as_date
-from dashboard.services.education import advisory
-from dashboard.services.reporting import budget
-from dashboard.services.reporting import indicators
-from dashboard.services.reporting import results
-from dashboard.services.education import trainings
-from dashboard import PROJECT_ROOT
 from dashboard.services import reservations
-from dashboard.services.reporting import utilisation
+from dashboard.services.education import advisory, trainings
+from dashboard.services.reporting import budget, indicators, results, utilisation
 from dashboard.services.volunteers import work as volunteer_work
 from db.connection import Database
 

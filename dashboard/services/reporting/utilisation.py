@@ -18,8 +18,8 @@ import pandas as pd
 from dashboard.core import clock
 from dashboard.core.errors import Message, ValidationError
 from dashboard.core.roles import Actor, require
-from dashboard.services.admin import app_settings
 from dashboard.services import reservations
+from dashboard.services.admin import app_settings
 from dashboard.services.reporting import indicators
 from dashboard.services.volunteers import work as volunteer_work
 from db.connection import Database

@@ -14,15 +14,13 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.core import clock
-from dashboard.core import validators
+from dashboard.core import clock, validators
+from dashboard.core.converters import as_datetime, as_int
 from dashboard.core.errors import Errors, Message, NotFound, ValidationError
 from dashboard.core.roles import Actor, require
-from dashboard.core.converters import as_datetime, as_int
-from dashboard.services.admin import app_settings
-from dashboard.services.admin import audit
-from dashboard.services.volunteers import register as vol
+from dashboard.services.admin import app_settings, audit
 from dashboard.services.sql import fetch_all, fetch_dicts, fetch_one
+from dashboard.services.volunteers import register as vol
 from db.connection import Database
 
 RATE_SETTING = "volunteer_hourly_rate_pln"  # registered in app_settings.KNOWN

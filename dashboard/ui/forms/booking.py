@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from datetime import date, time, timedelta
-from typing import Callable
 
 import streamlit as st
 
 from dashboard.core import clock
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import t
-from dashboard.services.register import organisations
 from dashboard.services import reservations
+from dashboard.services.register import organisations
+from dashboard.ui import widgets as ui
 
 FIELDS = ("resource_id", "organisation_id", "contact_person", "purpose", "statutory_declared", "attendees",
           "day", "start", "end")

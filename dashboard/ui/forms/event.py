@@ -8,17 +8,18 @@ moves that session's booking rather than cancelling it and booking anew.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import widgets as ui
-from dashboard.core.i18n import t, tm
 from dashboard.core.converters import as_date, as_time
+from dashboard.core.i18n import t, tm
 from dashboard.services import reservations
 from dashboard.services.education import trainings
+from dashboard.ui import widgets as ui
 
 FIELDS = ("title", "event_type", "partner_kind", "partner_name", "topics", "description", "trainer_name",
           "trainer_organisation", "resource_id", "capacity", "target_group", "status")

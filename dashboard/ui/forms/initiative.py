@@ -8,16 +8,16 @@ and a negative or garbled amount gets the service's message instead of being sil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Callable
 
 import streamlit as st
 
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import current_language, fmt_money, t
 from dashboard.services.initiatives import records as initiatives
 from dashboard.services.register import organisations
+from dashboard.ui import widgets as ui
 
 AMOUNTS = ("city_part_pln", "social_work_hours", "social_work_rate_pln", "in_kind_pln", "money_pln")
 _EMPTY = {"applicant_kind": "group", "supporters": 0, "sphere": None, "osiedle_id": None, "organisation_id": None,

@@ -4,15 +4,15 @@ messages are known before the form is drawn and appear right under their fields.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 import streamlit as st
 
 from dashboard.core import clock
-from dashboard.ui import widgets as ui
 from dashboard.core.i18n import t
 from dashboard.services.register import organisations
+from dashboard.ui import widgets as ui
 
 ORG_FIELDS = ("name", "legal_form", "krs", "nip", "regon", "street", "postal_code", "city", "osiedle_id",
               "contact_person", "email", "phone", "first_served_on", "notes")

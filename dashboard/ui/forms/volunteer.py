@@ -13,12 +13,11 @@ from datetime import date
 import streamlit as st
 from babel import Locale
 
-from dashboard.core import clock
-from dashboard.core import i18n
-from dashboard.ui import widgets as ui
+from dashboard.core import clock, i18n
 from dashboard.core.i18n import t
 from dashboard.services.register import organisations
 from dashboard.services.volunteers import register as vol
+from dashboard.ui import widgets as ui
 
 RECORD_FIELDS = ("first_name", "last_name", "email", "phone", "birth_date", "birth_year", "skills", "tags",
                  "languages", "osiedle_id", "status", "found_via", "notes")
