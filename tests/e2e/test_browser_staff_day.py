@@ -35,8 +35,17 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from dashboard.core.i18n import translate
-from tests.e2e.conftest import (CHROMIUM, ROOT, START_TIMEOUT, _free_port, login, screenshot, server_today,
-                                wait_for_app, wait_until_still)
+from tests.e2e.conftest import (
+    CHROMIUM,
+    ROOT,
+    START_TIMEOUT,
+    _free_port,
+    login,
+    screenshot,
+    server_today,
+    wait_for_app,
+    wait_until_still,
+)
 from tests.e2e.shifted_server import offset_to, start_offset, write_offset
 
 pytestmark = pytest.mark.e2e
@@ -88,7 +97,7 @@ print(json.dumps({"room": room, "day": day.isoformat(), "later": later.isoformat
 """
 
 
-def L(key: str, **params) -> str:  # noqa: N802 - reads like a label
+def L(key: str, **params) -> str:
     return translate("pl", key, **params)
 
 
@@ -145,7 +154,7 @@ def day_server(tmp_path_factory):
     server = Server(base, clock_file, setup, cookie_name)
     server.set_now(datetime.combine(server.day - timedelta(days=7), dtime(9)))
     log_path = work / "server.log"
-    log = open(log_path, "wb")
+    log = open(log_path, "wb")  # noqa: SIM115  (held open while the server runs)
     process = subprocess.Popen(
         [sys.executable, str(LAUNCHER), "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
@@ -192,7 +201,7 @@ def in_viewport(page: Page, locator: Locator, what: str, toast_text: str | None 
         expect(note).to_be_visible()
         box = note.bounding_box()
         size = page.viewport_size
-        assert box and 0 <= box["y"] and box["y"] + box["height"] <= size["height"], f"toast for {what}: {box}"
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= size["height"], f"toast for {what}: {box}"
     box = locator.bounding_box()
     size = page.viewport_size
     assert box is not None, what

@@ -37,7 +37,7 @@ def test_the_table_toolbar_offers_no_csv_download(page: Page, auth_cookie_name, 
     open_app(page, path)
     login(page, role, cookie=auth_cookie_name)
 
-    table, toolbar = _hover_first_table(page)
+    _table, toolbar = _hover_first_table(page)
 
     labels = [b.get_attribute("aria-label") or "" for b in toolbar.get_by_role("button").all()]
     assert labels, "the hovered table shows a toolbar with buttons"
