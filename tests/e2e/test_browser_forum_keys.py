@@ -59,7 +59,7 @@ def _visible_controls(page: Page) -> list[str]:
         .map(e => e.tagName + ':' + (e.getAttribute('data-testid') || e.textContent.trim().slice(0, 30)))""")
 
 
-@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("width, height", [(1280, 720), (1366, 768), (1440, 900), (1920, 1080)])
 def test_show_mode_shows_only_the_slide_and_every_slide_fits(page: Page, auth_cookie_name, width, height):
     page.set_viewport_size({"width": width, "height": height})
     open_forum(page, auth_cookie_name)

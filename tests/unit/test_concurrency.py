@@ -5,33 +5,9 @@ collide nor get lost, and DuckDB's write-write conflicts are retried, not shown 
 
 from __future__ import annotations
 
-import threading
-
 from dashboard.services.admin import users
 from dashboard.services.register import organisations
-
-THREADS = 8
-
-
-def run_together(task, count: int = THREADS) -> list[BaseException]:
-    """Start ``count`` threads on ``task(index)`` at the same moment; return what they raised."""
-    start = threading.Barrier(count)
-    raised: list[BaseException] = []
-
-    def body(index: int) -> None:
-        start.wait()
-        try:
-            task(index)
-        except BaseException as exc:  # collected, so the test can show it
-            raised.append(exc)
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a writer thread hung"
-    return raised
+from tests.unit.builders import run_together
 
 
 def test_eight_receptionists_registering_twenty_five_organisations_each_lose_nothing(db, staff):
