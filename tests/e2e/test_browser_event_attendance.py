@@ -6,7 +6,9 @@ before the first session, so the server runs with a clock the test moves (tests/
 first a week before the training (enrolment open), then into its session to mark attendance.
 
 Setup that is not the subject of the test goes through the service layer before the server starts: a room
-of the test's own (nothing else is ever booked in it) and a day that room is open on.
+of the test's own (nothing else is ever booked in it) and a day that room is open on, searched from eight
+days after the suite's start moment (``server_today()``, CIVIC_E2E_NOW), never from the real date. The demo
+database is built on that clock too.
 """
 
 from __future__ import annotations
@@ -24,18 +26,27 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from io import BytesIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dashboard.core.i18n import translate
-from tests.e2e.conftest import (CHROMIUM, ROOT, START_TIMEOUT, VIEWPORT, _free_port, login, screenshot, wait_for_app,
-                                wait_until_still)
+from tests.e2e.conftest import (
+    CHROMIUM,
+    ROOT,
+    START_TIMEOUT,
+    VIEWPORT,
+    _free_port,
+    login,
+    screenshot,
+    server_today,
+    wait_for_app,
+    wait_until_still,
+)
+from tests.e2e.shifted_server import offset_to, start_offset, write_offset
 
 pytestmark = pytest.mark.e2e
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 LAUNCHER = Path(__file__).resolve().parent / "shifted_server.py"
 LUCJA, OTHER = "Łucja Żółkiewska", "Bartosz Kowalczyk"
 ROOM_CAPACITY = 20
@@ -60,10 +71,10 @@ while day.weekday() not in (0, 2, 4) or reservations.closure_reason(db, room_id,
     day += timedelta(days=1)
 close_database(path)
 print(json.dumps({"room": name, "day": day.isoformat()}))
-""" % ROOM_CAPACITY
+""" % ROOM_CAPACITY  # noqa: UP031  (a script template: the braces of its dicts stay literal)
 
 
-def L(key: str, **params) -> str:  # noqa: N802 - reads like a label
+def L(key: str, **params) -> str:
     return translate("pl", key, **params)
 
 
@@ -76,10 +87,7 @@ class ShiftedServer:
     def set_now(self, moment: datetime) -> None:
         """Make the server's 'now' this Warsaw wall-clock moment (the offset is taken from the real now,
         so the server's clock then runs on from there). Written atomically: the server may read any time."""
-        offset = (moment.replace(tzinfo=WARSAW) - datetime.now(WARSAW)).total_seconds()
-        tmp = self.clock_file.with_suffix(".tmp")
-        tmp.write_text(f"{offset:.3f}", encoding="utf-8")
-        os.replace(tmp, self.clock_file)
+        write_offset(self.clock_file, offset_to(moment))
 
 
 def _wait_healthy(server: subprocess.Popen, base: str, log: Path) -> None:
@@ -109,11 +117,11 @@ def shifted_server(tmp_path_factory):
     env = {**os.environ, "CIVIC_DB_PATH": str(work / "civic.duckdb"), "CIVIC_SECRETS_PATH": str(work / "secrets.toml"),
            "CIVIC_BACKUP_DIR": str(work / "backups"), "CIVIC_DEMO": "1", "CIVIC_LANG": "pl",
            "CIVIC_TEST_CLOCK_FILE": str(clock_file)}
-    subprocess.run([sys.executable, "-m", "dashboard", "init"], cwd=ROOT, env=env, check=True, capture_output=True,
+    write_offset(clock_file, start_offset())  # the demo data is built at the suite's start moment
+    subprocess.run([sys.executable, str(LAUNCHER), "cli", "init"], cwd=ROOT, env=env, check=True, capture_output=True,
                    timeout=120)
-    real_today = datetime.now(WARSAW).date()
-    made = subprocess.run([sys.executable, "-c", SETUP, f"Sala E2E Wydarzenia {uuid.uuid4().hex[:5]}",
-                           (real_today + timedelta(days=8)).isoformat()],
+    made = subprocess.run([sys.executable, str(LAUNCHER), "-c", SETUP, f"Sala E2E Wydarzenia {uuid.uuid4().hex[:5]}",
+                           (server_today() + timedelta(days=8)).isoformat()],
                           cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=120)
     setup = json.loads(made.stdout.strip().splitlines()[-1])
     port = _free_port()
@@ -123,7 +131,7 @@ def shifted_server(tmp_path_factory):
     # Noon a week before the training: the new-event form proposes that day (today + 7, a weekday).
     shifted.set_now(datetime.combine(shifted.day - timedelta(days=7), dtime(12)))
     log_path = work / "server.log"
-    log = open(log_path, "wb")
+    log = open(log_path, "wb")  # noqa: SIM115  (held open while the server runs)
     server = subprocess.Popen(
         [sys.executable, str(LAUNCHER), "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
@@ -152,6 +160,11 @@ def shifted_page(browser: Browser, shifted_server):
 
 
 # -- helpers -----------------------------------------------------------------------------------------
+def _message(page: Page, text):
+    """The outcome drawn on the page (an alert), not the toast that says the same."""
+    return page.get_by_test_id("stAlert").filter(has_text=text)
+
+
 def _open(page: Page, path: str) -> None:
     page.goto(path)
     wait_for_app(page)
@@ -190,7 +203,7 @@ def _create_training(page: Page, title: str, room: str) -> int:
     expect(title_box).to_have_value(title)
     _submit(page, form.get_by_role("button", name=L("event.create")))
     expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=15_000)
-    expect(page.get_by_text(L("event.created"))).to_be_visible()
+    expect(_message(page, L("event.created"))).to_be_visible()
     found = re.search(r"[?&]id=(\d+)", page.url)
     assert found, page.url
     return int(found.group(1))
@@ -207,7 +220,7 @@ def _enrol(page: Page, name: str, email: str) -> None:
     expect(form.get_by_role("checkbox")).to_be_checked()
     expect(form.get_by_role("textbox", name=L("event.full_name") + " *")).to_have_value(name)
     _submit(page, form.get_by_role("button", name=L("event.enrol_submit"), exact=True))
-    expect(page.get_by_text(L("event.enrolled", name=name, position=""))).to_be_visible()
+    expect(_message(page, L("event.enrolled", name=name, position=""))).to_be_visible()
 
 
 def _header(page: Page, label: str):
@@ -282,7 +295,7 @@ def test_create_enrol_mark_attendance_and_download_a_certificate(shifted_page: P
     expect(page.get_by_role("button", name=L("events.edit.mark_held"))).to_be_visible()  # the server's clock moved
     _open_tab(page, L("event.tab_attendance"))
     assert sorted(_mark_all_present(page)) == sorted([LUCJA, OTHER])
-    saved = page.get_by_text(L("event.attendance_saved", present=2, total=2))
+    saved = _message(page, L("event.attendance_saved", present=2, total=2))
     expect(saved).to_be_visible()
     page.wait_for_timeout(1500)  # long enough for a stray rerun to wipe the message or switch the tab
     wait_for_app(page)

@@ -16,6 +16,11 @@ pytestmark = pytest.mark.e2e
 OSIEDLE = "Stary Widzew"
 
 
+def _message(page: Page, text):
+    """The outcome drawn on the page (an alert), not the toast that says the same."""
+    return page.get_by_test_id("stAlert").filter(has_text=text)
+
+
 def _pick(page: Page, label: str, option: str) -> None:
     """Choose an option of a Streamlit select box by typing it (the list is searchable)."""
     box = page.get_by_test_id("stSelectbox").filter(has_text=label)
@@ -60,7 +65,7 @@ def _move(page: Page, stage: str) -> None:
     wait_until_still(submit)
     submit.click()
     wait_for_app(page)
-    expect(page.get_by_text(f"Inicjatywa przeszła do etapu „{stage}”.")).to_be_visible()
+    expect(_message(page, f"Inicjatywa przeszła do etapu „{stage}”.")).to_be_visible()
 
 
 def test_register_accept_and_find_on_the_board_and_in_the_osiedle(page: Page, auth_cookie_name):
@@ -69,7 +74,7 @@ def test_register_accept_and_find_on_the_board_and_in_the_osiedle(page: Page, au
     login(page, "staff", cookie=auth_cookie_name)
     _register(page, title)
     expect(page.get_by_role("heading", name=title)).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Zarejestrowano inicjatywę nr \d+"))).to_be_visible()
+    expect(_message(page, re.compile(r"Zarejestrowano inicjatywę nr \d+"))).to_be_visible()
     screenshot(page, "initiative-01-registered")
 
     for stage in ("Weryfikacja formalna", "Opiniowanie przez zespół", "Przyjęty do realizacji"):

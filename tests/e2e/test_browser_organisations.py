@@ -14,6 +14,11 @@ pytestmark = pytest.mark.e2e
 NIP_CHECKSUM = "Ten NIP ma błędną cyfrę kontrolną"
 
 
+def _message(page: Page, text):
+    """The outcome drawn on the page (an alert), not the toast that says the same."""
+    return page.get_by_test_id("stAlert").filter(has_text=text)
+
+
 @pytest.fixture
 def register(page: Page, auth_cookie_name) -> Page:
     open_app(page, "/organizacje")
@@ -58,13 +63,13 @@ def test_add_an_organisation_and_find_it(register: Page):
     name = f"Fundacja Przeglądarkowa {uuid.uuid4().hex[:6]}"
     nip = _valid_nip(uuid.uuid4().int % 10**8)
     _submit(page, _open_form(page), name, nip)
-    expect(page.get_by_text("Organizacja dodana do rejestru.")).to_be_visible()
+    expect(_message(page, "Organizacja dodana do rejestru.")).to_be_visible()
 
     search = page.get_by_role("textbox", name="Szukaj")
     search.fill(name.split()[-1])
     search.press("Enter")
     wait_for_app(page)
-    expect(page.get_by_text("Znaleziono 1 z")).to_be_visible()
+    expect(page.get_by_text("Znalezione organizacje: 1 z")).to_be_visible()
     grid = page.get_by_test_id("stDataFrame")
     expect(grid.get_by_test_id("glide-cell-1-0")).to_have_text(name)
     expect(grid.get_by_test_id("glide-cell-3-0")).to_have_text(nip)
@@ -76,10 +81,11 @@ def test_invalid_nip_is_explained_next_to_the_field(register: Page):
     name = f"Stowarzyszenie Literówki {uuid.uuid4().hex[:6]}"
     form = _open_form(page)
     _submit(page, form, name, "1234567890")
-    message = form.get_by_text(NIP_CHECKSUM)
+    # The reason is under the field and again in the list by the submit button (below it): the first is the field's.
+    message = form.get_by_text(NIP_CHECKSUM).first
     expect(message).to_be_visible()
     expect(form.get_by_role("textbox", name="Nazwa *")).to_have_value(name)
-    expect(page.get_by_text("Popraw zaznaczone pola")).to_be_visible()
+    expect(_message(page, "Popraw zaznaczone pola")).to_be_visible()
 
     # "Next to the field": the message is in the NIP field's column, just below the input.
     nip_box = form.get_by_role("textbox", name="NIP").bounding_box()

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard.core.i18n import translate
 from db.connection import MIGRATIONS_DIR
-from tests.e2e.conftest import login, open_app, screenshot, wait_for_app, wait_until_still
+from tests.e2e.conftest import login, open_app, screenshot, server_today, wait_for_app, wait_until_still
 
 pytestmark = pytest.mark.e2e
 
@@ -26,13 +25,18 @@ pytestmark = pytest.mark.e2e
 SKILLS = ("law", "accounting", "translation", "fundraising")
 
 
-def L(key: str, **params) -> str:  # noqa: N802 - reads like a label
+def L(key: str, **params) -> str:
     return translate("pl", key, **params)
 
 
 def _today() -> date:
-    """The server's domain day (Europe/Warsaw), whatever the test machine's zone."""
-    return datetime.now(ZoneInfo("Europe/Warsaw")).date()
+    """The server's domain day (Europe/Warsaw, on the suite's pinned clock), not the real date."""
+    return server_today()
+
+
+def _message(page: Page, text):
+    """The outcome drawn on the page (an alert), not the toast that says the same."""
+    return page.get_by_test_id("stAlert").filter(has_text=text)
 
 
 def _set_date(page: Page, label: str, day: date, scope=None) -> None:
@@ -147,11 +151,11 @@ def test_register_agree_assign_log_hours_and_download_the_certificate(page: Page
     _opportunity(page, title, today)
     page.locator(f".st-key-assign_{volunteer_id} button").click()
     wait_for_app(page)
-    expect(page.get_by_text(L("volunteer_work.assigned", name=f"{last} {first}"))).to_be_visible()
+    expect(_message(page, L("volunteer_work.assigned", name=f"{last} {first}"))).to_be_visible()
     screenshot(page, "volunteers-03-proposed")
     page.get_by_role("button", name=L("volunteer_work.confirm"), exact=True).click()
     wait_for_app(page)
-    expect(page.get_by_text(L("volunteer_work.confirmed_done"))).to_be_visible()
+    expect(_message(page, L("volunteer_work.confirmed_done"))).to_be_visible()
     screenshot(page, "volunteers-04-confirmed")
 
     open_app(page, f"/godziny-wolontariatu?volunteer={volunteer_id}")
@@ -163,7 +167,7 @@ def test_register_agree_assign_log_hours_and_download_the_certificate(page: Page
     expect(hours).to_have_value("3.50")
     form.get_by_role("textbox", name=L("volunteer_work.what_was_done")).fill("Informacja dla mieszkańców")
     _submit(page, form, L("volunteer_work.log_submit"))
-    expect(page.get_by_text(L("volunteer_work.hours_logged", hours="3,50", name=f"{last} {first}"))).to_be_visible()
+    expect(_message(page, L("volunteer_work.hours_logged", hours="3,50", name=f"{last} {first}"))).to_be_visible()
 
     _open_tab(page, L("volunteer_work.tab_queue"))  # the link chose the volunteer in the queue's filter too
     expect(page.get_by_role("combobox", name=L("volunteer_work.volunteer"))).to_have_value(re.compile(re.escape(last)))
@@ -171,7 +175,7 @@ def test_register_agree_assign_log_hours_and_download_the_certificate(page: Page
     wait_for_app(page)
     expect(page.get_by_text(L("volunteer_work.queue_count", count=1, chosen=1))).to_be_visible()
     _submit(page, page, L("volunteer_work.approve"))
-    expect(page.get_by_text(L("volunteer_work.approved_done", count=1))).to_be_visible()
+    expect(_message(page, L("volunteer_work.approved_done", count=1))).to_be_visible()
     screenshot(page, "volunteers-05-hours-approved")
 
     open_app(page, f"/wolontariusz?id={volunteer_id}")
