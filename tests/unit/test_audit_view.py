@@ -61,3 +61,12 @@ def test_view_keeps_the_filters(db, admin):
     clock.freeze(None)
     assert len(audit.view(db, admin, entity="organisation")) == 1
     assert len(audit.view(db, admin, date_from=date(2026, 6, 15))) == 1
+
+
+def test_dates_inside_a_value_read_as_polish_dates():
+    """An event's sessions are kept as '2026-12-07 10:00-13:00': the history shows 07.12.2026 10:00-13:00."""
+    from dashboard.services.admin import audit as audit_service
+
+    assert audit_service.shown_value(["2026-12-07 10:00-13:00", "2026-12-14 10:00-13:00"]) == (
+        "07.12.2026 10:00-13:00, 14.12.2026 10:00-13:00")
+    assert audit_service.shown_value("2026-02-30 is not a day") == "2026-02-30 is not a day"

@@ -101,6 +101,7 @@ _UTC_KEYS = {"at_utc", "created_at", "updated_at", "anonymised_at", "marked_at",
              "decided_at", "cancelled_at", "enrolled_at", "promoted_at", "checked_in_at"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+_ISO_DATE_INSIDE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
 
 
 def local_time(value: datetime | None) -> datetime | None:
@@ -147,7 +148,14 @@ def shown_value(value: Any, key: str = "") -> str:
             return fmt_date(date.fromisoformat(text))
         except ValueError:
             return text
-    return text
+    return _ISO_DATE_INSIDE.sub(_day_in_text, text)  # e.g. an event's sessions: "2026-12-07 10:00-13:00"
+
+
+def _day_in_text(match: re.Match) -> str:
+    try:
+        return fmt_date(date.fromisoformat(match.group(0)))
+    except ValueError:
+        return match.group(0)
 
 
 def shown_values(text: Any) -> str:
