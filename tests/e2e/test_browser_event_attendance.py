@@ -18,9 +18,7 @@ import os
 import re
 import subprocess
 import sys
-import time
 import tomllib
-import urllib.request
 import uuid
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -34,10 +32,10 @@ from dashboard.core.i18n import translate
 from tests.e2e.conftest import (
     CHROMIUM,
     ROOT,
-    START_TIMEOUT,
     VIEWPORT,
     _free_port,
     login,
+    running_app,
     screenshot,
     server_today,
     wait_for_app,
@@ -90,22 +88,6 @@ class ShiftedServer:
         write_offset(self.clock_file, offset_to(moment))
 
 
-def _wait_healthy(server: subprocess.Popen, base: str, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if server.poll() is not None:
-            raise RuntimeError(f"server exited with {server.returncode}: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"streamlit did not become healthy within {START_TIMEOUT} s")
-        time.sleep(0.25)
-
-
 @pytest.fixture
 def shifted_server(tmp_path_factory):
     """Like conftest's ``app_server`` (own demo database, secrets, backups in a temporary directory), but
@@ -130,23 +112,8 @@ def shifted_server(tmp_path_factory):
     shifted = ShiftedServer(base, clock_file, setup["room"], date.fromisoformat(setup["day"]), cookie_name)
     # Noon a week before the training: the new-event form proposes that day (today + 7, a weekday).
     shifted.set_now(datetime.combine(shifted.day - timedelta(days=7), dtime(12)))
-    log_path = work / "server.log"
-    log = open(log_path, "wb")  # noqa: SIM115  (held open while the server runs)
-    server = subprocess.Popen(
-        [sys.executable, str(LAUNCHER), "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(server, base, log_path)
+    with running_app(port, env, work / "server.log"):
         yield shifted
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 @pytest.fixture

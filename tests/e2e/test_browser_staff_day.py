@@ -23,9 +23,7 @@ import os
 import re
 import subprocess
 import sys
-import time
 import tomllib
-import urllib.request
 import uuid
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -38,9 +36,9 @@ from dashboard.core.i18n import translate
 from tests.e2e.conftest import (
     CHROMIUM,
     ROOT,
-    START_TIMEOUT,
     _free_port,
     login,
+    running_app,
     screenshot,
     server_today,
     wait_for_app,
@@ -114,22 +112,6 @@ class Server:
         write_offset(self.clock_file, offset_to(moment))
 
 
-def _wait_healthy(server: subprocess.Popen, base: str, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if server.poll() is not None:
-            raise RuntimeError(f"server exited with {server.returncode}: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"streamlit did not become healthy within {START_TIMEOUT} s")
-        time.sleep(0.25)
-
-
 @pytest.fixture
 def day_server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
@@ -153,23 +135,8 @@ def day_server(tmp_path_factory):
     cookie_name = tomllib.loads((work / "secrets.toml").read_text())["auth"]["cookie_name"]
     server = Server(base, clock_file, setup, cookie_name)
     server.set_now(datetime.combine(server.day - timedelta(days=7), dtime(9)))
-    log_path = work / "server.log"
-    log = open(log_path, "wb")  # noqa: SIM115  (held open while the server runs)
-    process = subprocess.Popen(
-        [sys.executable, str(LAUNCHER), "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(process, base, log_path)
+    with running_app(port, env, work / "server.log"):
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 @pytest.fixture
