@@ -30,6 +30,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="the moment the app believes it is (Warsaw time, e.g. 2027-03-09T11:00); default "
                              f"{FIXED_MOMENT}, the same on every day the benchmark runs; 'tuesday' pins the next "
                              "working Tuesday 11:00 after the real date, 'now' leaves the clock alone")
+    parser.add_argument("--only", default="",
+                        help="comma-separated page url_paths and/or service names to time, e.g. "
+                             "'recepcja,utilisation.live_refresh_after_write'; the rest is skipped (a quick loop "
+                             "while working on one page; the full run is what the report and results hold)")
     parser.add_argument("--strict", action="store_true", help="also exit non-zero when a target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database folder")
     args = parser.parse_args(argv)
@@ -114,9 +118,10 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
     try:
         data, build_rss = dataset.build_apart(folder / "civic.duckdb", args.scale, moment)
         print(f"dataset built in {data.build_s:.1f} s ({data.file_mb:.1f} MB); timing pages…", flush=True)
-        page_results = pages.benchmark_pages(data.db, args.reruns)
+        only = {name.strip() for name in args.only.split(",") if name.strip()}
+        page_results = pages.benchmark_pages(data.db, args.reruns, only)
         print("timing service calls…", flush=True)
-        service_results = services.benchmark_services(data.db, args.calls)
+        service_results = services.benchmark_services(data.db, args.calls, only)
     finally:
         close_database(folder / "civic.duckdb")  # before the folder is removed
         clock.freeze(None)
@@ -132,14 +137,14 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
         "pages": [p.as_dict() for p in page_results],
         "services": [s.as_dict() for s in service_results],
         "rss": {"mb": round(rss, 1), "target_mb": targets.RSS_MB, "ok": rss <= targets.RSS_MB,
-                "build_mb": build_rss, "build_ok": build_rss <= targets.RSS_MB},
+                "build_mb": build_rss},  # the builder is a child process, not the server: reported only
     }
 
 
 def verdict(figures: dict) -> tuple[bool, bool]:
     """(nothing raised, every target met)."""
     failed = any(p["error"] for p in figures["pages"]) or any(s["error"] for s in figures["services"])
-    met = (figures["dataset"]["ok"] and figures["rss"]["ok"] and figures["rss"].get("build_ok", True)
+    met = (figures["dataset"]["ok"] and figures["rss"]["ok"]
            and all(p["ok"] for p in figures["pages"])
            and all(s["ok"] for s in figures["services"]))
     return not failed, met
