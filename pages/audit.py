@@ -17,7 +17,7 @@ c1, c2, c3, c4 = st.columns(4)
 username = c1.text_input(t("audit.user"), key="audit_user").strip().lower() or None
 entities = audit.entities(db)
 entity = c2.selectbox(t("audit.entity"), [None, *entities], placeholder=t("common.all"), key="audit_entity",
-                      format_func=lambda e: t("common.all") if e is None else audit.entity_label(e))
+                      format_func=lambda e: t("common.all") if e is None else audit.entity_title(e))
 date_from = c3.date_input(t("audit.date_from"), value=clock.today() - timedelta(days=30), format="DD.MM.YYYY",
                           key="audit_from")
 date_to = c4.date_input(t("audit.date_to"), value=clock.today(), format="DD.MM.YYYY", key="audit_to")
