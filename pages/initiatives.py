@@ -4,11 +4,12 @@ and the filtered list as CSV or XLSX."""
 import streamlit as st
 
 from dashboard.core import clock, exports
-from dashboard.core.i18n import current_language, fmt_date, fmt_money, t
+from dashboard.core.i18n import current_language, fmt_money, t
 from dashboard.services.initiatives import records as initiatives
 from dashboard.services.initiatives import stages as initiative_stages
 from dashboard.services.initiatives import views as initiative_views
 from dashboard.services.register import organisations
+from dashboard.ui import cells
 from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
@@ -74,8 +75,9 @@ if found.empty:
     st.info(t("initiatives.none"))
     st.stop()
 
-shown = found.assign(stage=found["stage"].map(lambda s: t(f"initiative.stage.{s}")),
-                     sphere=found[f"sphere_{lang}"], submitted_on=found["submitted_on"].map(fmt_date),
+# Written per column, not per row: 3,000 rows at city scale (each stage translated once).
+shown = found.assign(stage=cells.translated(found["stage"], "initiative.stage.{}"),
+                     sphere=found[f"sphere_{lang}"], submitted_on=cells.dates(found["submitted_on"], lang),
                      city_part_pln=found["city_part_pln"].astype(float),
                      residents_pln=found["residents_pln"].astype(float))
 columns = {"id": "initiatives.number", "title": "initiatives.title", "stage": "initiatives.stage",

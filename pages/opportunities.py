@@ -9,10 +9,11 @@ from datetime import date, datetime, time, timedelta
 import streamlit as st
 
 from dashboard.core import clock, exports
-from dashboard.core.i18n import current_language, fmt_date, t
+from dashboard.core.i18n import current_language, t
 from dashboard.services.register import organisations
 from dashboard.services.volunteers import register as vol
 from dashboard.services.volunteers import work
+from dashboard.ui import cells
 from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
@@ -35,19 +36,23 @@ def organisation_names() -> dict[int, str]:
 def initiative_names() -> dict[int, str]:
     return {i: f"{title} (nr {i})" for i, title in work.initiative_choices(db, actor)}
 
+lang = current_language()
 skill_table = vol.skills(db)
-skill_names = dict(zip(skill_table["code"], skill_table["name_pl" if current_language() == "pl" else "name_en"]))
+skill_names = dict(zip(skill_table["code"], skill_table["name_pl" if lang == "pl" else "name_en"]))
 
 
 def key(field: str) -> str:
     return f"{FORM}__{field}"
 
 
-def host_label(kind: str, name) -> str:
-    """'Centrum Obywatelskie', or the host's name with what it is: 'Fundacja X (organizacja)'."""
+def host_label(kind: str, name, kinds: dict[str, str]) -> str:
+    """'Centrum Obywatelskie', or the host's name with what it is: 'Fundacja X (organizacja)'.
+
+    ``kinds`` holds each kind already translated: the list calls this for up to 500 rows.
+    """
     if isinstance(name, str) and name:
-        return f"{name} ({t(f'volunteer_work.host.{kind}').lower()})"
-    return t(f"volunteer_work.host.{kind}")
+        return f"{name} ({kinds[kind].lower()})"
+    return kinds[kind]
 
 
 def _at(day, moment) -> datetime | None:
@@ -165,20 +170,23 @@ if found.empty:
     st.stop()
 
 
-def when(row) -> str:
-    start, end = row.starts_at, row.ends_at
-    if start.date() == end.date():
-        return f"{fmt_date(start)} {start:%H:%M}–{end:%H:%M}"
-    return f"{fmt_date(start)} – {fmt_date(end)}"
+def when(starts, ends):
+    """'18.11.2026 10:00–14:00' within one day, '18.11.2026 – 20.11.2026' across days; a whole column at once."""
+    first, last = cells.dates(starts, lang), cells.dates(ends, lang)
+    one_day = starts.dt.normalize() == ends.dt.normalize()
+    hours = first + " " + starts.dt.strftime("%H:%M") + "–" + ends.dt.strftime("%H:%M")
+    return hours.where(one_day, first + " – " + last)
 
 
+# Written per column, each code translated once: up to 500 rows.
+kinds = {kind: t(f"volunteer_work.host.{kind}") for kind in work.HOSTS}
 shown = found.assign(
-    host=[host_label(k, n) for k, n in zip(found["host_kind"], found["host_name"])],
-    when=[when(r) for r in found.itertuples()],
+    host=[host_label(k, n, kinds) for k, n in zip(found["host_kind"], found["host_name"])],
+    when=when(found["starts_at"], found["ends_at"]),
     people=[f"{int(c)} / {int(n)}" + (f" (+{int(p)})" if p else "")
             for c, n, p in zip(found["confirmed"], found["needed"], found["proposed"])],
-    status=found["status"].map(lambda s: t(f"volunteer_work.status.{s}")),
-    skills=found["skills"].map(lambda codes: ", ".join(skill_names.get(c, c) for c in codes)),
+    status=cells.translated(found["status"], "volunteer_work.status.{}"),
+    skills=[", ".join(skill_names.get(c, c) for c in codes) for codes in found["skills"]],
     place=found["place"].fillna(""),
 )
 columns = {"id": "volunteer_work.number", "title": "volunteer_work.title", "when": "volunteer_work.when",
