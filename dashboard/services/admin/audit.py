@@ -132,16 +132,20 @@ _SLOT_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # a volunteer's 
 _SETTING_LABELS = {"booking_horizon_days": "settings.horizon", "fair_use_weekly_hours": "settings.fair_use",
                    "backup_retention_days": "import.backup.retention"}
 
+_DICTIONARY_SQL = " union all ".join(  # constant text: table names of this module, no value from outside
+    [f"select '{table}', code, name_pl, name_en from {table}" for table in _DICTIONARIES]
+    + ["select 'osiedle', cast(id as varchar), name, name from osiedle"])
+
 Names = dict[str, dict[str, str]]
 
 
 def names(db: Database) -> Names:
     """The dictionary tables' names of their codes in the session's language (osiedla by id), read once per view,
     so a budget category or a skill reads as on its own page and not as the code a program chose."""
-    column = "name_en" if current_language() == "en" else "name_pl"
-    found: Names = {table: {str(code): name for code, name in db.rows(f"select code, {column} from {table}")}
-                    for table in _DICTIONARIES}
-    found["osiedle"] = {str(i): name for i, name in db.rows("select id, name from osiedle")}
+    found: Names = {table: {} for table in (*_DICTIONARIES, "osiedle")}
+    english = current_language() == "en"
+    for table, code, name_pl, name_en in db.rows(_DICTIONARY_SQL):
+        found[table][str(code)] = (name_en if english else name_pl) or name_pl
     return found
 
 
