@@ -23,9 +23,12 @@ st.caption(t("desk.caption", weekday=t(f"weekday.{day.weekday()}"), date=fmt_dat
 
 resources = reservations.resources(db)
 resources = resources[resources["kind"] != "locker"]
-bookings = booking_views.day_bookings(db, day).sort_values(["starts_at", "id"], kind="stable")
-states = booking_views.availability(db, [int(i) for i in resources["id"]], day, day, reservations.holiday_name)
-unresolved = bookings[bookings["status"].isin(("requested", "confirmed", "checked_in"))]
+board = booking_views.desk_day(db, [int(i) for i in resources["id"]], day, now, reservations.holiday_name)
+bookings = sorted((b for r in board.values() for b in r.bookings), key=lambda b: (b.starts_at, b.id))
+unresolved = [b for b in bookings if b.status in ("requested", "confirmed", "checked_in")]
+is_today = day == now.date()
+# Looked up once a run, not once a booking: a busy day lists a few hundred.
+status_text = {s: t(f"booking_status.{s}") for s in (*booking_views.STATUSES, "in_progress")}
 
 
 def hm(value) -> str:
@@ -47,34 +50,27 @@ def no_show(booking_id: int, organisation: str, form: str = "desk") -> None:
                  link=("rezerwacja", booking_id, t("booking.open")))
 
 
-def state_line(resource_id: int, active) -> tuple[str, str]:
+def state_line(resource: booking_views.DeskResource) -> tuple[str, str]:
     """(colour, text) for the resource's state on the chosen day."""
-    state = states.get((resource_id, day), {})
-    if state.get("closed"):
-        return "orange", t("desk.closed", reason=state["closed"])
-    if state.get("opens") is None:
+    if resource.state == "closed":
+        return "orange", t("desk.closed", reason=resource.reason)
+    if resource.state == "not_open":
         return "gray", t("desk.not_open")
-    if day == now.date():
-        current = active[(active["starts_at"] <= now) & (active["ends_at"] > now)]
-        if not current.empty:
-            row = current.iloc[0]
-            return "red", t("desk.in_use", organisation=row["organisation"], end=hm(row["ends_at"]))
-        upcoming = active[active["starts_at"] > now]
-        if not upcoming.empty:
-            return "green", t("desk.free_until", start=hm(upcoming.iloc[0]["starts_at"]))
+    if resource.state == "in_use":
+        return "red", t("desk.in_use", organisation=resource.organisation, end=hm(resource.until))
+    if resource.state == "free_until":
+        return "green", t("desk.free_until", start=hm(resource.until))
+    if resource.state == "free_rest":
         return "green", t("desk.free_rest")
-    return "green", t("desk.gaps", gaps=_gaps(resource_id, active))
+    return "green", t("desk.gaps", gaps=_gaps(resource))
 
 
-def _gaps(resource_id: int, active) -> str:
-    state = states.get((resource_id, day), {})
-    busy = [(r.starts_at.time(), r.ends_at.time()) for r in active.itertuples()]
-    gaps = booking_views.free_gaps(state.get("opens"), state.get("closes"), busy)
-    return ", ".join(f"{hm(a)}–{hm(b)}" for a, b in gaps) or "—"
+def _gaps(resource: booking_views.DeskResource) -> str:
+    return ", ".join(f"{hm(a)}–{hm(b)}" for a, b in resource.gaps or []) or "—"
 
 
 def _line(booking) -> str:
-    status = t(f"booking_status.{booking_views.shown_status(booking.status, booking.starts_at, booking.ends_at, now)}")
+    status = status_text[booking_views.shown_status(booking.status, booking.starts_at, booking.ends_at, now)]
     if booking.status == "checked_in":
         status += " · " + t("desk.attended", count=int(booking.actual_attendance or 0))
     return (f"- {hm(booking.starts_at)}–{hm(booking.ends_at)} · **{ui.escape_md(booking.organisation)}** · "
@@ -86,7 +82,7 @@ def _arrival_row(booking) -> None:
     cols = st.columns([2, 5, 2, 2, 2])
     cols[0].markdown(f"{hm(booking.starts_at)}–{hm(booking.ends_at)}")
     cols[1].markdown(f"{ui.escape_md(booking.organisation)}  \n:gray[{ui.escape_md(booking.purpose)}]")
-    cols[2].markdown(t(f"booking_status.{booking.status}"))
+    cols[2].markdown(status_text[booking.status])
     # One click records the expected head count; the form below corrects it. (A number field per
     # row made a busy day's page several times slower: every widget copies the session state.)
     form = f"desk_{booking.resource_id}"
@@ -97,20 +93,20 @@ def _arrival_row(booking) -> None:
                    args=(int(booking.id), booking.organisation, form))
 
 
-for resource in resources.itertuples():
-    mine = bookings[bookings["resource_id"] == resource.id]
-    active = mine[mine["status"].isin(booking_views.ACTIVE)]
-    colour, text = state_line(int(resource.id), active)
-    lines = [f"**{ui.escape_md(resource.name)}** · {t('kind.' + resource.kind)} · :{colour}[{ui.escape_md(text)}]"]
-    if day == now.date() and states.get((int(resource.id), day), {}).get("opens") is not None:
-        lines.append(f":gray[{ui.escape_md(t('desk.gaps', gaps=_gaps(int(resource.id), active)))}]")
+can_write = actor.can("write")
+for resource_id, name, kind in zip(resources["id"], resources["name"], resources["kind"]):
+    shown = board[int(resource_id)]
+    colour, text = state_line(shown)
+    lines = [f"**{ui.escape_md(name)}** · {t('kind.' + kind)} · :{colour}[{ui.escape_md(text)}]"]
+    if is_today and shown.gaps is not None:
+        lines.append(f":gray[{ui.escape_md(t('desk.gaps', gaps=_gaps(shown)))}]")
     # In order of start: a run of plain lines is one markdown block, a booking whose people are
     # arriving now gets its row with buttons where it falls in the day (on a busy day at city scale
     # every extra element costs the whole page time).
     parts: list = []
-    for booking in mine.itertuples():
-        now_window = day == now.date() and now - 2 * ARRIVAL_WINDOW <= booking.starts_at <= now + ARRIVAL_WINDOW
-        if actor.can("write") and booking.status in ("requested", "confirmed") and now_window:
+    for booking in shown.bookings:
+        now_window = is_today and now - 2 * ARRIVAL_WINDOW <= booking.starts_at <= now + ARRIVAL_WINDOW
+        if can_write and booking.status in ("requested", "confirmed") and now_window:
             parts.append(booking)
         elif parts and isinstance(parts[-1], list):
             parts[-1].append(_line(booking))
@@ -126,14 +122,13 @@ for resource in resources.itertuples():
                 st.markdown("\n".join(part))
             else:
                 _arrival_row(part)
-        ui.outcome(f"desk_{resource.id}")
-if bookings.empty:
+        ui.outcome(f"desk_{resource_id}")
+if not bookings:
     st.info(t("desk.no_bookings"))
 
-if actor.can("write") and not unresolved.empty:
+if can_write and unresolved:
     with st.expander(t("desk.other_bookings", count=len(unresolved)), key="desk_other_box"):  # the count changes
-        labels = {int(r.id): f"{hm(r.starts_at)}–{hm(r.ends_at)} · {r.resource} · {r.organisation}"
-                  for r in unresolved.sort_values(["starts_at", "id"]).itertuples()}
+        labels = {r.id: f"{hm(r.starts_at)}–{hm(r.ends_at)} · {r.resource} · {r.organisation}" for r in unresolved}
         with st.form("desk_other", enter_to_submit=False):
             picked = st.selectbox(t("desk.booking"), list(labels), format_func=labels.get, key="desk_other_pick")
             st.number_input(t("desk.attendance"), min_value=0, max_value=500, value=0, key="desk_other_att")
@@ -142,7 +137,7 @@ if actor.can("write") and not unresolved.empty:
             checked = c1.form_submit_button(t("desk.check_in"), type="primary")
             missed = c2.form_submit_button(t("desk.no_show"))
         if checked or missed:
-            name = unresolved.set_index("id").loc[picked, "organisation"]
+            name = next(r.organisation for r in unresolved if r.id == picked)
             (check_in(picked, name, st.session_state["desk_other_att"], "desk_other") if checked
              else no_show(picked, name, "desk_other"))
             st.rerun()
