@@ -112,3 +112,15 @@ def test_a_day_without_opening_hours_is_not_open(centre, monday):
 
 def test_no_resources_no_board(centre):
     assert booking_views.desk_day(centre.db, [], MONDAY, MONDAY_11) == {}
+
+
+def test_the_hours_in_force_that_day_count_a_new_week_from_its_first_day(centre, admin):
+    """New hours from Tuesday 10 November (Monday opens 8–20 from then on): the desk reads Monday 9th by the
+    old hours and Monday 16th by the new; a resource left as it was keeps its old hours."""
+    week = [{"weekday": wd, "opens": opens, "closes": closes} for wd, (opens, closes) in res.DEFAULT_HOURS.items()]
+    week[0] = {"weekday": 0, "opens": time(8), "closes": time(20)}
+    res.set_opening_hours(centre.db, admin, centre.room, week, valid_from=TUESDAY)
+    before, after = _board(centre, MONDAY), _board(centre, date(2026, 11, 16))
+    assert before[centre.room].gaps == [(time(10), time(18))]
+    assert after[centre.room].gaps == [(time(8), time(20))]
+    assert after[centre.meeting].gaps == [(time(10), time(18))]

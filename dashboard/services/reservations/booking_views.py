@@ -258,14 +258,17 @@ def availability(db: Database, resource_ids: list[int], date_from: date, date_to
     if not resource_ids:
         return {}
     ids = [int(i) for i in resource_ids]
+    # The version in force on a day is the latest one from before it: an ASOF join finds it in one pass
+    # (a correlated max() per resource and day cost ~20 ms for a week of every resource).
     hours = db.rows(
-        "with days as (select d::date as day from generate_series(?::date, ?::date, interval 1 day) t(d)), "
-        "res as (select unnest(?::bigint[]) as resource_id), "
-        "version as (select r.resource_id, days.day, (select max(o.valid_from) from opening_hours o "
-        "  where o.resource_id = r.resource_id and o.valid_from <= days.day) as valid_from from res r, days) "
+        "with wanted as (select unnest(?::bigint[]) as resource_id, d::date as day "
+        "  from generate_series(?::date, ?::date, interval 1 day) t(d)), "
+        "versions as (select distinct resource_id, valid_from from opening_hours), "
+        "version as (select w.resource_id, w.day, v.valid_from from wanted w asof left join versions v "
+        "  on v.resource_id = w.resource_id and w.day >= v.valid_from) "
         "select v.resource_id, v.day, oh.opens, oh.closes from version v left join opening_hours oh "
         "on oh.resource_id = v.resource_id and oh.valid_from = v.valid_from and oh.weekday = isodow(v.day) - 1",
-        [date_from, date_to, ids],
+        [ids, date_from, date_to],
     )
     closures = db.rows(
         "select resource_id, date_from, date_to, reason from closure where cancelled_at is null "
