@@ -26,10 +26,11 @@ volunteer_id, person = ui.detail_header(lambda i: volunteers.get_volunteer(db, a
                                         back_key="volunteers.back", title_key="page.volunteer",
                                         not_found_key="volunteers.not_found")
 
-state = volunteers.processing_state(db, actor, volunteer_id)
+standing = volunteers.standing(db, actor, person)
+state = standing["state"]
 personal = actor.can("personal")
 can_write = actor.can("write") and state == "allowed"
-age_group = volunteer_gdpr.age_group(db, actor, volunteer_id)  # None once anonymisation erased the birth data
+age_group = standing["age_group"]  # None once anonymisation erased the birth data
 minor = age_group == "minor"
 summary = volunteers.hours_summary(db, actor, volunteer_id)
 st.title(f"{person['first_name']} {person['last_name']}")
@@ -130,7 +131,7 @@ if tabs["data"].open:
             with st.expander(t("volunteers.edit"), expanded=bool(ui.form_errors(form))):
                 ui.form_message(form)
                 with st.form(form, enter_to_submit=False):
-                    volunteer_form.fields(form, with_consents=False)
+                    volunteer_form.fields(form, with_consents=False, skills=skills, osiedla=osiedla)
                     st.form_submit_button(t("common.save"), type="primary", on_click=save, args=(form,))
 
 # -- consents -------------------------------------------------------------------------------------------------

@@ -355,6 +355,21 @@ def test_the_record_lists_show_blocking_rules_and_mask_the_guardian_for_the_coor
     assert vol.processing_state(db, staff, vid) == "anonymised"
 
 
+def test_the_volunteers_page_reads_state_and_age_from_the_record_in_hand_as_the_separate_reads_do(db, staff):
+    today = clock.today()
+    minor = person(db, staff, birth_date=date(today.year - 15, 1, 1), guardian_name="Anna Kowalska",
+                   guardian_consent_on=today)
+    adult = person(db, staff, email="dorosly@example.org")
+    for vid in (minor, adult):
+        shown = vol.standing(db, staff, vol.get_volunteer(db, staff, vid))
+        assert shown == {"state": vol.processing_state(db, staff, vid), "age_group": gdpr.age_group(db, staff, vid)}
+    assert vol.standing(db, staff, vol.get_volunteer(db, staff, minor)) == {"state": "allowed", "age_group": "minor"}
+    vol.withdraw_consent(db, staff, minor, "processing", today)
+    assert vol.standing(db, staff, vol.get_volunteer(db, staff, minor))["state"] == "stopped"
+    gdpr.anonymise(db, staff, minor)
+    assert vol.standing(db, staff, vol.get_volunteer(db, staff, minor)) == {"state": "anonymised", "age_group": None}
+
+
 def test_assignments_of_a_volunteer_carry_their_hours(db, staff):
     vid, asg = confirmed(db, staff)
     work.decide_hours(db, staff, work.log_hours(db, staff, asg, {"work_date": date(2026, 2, 10), "hours": 3}), True)

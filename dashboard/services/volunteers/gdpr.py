@@ -402,9 +402,7 @@ def age_group(db: Database, actor: Actor, volunteer_id: int, on: date | None = N
     require(actor, "read")
     with db.transaction() as cur:
         person = vol.volunteer_row(cur, volunteer_id)
-    if person["anonymised_at"] is not None or (person["birth_date"] is None and person["birth_year"] is None):
-        return None
-    return "adult" if vol.adult_on(person["birth_date"], person["birth_year"], on or clock.today()) else "minor"
+    return vol.age_group_of(person, on)
 
 
 # -- anonymisation (art. 17) -------------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ before the form is drawn and appear under their fields.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
+import pandas as pd
 import streamlit as st
 from babel import Locale
 
@@ -17,6 +19,7 @@ from dashboard.core import clock, i18n
 from dashboard.core.i18n import t
 from dashboard.services.register import organisations
 from dashboard.services.volunteers import register as vol
+from dashboard.ui import unsaved_guard
 from dashboard.ui import widgets as ui
 
 RECORD_FIELDS = ("first_name", "last_name", "email", "phone", "birth_date", "birth_year", "skills", "tags",
@@ -36,8 +39,14 @@ def key(form: str, field: str) -> str:
 
 def language_name(code: str) -> str:
     """'angielski (en)' in Polish, 'English (en)' in English; the bare code when babel does not know it."""
-    name = Locale.parse(i18n.LOCALES[i18n.current_language()]).languages.get(code)
+    name = _language_names(i18n.current_language()).get(code)
     return f"{name} ({code})" if name else code
+
+
+@cache
+def _language_names(lang: str) -> dict[str, str]:
+    """Babel's names of languages in ``lang``, read once: the form names 26 languages on every rerun."""
+    return dict(Locale.parse(i18n.LOCALES[lang]).languages)
 
 
 def found_via_label(value: str | None) -> str:
@@ -95,12 +104,18 @@ def values(form: str, *, with_consents: bool) -> dict:
     return data
 
 
-def fields(form: str, *, with_consents: bool) -> None:
-    """Draw the volunteer's widgets with their messages (inside the caller's st.form)."""
+def fields(form: str, *, with_consents: bool, skills: pd.DataFrame | None = None,
+           osiedla: pd.DataFrame | None = None) -> None:
+    """Draw the volunteer's widgets with their messages (inside the caller's st.form).
+
+    ``skills`` and ``osiedla`` are the lists the caller has already read (the volunteer's page shows
+    them too); read here when not given.
+    """
+    unsaved_guard.mount()  # a reload asks first while this form has unsaved input
     db = ui.db()
-    skills = vol.skills(db)
+    skills = vol.skills(db) if skills is None else skills
     skill_names = dict(zip(skills["code"], skills["name_pl" if i18n.current_language() == "pl" else "name_en"]))
-    osiedla = organisations.osiedla(db)
+    osiedla = organisations.osiedla(db) if osiedla is None else osiedla
     osiedle_names = dict(zip(osiedla["id"].astype(int), osiedla["name"]))
     tags = sorted(set(vol.tag_suggestions(db)) | set(st.session_state.get(key(form, "tags")) or []))
     found = list(FOUND_VIA)
