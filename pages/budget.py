@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.core import clock
 from dashboard.core.i18n import current_language, fmt_date, fmt_money, fmt_number, t, tm
 from dashboard.services.reporting import budget, indicators
-from dashboard.ui import cached, charts, period_picker
+from dashboard.ui import cached, cells, charts, period_picker
 from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
@@ -75,9 +75,9 @@ if frame.empty:
     st.info(t("report.budget.nothing"))
 else:
     shown = by_source.assign(source=by_source["source_code"].map(source_names),
-                             planned_text=by_source["planned"].map(fmt_money),
-                             actual_text=by_source["actual"].map(fmt_money),
-                             remaining_text=by_source["remaining"].map(fmt_money), used=by_source["share"].map(pct))
+                             planned_text=cells.money(by_source["planned"], lang),
+                             actual_text=cells.money(by_source["actual"], lang),
+                             remaining_text=cells.money(by_source["remaining"], lang), used=by_source["share"].map(pct))
     columns = {"source": "report.col.source", "planned_text": "report.col.planned", "actual_text": "report.col.actual",
                "remaining_text": "report.col.remaining", "used": "report.col.used"}
     ui.table(shown, columns, key="budget_sources")
@@ -104,8 +104,8 @@ else:
     with st.expander(t("report.budget.details")):
         lines = frame.assign(category=frame["category_code"].map(category_names),
                              source=frame["source_code"].map(source_names),
-                             planned_text=frame["planned"].map(fmt_money), actual_text=frame["actual"].map(fmt_money),
-                             remaining_text=frame["remaining"].map(fmt_money), used=frame["share"].map(pct))
+                             planned_text=cells.money(frame["planned"], lang), actual_text=cells.money(frame["actual"], lang),
+                             remaining_text=cells.money(frame["remaining"], lang), used=frame["share"].map(pct))
         ui.table(lines, {"category": "report.col.category", **columns}, key="budget_lines")
 
 if actor.can("settings"):
@@ -198,9 +198,9 @@ listed = budget.costs(db, actor, date_from, date_to)
 if listed.empty:
     st.info(t("report.cost.none"))
     st.stop()
-shown = listed.assign(spent_on_text=listed["spent_on"].map(fmt_date),
+shown = listed.assign(spent_on_text=cells.dates(listed["spent_on"], lang),
                       category=listed["category_code"].map(category_names),
-                      source=listed["source_code"].map(source_names), amount=listed["amount_pln"].map(fmt_money))
+                      source=listed["source_code"].map(source_names), amount=cells.money(listed["amount_pln"], lang))
 st.caption(t("report.cost.count", count=len(listed), total=fmt_money(listed["amount_pln"].sum())))
 columns = {"spent_on_text": "report.cost.spent_on", "category": "report.cost.category", "source": "report.cost.source",
            "amount": "report.cost.amount", "description": "report.cost.description",

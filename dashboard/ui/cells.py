@@ -13,7 +13,7 @@ from functools import cache
 import pandas as pd
 from babel.dates import get_month_names
 
-from dashboard.core.i18n import LOCALES, current_language, t
+from dashboard.core.i18n import LOCALES, current_language, fmt_money, t
 
 
 @cache
@@ -46,3 +46,10 @@ def translated(codes: pd.Series, key: str) -> pd.Series:
     """
     names = {code: t(key.format(code)) for code in pd.unique(codes)}
     return codes.map(names)
+
+
+def money(amounts: pd.Series, lang: str | None = None) -> pd.Series:
+    """Every amount as ``fmt_money`` writes it ('' for a missing one), each distinct amount written once."""
+    lang = lang or current_language()
+    names = {amount: fmt_money(amount, lang) for amount in pd.unique(amounts) if amount == amount}
+    return amounts.map(names).fillna("").astype(object)

@@ -45,3 +45,11 @@ def test_each_stage_code_reads_as_its_translation_in_the_sessions_language():
         shown = cells.translated(codes, "initiative.stage.{}")
         assert list(shown) == [i18n.t(f"initiative.stage.{code}") for code in codes]
     assert shown.iloc[0] != "initiative.stage.submitted"  # a real name, not the key
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_a_column_of_costs_reads_as_fmt_money_writes_each_one(lang):
+    amounts = pd.Series([1234.5, 0.0, 1234.5, 99999.99, None, -12.0])
+    expected = [i18n.fmt_money(a, lang) for a in amounts]
+    assert list(cells.money(amounts, lang)) == expected
+    assert expected[4] == "" and "1" in expected[0]
