@@ -17,8 +17,8 @@ from babel.dates import format_date
 from dashboard.core import clock, i18n
 from dashboard.core.i18n import fmt_date, t
 from dashboard.services import reservations
-from dashboard.services.reservations import booking_views
-from dashboard.ui import charts
+from dashboard.services.reservations import booking_views, timegrid
+from dashboard.ui import cached, charts
 from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
@@ -90,24 +90,72 @@ else:
     st.subheader(heading[:1].upper() + heading[1:])
 
 ids = rooms if chosen == "rooms" else list(names) if chosen == "all" else [int(chosen)]
-data = booking_views.calendar(db, ids, date_from, date_to, now, lambda d: reservations.holiday_name(d, lang))
 can_book = actor.can("write")
 
-if data["days"].empty:
-    st.info(t("week.all_closed") if view == "week" else t("week.day_closed"))
-else:
-    st.caption(t(("week.tap_hint" if on_phone else "week.click_hint") if can_book else "week.click_hint_read"))
-    labels = {key: t(f"week.{key}") for key in (
+
+def _labels() -> dict[str, str]:
+    return {key: t(f"week.{key}") for key in (
         "outside", "free", "closed", "holiday", "closure", "closed_as", "free_describe", "booking_describe",
         "free_time", "closed_kind", "now", "legend", "time", "attendees")} | {
         "resource": t("booking.resource"), "day": t("booking.day"), "organisation": t("booking.organisation"),
         "status": t("booking.status"), "purpose": t("booking.purpose")}
-    chart = charts.booking_calendar(
-        data, names, labels, {s: t(f"booking_status.{s}") for s in booking_views.STATUSES},
+
+
+def _table(bookings):
+    """The week's bookings as the plain table under the chart, in the session's language."""
+    status = {s: t(f"booking_status.{s}") for s in booking_views.STATUSES}
+    table = bookings.assign(day=bookings["starts_at"].map(fmt_date),
+                            time=bookings["starts_at"].dt.strftime("%H:%M") + "–" + bookings["ends_at"].dt.strftime("%H:%M"),
+                            status=bookings["status"].map(status))
+    columns = {"day": "booking.day", "time": "week.time", "resource": "booking.resource",
+               "organisation": "booking.organisation", "purpose": "booking.purpose", "status": "booking.status"}
+    return table[list(columns)].rename(columns={c: t(k) for c, k in columns.items()}).set_index(t("booking.day"))
+
+
+def _vega_lite(chart) -> dict:
+    """The spec ``st.altair_chart`` sends for ``chart``, data sets as Arrow, by Streamlit's own conversion
+    (private: a Streamlit upgrade that moves it fails tests/app/test_week_calendar_page.py, not silently).
+    Altair's public ``to_dict`` would inline the rows as JSON and refuse more than 5,000 (a week of every
+    resource has ~3,000 free half hours)."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return _convert_altair_to_vega_lite_spec(chart)
+
+
+def _build() -> dict:
+    """The calendar's data, its Vega-Lite spec and the table, ready to send."""
+    data = booking_views.calendar(db, ids, date_from, date_to, bookable_from,
+                                  lambda d: reservations.holiday_name(d, lang))
+    spec = None if data["days"].empty else _vega_lite(charts.booking_calendar(
+        data, names, _labels(), {s: t(f"booking_status.{s}") for s in booking_views.STATUSES},
         lambda d: f"{t(f'weekday_short.{d.weekday()}')} {d:%d.%m}", fmt_date, now=now, day_view=view == "day",
-        can_book=can_book, width=340 if on_phone else 1000)
-    event = st.altair_chart(chart, width="stretch", theme=None, key=f"week_chart_{view}", on_select="rerun",
-                            selection_mode=list(charts.CALENDAR_SELECTIONS) if can_book else ["booking"])
+        can_book=can_book, width=340 if on_phone else 1000))
+    bookings = data["bookings"]
+    return {"spec": spec, "count": len(bookings), "table": None if bookings.empty else _table(bookings)}
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _prepared(key: tuple, _build) -> dict:
+    """What ``_build`` makes, kept while ``key`` holds: building the chart and turning it into Vega-Lite
+    costs ~150 ms of Altair work a rerun at city scale, the same every rerun until the data, the week,
+    the view, the language or the minute change. ``key`` has the data's stamp (the newest audit row:
+    every write in the app makes a new one) and the whole minute from which half hours can be booked."""
+    return _build()
+
+
+# Free half hours start on whole minutes, so "not yet begun at now" reads the same for any now up to
+# the next whole minute: the prepared calendar is kept by that minute.
+bookable_from = timegrid.minute_up(now)
+shown = _prepared((db.path, cached.stamp(), tuple(ids), date_from, date_to, bookable_from, lang, view, can_book,
+                   on_phone), _build)
+
+if shown["spec"] is None:
+    st.info(t("week.all_closed") if view == "week" else t("week.day_closed"))
+else:
+    st.caption(t(("week.tap_hint" if on_phone else "week.click_hint") if can_book else "week.click_hint_read"))
+    event = st.vega_lite_chart(spec=shown["spec"], width="stretch", theme=None, key=f"week_chart_{view}",
+                               on_select="rerun",
+                               selection_mode=list(charts.CALENDAR_SELECTIONS) if can_book else ["booking"])
 
     def _clicked(name: str, field: str):
         """What a click picked in the selection ``name``: a value, or None (a click elsewhere leaves the
@@ -124,13 +172,7 @@ else:
         resource_id, day, start, end = str(slot).split("|")
         ui.goto("nowa-rezerwacja", resource=resource_id, day=day, start=start, end=end)
 
-bookings = data["bookings"]
-if not bookings.empty:
-    with st.expander(t("week.as_table", count=len(bookings))):
-        table = bookings.assign(day=bookings["starts_at"].map(fmt_date),
-                                time=bookings["starts_at"].dt.strftime("%H:%M") + "–" + bookings["ends_at"].dt.strftime("%H:%M"),
-                                status=bookings["status"].map(lambda s: t(f"booking_status.{s}")))
-        columns = {"day": "booking.day", "time": "week.time", "resource": "booking.resource",
-                   "organisation": "booking.organisation", "purpose": "booking.purpose", "status": "booking.status"}
+if shown["table"] is not None:
+    with st.expander(t("week.as_table", count=shown["count"])):
         # A plain table: a week's bookings are few, and it prints and reads as text.
-        st.table(table[list(columns)].rename(columns={c: t(k) for c, k in columns.items()}).set_index(t("booking.day")))
+        st.table(shown["table"])

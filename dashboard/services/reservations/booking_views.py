@@ -126,13 +126,14 @@ def free_gaps(opens: time | None, closes: time | None, busy: list[tuple[time, ti
 
 
 def week_bookings(db: Database, monday: date, resource_ids: list[int], days: int = 7) -> pd.DataFrame:
-    """Bookings that were not cancelled (no-shows too) of a week, or ``days`` days, for the chosen resources."""
+    """Bookings that were not cancelled (no-shows too) of a week, or ``days`` days, for the chosen resources,
+    by start (and id: the same order on every rerun, so the chart's data and the table do not reshuffle)."""
     if not resource_ids:
         return pd.DataFrame()
     start = datetime.combine(monday, time.min)
     return db.query(
         _BOOKING_COLUMNS + "where b.starts_at >= ? and b.starts_at < ? and b.status <> 'cancelled' "
-        "and list_contains(?, b.resource_id) order by b.starts_at",
+        "and list_contains(?, b.resource_id) order by b.starts_at, b.id",
         [start, start + timedelta(days=days), [int(i) for i in resource_ids]],
     )
 

@@ -20,6 +20,14 @@ def dmy(value: date | datetime) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def minute_up(value: datetime) -> datetime:
+    """The first whole minute at or after ``value``. Every half hour starts on a whole minute, so a slot
+    has not begun at ``value`` exactly when it has not begun at ``minute_up(value)``: a read that depends
+    on "now" only through that can be kept for the minute."""
+    whole = value.replace(second=0, microsecond=0)
+    return whole if whole == value else whole + timedelta(minutes=1)
+
+
 def span_hours(start: datetime | time, end: datetime | time) -> float:
     """Wall-clock hours between two naive times of one day."""
     if isinstance(start, time):
