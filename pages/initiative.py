@@ -28,7 +28,7 @@ initiative_id, card = ui.detail_header(lambda i: initiative_views.get_initiative
                                        back_key="initiatives.back", title_key="page.initiative",
                                        not_found_key="initiatives.not_found")
 stage = card["stage"]
-writable = initiative_stages.editable(db, actor, stage)
+writable = initiative_stages.editable_when(actor, card["stage_closed"])
 money = card["money"]
 
 
@@ -278,9 +278,9 @@ with tabs[0]:
 # -- advisory scoring ----------------------------------------------------------------------------
 with tabs[1]:
     st.info(t("initiative.score_advisory"), icon=":material/info:")
-    criteria = initiative_extras.criteria(db)
-    crit_names = {c["code"]: c[f"name_{lang}"] for c in criteria}
     scores = card["scores"]
+    criteria = scores["criteria"]
+    crit_names = {c["code"]: c[f"name_{lang}"] for c in criteria}
     if scores["advisory_total"] is not None:
         st.metric(t("initiatives.scoring.total"), f"{fmt_number(scores['advisory_total'], digits=1)} / 100",
                   help=t("initiatives.scoring.total_help"), border=True)

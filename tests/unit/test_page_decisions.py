@@ -133,6 +133,9 @@ def test_an_initiative_is_editable_exactly_when_its_update_is_accepted(db, staff
     assert editable is updated
     assert editable is (stage not in ("settled", "rejected", "withdrawn"))
     assert stages.editable(db, coordinator, stage) is False, "the coordinator reads only"
+    card = initiatives.get_row(db, staff, new_id)  # the initiative's page decides from the card it has read
+    assert stages.editable_when(staff, card["stage_closed"]) is editable
+    assert stages.editable_when(coordinator, card["stage_closed"]) is False
 
 
 # -- how an agreement covers accidents ---------------------------------------------------------------------------

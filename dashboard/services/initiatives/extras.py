@@ -61,14 +61,16 @@ def score(db: Database, actor: Actor, initiative_id: int, points: dict[str, int]
 
 
 def scores(db: Database, actor: Actor, initiative_id: int) -> dict:
-    """Points per reviewer and criterion, each reviewer's weighted total (0–100) and their mean.
+    """Points per reviewer and criterion, each reviewer's weighted total (0–100) and their mean,
+    and the active criteria they were given against (the card's grid shows them, so it need not read them again).
 
     A reviewer's total is Σ weight × points / max over the criteria they scored, divided by
     the sum of all active weights: unscored criteria count as 0, so a half-done card cannot
     look better than a finished one.
     """
     require(actor, "read")
-    crit = {c["code"]: c for c in criteria(db)}
+    active = criteria(db)
+    crit = {c["code"]: c for c in active}
     weights = sum((Decimal(c["weight"]) for c in crit.values()), Decimal(0))
     frame = db.query("select reviewer, criterion, points from initiative_score where initiative_id = ? "
                      "order by reviewer, criterion", [int(initiative_id)])
@@ -78,7 +80,7 @@ def scores(db: Database, actor: Actor, initiative_id: int) -> dict:
                     for c, p in zip(group["criterion"], group["points"]) if c in crit), Decimal(0))
         totals[reviewer] = (part * 100 / weights).quantize(Decimal("0.01")) if weights else Decimal(0)
     mean = (sum(totals.values(), Decimal(0)) / len(totals)).quantize(Decimal("0.01")) if totals else None
-    return {"points": frame, "by_reviewer": totals, "advisory_total": mean}
+    return {"points": frame, "by_reviewer": totals, "advisory_total": mean, "criteria": active}
 
 
 # -- support log -----------------------------------------------------------------------------

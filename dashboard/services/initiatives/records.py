@@ -31,7 +31,8 @@ _CENT = Decimal("0.01")
 MAX_SUPPORTERS = 1_000_000  # more than the city's residents
 _MAX_AMOUNT = Decimal("9999999999.99")
 _SELECT = ("select i.*, s.name_pl as sphere_pl, s.name_en as sphere_en, o.name as osiedle, "
-           "g.name as organisation from initiative i join initiative_sphere s on s.code = i.sphere "
+           "g.name as organisation, st.closed as stage_closed from initiative i "
+           "join initiative_sphere s on s.code = i.sphere join initiative_stage st on st.code = i.stage "
            "join osiedle o on o.id = i.osiedle_id left join organisation g on g.id = i.organisation_id "
            "where i.id = ?")
 
@@ -227,7 +228,8 @@ def fetch(cur, initiative_id: int) -> dict:
 
 
 def get_row(db: Database, actor: Actor, initiative_id: int) -> dict:
-    """The initiative with names of its sphere, osiedle and organisation; contact masked for the coordinator."""
+    """The initiative with names of its sphere, osiedle and organisation, and whether its stage is closed
+    (``stage_closed``); contact masked for the coordinator."""
     require(actor, "read")
     rows = db.dicts(_SELECT, [as_int(initiative_id) or -1])
     if not rows:

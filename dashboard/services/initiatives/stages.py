@@ -48,7 +48,12 @@ def stages(db: Database) -> list[dict]:
 def editable(db: Database, actor: Actor, stage: str) -> bool:
     """Whether the actor may still change an initiative standing at ``stage``. A closed stage (settled,
     rejected, withdrawn) is a record of what happened: ``records.update`` refuses it and no move leads on."""
-    return actor.can("write") and not db.scalar("select closed from initiative_stage where code = ?", [stage])
+    return editable_when(actor, db.scalar("select closed from initiative_stage where code = ?", [stage]))
+
+
+def editable_when(actor: Actor, stage_closed: bool) -> bool:
+    """``editable`` for a stage whose ``closed`` flag the caller has already read (the card has it)."""
+    return actor.can("write") and not stage_closed
 
 
 def move(db: Database, actor: Actor, initiative_id: int, to_stage: str, note: str | None = None, *,
