@@ -63,12 +63,19 @@ def test_the_only_script_is_the_login_cookie_writer_and_it_escapes_its_data():
     assert re.fullmatch(r"[A-Za-z0-9_.-]+", token), "a JWT is base64url: nothing that can end a script"
     script = auth.cookie_script("civic</script><img src=x onerror=alert(1)>", token, expires)
     assert script.count("</") == 1 and script.endswith("</script>"), script
-    # The one other script: the Forum's keyboard listener (Components v2), static JS that takes no app data.
+    # The other scripts: static JS of Components v2 components that takes no app data.
+    # - the Forum's keyboard listener (slide_keys);
+    # - the unsaved-form guard (unsaved_guard): Streamlit cannot ask the browser to warn before a reload throws a
+    #   half-filled form away, only a page script can set a ``beforeunload`` handler. It receives nothing at all.
     components = hits(re.compile(r"components\.v2\.component\("), python_files("dashboard", "pages"))
-    assert [f.split(":")[0] for f in components] == ["dashboard/ui/slide_keys.py"], components
-    from dashboard.ui import slide_keys
+    assert sorted(f.split(":")[0] for f in components) == ["dashboard/ui/slide_keys.py",
+                                                            "dashboard/ui/unsaved_guard.py"], components
+    from dashboard.ui import slide_keys, unsaved_guard
     assert "data" not in re.findall(r"const \{([^}]*)\} = component", slide_keys.JS)[0]
-    assert "innerHTML" not in slide_keys.JS and "http" not in slide_keys.JS   # writes no HTML, loads nothing
+    assert re.search(r"export default function \(\)", unsaved_guard.JS), "the guard takes no argument: no data"
+    assert "data=" not in Path(unsaved_guard.__file__).read_text(encoding="utf-8")
+    for script in (slide_keys.JS, unsaved_guard.JS):
+        assert "innerHTML" not in script and "http" not in script   # writes no HTML, loads nothing
 
 
 # -- SQL is parameterised ------------------------------------------------------------------
