@@ -26,12 +26,13 @@ from contextvars import ContextVar
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
+from numbers import Integral
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 from dashboard.core.errors import Message
 
@@ -215,20 +216,53 @@ def _missing(value) -> bool:
     return value is None or value != value
 
 
+# Dates, times and numbers are written straight from their fields in the two interface languages:
+# Babel's formatter parses the locale and the pattern on every call (30–40 µs, 120 µs for a number
+# with decimals), and a table of a few thousand rows formats every cell. The texts are Babel's own:
+# month names and separators are read from it once, and anything out of the ordinary (another
+# language, a type that is neither a date nor a plain number, a number too large for a float's
+# digits) still goes to Babel. tests/unit/test_i18n.py compares both ways value by value.
+_DATE_PATTERNS = {"pl": "dd.MM.yyyy", "en": "d MMM yyyy"}
+_PLAIN_LIMIT = 10**15  # below it a float's str() keeps every digit Babel would see
+
+
+@cache
+def _month_names(lang: str) -> tuple[str, ...]:
+    """The language's month abbreviations as Babel writes them ("Sept" in British English)."""
+    return tuple(_babel_date(date(2000, month, 1), "MMM", locale=LOCALES[lang]) for month in range(1, 13))
+
+
+@cache
+def _number_symbols(lang: str) -> dict[int, str]:
+    """``str.translate`` table from Python's "-1,234.5" to the language's minus, grouping and decimal signs."""
+    locale = LOCALES[lang]
+    return str.maketrans({"-": get_minus_sign_symbol(locale), ",": get_group_symbol(locale),
+                          ".": get_decimal_symbol(locale)})
+
+
+def _date_text(value: date, lang: str) -> str:
+    if lang == "pl":
+        return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+    return f"{value.day} {_month_names(lang)[value.month - 1]} {value.year:04d}"
+
+
 def fmt_date(value: date | datetime | None, lang: str | None = None) -> str:
     if _missing(value):
         return ""
     lang = lang or current_language()
     if isinstance(value, datetime):
         value = value.date()
-    pattern = "dd.MM.yyyy" if lang == "pl" else "d MMM yyyy"
-    return _babel_date(value, pattern, locale=LOCALES[lang])
+    if isinstance(value, date) and lang in _DATE_PATTERNS:
+        return _date_text(value, lang)
+    return _babel_date(value, _DATE_PATTERNS.get(lang, "d MMM yyyy"), locale=LOCALES[lang])
 
 
 def fmt_datetime(value: datetime | None, lang: str | None = None) -> str:
     if _missing(value):
         return ""
     lang = lang or current_language()
+    if isinstance(value, datetime) and lang in _DATE_PATTERNS:  # the time as written, whatever its zone (as Babel)
+        return f"{_date_text(value, lang)} {value.hour:02d}:{value.minute:02d}"
     pattern = "dd.MM.yyyy HH:mm" if lang == "pl" else "d MMM yyyy HH:mm"
     return _babel_datetime(value, pattern, locale=LOCALES[lang])
 
@@ -245,5 +279,25 @@ def fmt_number(value: float | int | None, lang: str | None = None, digits: int =
     if _missing(value):
         return ""
     lang = lang or current_language()
+    if lang in _DATE_PATTERNS and isinstance(digits, int) and 0 <= digits <= 6:
+        plain = _plain_number(value, digits)
+        if plain is not None:
+            return plain.translate(_number_symbols(lang))
     pattern = "#,##0" + (("." + "0" * digits) if digits else "")
     return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def _plain_number(value, digits: int) -> str | None:
+    """``value`` as "-1,234.50" (Babel's rounding: half to even on the number's decimal text), or None
+    when it is no plain int or float of a size a float writes exactly."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Integral):
+        number = int(value)
+        if abs(number) >= _PLAIN_LIMIT:
+            return None
+        return f"{number:,}" + ("." + "0" * digits if digits else "")
+    if isinstance(value, float) and abs(value) < _PLAIN_LIMIT:  # NaN is missing; inf is not below the limit
+        rounded = Decimal(str(float(value))).quantize(Decimal(1).scaleb(-digits))
+        return f"{rounded:,f}"
+    return None

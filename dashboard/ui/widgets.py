@@ -33,8 +33,22 @@ def config() -> settings.Config:
     return settings.load()
 
 
+_ready: dict[settings.Config, bootstrap.Prepared] = {}
+
+
 def prepared() -> bootstrap.Prepared:
-    return _prepared(config())
+    """The installation for the current settings, prepared once per process.
+
+    ``st.cache_resource`` hashes the settings on every call (about a millisecond), and a page asks
+    several times a run (the entry file, the login, ``db()`` in the page and its helpers); the
+    settings are a frozen, hashable record, so a dict in front of the cache answers in a microsecond.
+    One whose database was closed since (a test, the benchmark) goes back through the cache.
+    """
+    current = config()
+    found = _ready.get(current)
+    if found is None or found.db._closed:
+        found = _ready[current] = _prepared(current)
+    return found
 
 
 def db() -> Database:
@@ -330,9 +344,11 @@ def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
 
     Streamlit's tables draw a missing value as "None", in English. Columns without gaps are left
     as they are (numbers stay numbers); a column with gaps becomes text, numbers and dates written
-    as in the rest of the interface.
+    as in the rest of the interface. A column repeats its values (a status, a day, a count), so each
+    distinct value is written once.
     """
     out = frame.copy()
+    lang = i18n.current_language()
     for name in out.columns:
         column = out[name]
         try:
@@ -346,14 +362,30 @@ def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
                 lambda v: isinstance(v, bool)).all()):
             out[name] = column.astype(object).where(~missing, "")
         elif pd.api.types.is_numeric_dtype(column):
-            whole = bool((present.astype(float) % 1 == 0).all())
-            out[name] = [("" if gap else fmt_number(v, digits=0 if whole else 1)) for v, gap in zip(column, missing)]
+            digits = 0 if bool((present.astype(float) % 1 == 0).all()) else 1
+            out[name] = _written(column, missing, lambda v, d=digits: fmt_number(v, lang, digits=d))
         elif pd.api.types.is_datetime64_any_dtype(column):
             midnight = bool((present.dt.time == time()).all())
-            out[name] = [("" if gap else (fmt_date(v) if midnight else fmt_datetime(v))) for v, gap in zip(column, missing)]
+            out[name] = _written(column, missing, (lambda v: fmt_date(v, lang)) if midnight
+                                 else (lambda v: fmt_datetime(v, lang)))
         else:
             out[name] = column.astype(object).where(~missing, "")
     return out
+
+
+def _written(column: pd.Series, missing: pd.Series, write: Callable[[Any], str]) -> list[str]:
+    """Each cell as ``write`` puts it, a gap as ""; a value seen before is not written again."""
+    done: dict[Any, str] = {}
+    cells = []
+    for value, gap in zip(column, missing):
+        if gap:
+            cells.append("")
+            continue
+        text = done.get(value)
+        if text is None:
+            text = done[value] = write(value)
+        cells.append(text)
+    return cells
 
 
 def masked(value: Any, kind: str, who: Actor) -> str:

@@ -76,3 +76,49 @@ def test_the_attendance_sheet_lists_participants_per_session(place, staff, held)
 def test_the_fonts_are_vendored_with_their_licence():
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"):
         assert (certificates.FONT_DIR / name).is_file()
+
+
+def _printed(pdf: bytes) -> list:
+    """What a page prints: its content stream and, per font, the widths, the text mapping and each glyph's outline."""
+    from fontTools import ttLib
+    from fontTools.pens.recordingPen import RecordingPen
+
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    printed = [page.get_contents().get_data()]
+    for _name, ref in sorted(page["/Resources"]["/Font"].items()):
+        font = ref.get_object()
+        cid_font = font["/DescendantFonts"][0].get_object()
+        descriptor = cid_font["/FontDescriptor"].get_object()
+        face = ttLib.TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+        glyphs = face.getGlyphSet()
+        outlines = []
+        for glyph in face.getGlyphOrder():
+            pen = RecordingPen()
+            glyphs[glyph].draw(pen)
+            outlines.append((glyphs[glyph].width, pen.value))
+        printed += [str(cid_font["/W"]), font["/ToUnicode"].get_object().get_data(), outlines,
+                    {k: str(v) for k, v in descriptor.items() if k != "/FontFile2"}]
+    return printed
+
+
+def test_a_certificate_prints_the_same_with_the_faces_cut_to_european_letters(place, staff, held, monkeypatch):
+    """Names in Latin, Greek or Cyrillic letters take faces cut down to those scripts (embedding the
+    whole faces was most of a certificate's time): the page, widths and glyphs are those of the whole faces."""
+    _event_id, lucja, _jan = held
+    cut = certificates.certificate_pdf(place.db, staff, lucja)
+    whole_faces = certificates.new_pdf
+    monkeypatch.setattr(certificates, "new_pdf", lambda orientation="P", text=None: whole_faces(orientation))
+    assert _printed(cut) == _printed(certificates.certificate_pdf(place.db, staff, lucja))
+
+
+def test_a_name_in_a_script_beyond_european_letters_still_prints(place, staff):
+    """A Georgian or Armenian name falls back to the whole faces, which have those letters."""
+    event_id = trainings.create_event(place.db, staff, event_form(place, title="Spotkanie sąsiedzkie", topics=["T5"]))
+    names = ("Олена Шевченко", "ნინო ბერიძე", "Անի Պետրոսյան")
+    people = [enrolment.enrol(place.db, staff, event_id, {"full_name": name, "email": f"p{number}@example.org",
+                                                          "consent": True})["id"] for number, name in enumerate(names)]
+    first = trainings.get_event(place.db, staff, event_id)["sessions"][0]
+    clock.freeze(datetime(2026, 11, 3, 16, 5, tzinfo=clock.WARSAW))
+    enrolment.record_attendance(place.db, staff, first["id"], dict.fromkeys(people, True))
+    for person, name in zip(people, names, strict=True):
+        assert name in text_of(certificates.certificate_pdf(place.db, staff, person))

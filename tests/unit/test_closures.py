@@ -143,3 +143,21 @@ def test_compliance_covers_every_iso_week_touching_the_range(centre):
     assert weeks["week_start"].tolist() == [date(2026, 12, 21), date(2026, 12, 28), date(2027, 1, 4)]
     # 24-26 December and 1 and 6 January are holidays: explained, not failures
     assert weeks["status"].tolist() == ["short_holiday", "short_holiday", "short_holiday"]
+
+
+def test_a_year_of_holidays_is_worked_out_once_for_every_day_asked(monkeypatch):
+    """The compliance report and the week calendar ask day by day; the year's calendar is built once."""
+    import importlib
+
+    opening_hours = importlib.import_module("dashboard.services.reservations.opening_hours")  # the module, not the read
+    opening_hours._holidays_of.cache_clear()
+    built = []
+    real = opening_hours._holidays_pkg.country_holidays
+    monkeypatch.setattr(opening_hours._holidays_pkg, "country_holidays",
+                        lambda *args, **kwargs: built.append(kwargs["years"]) or real(*args, **kwargs))
+    days = [date(2031, 1, 1) + (date(2031, 1, 2) - date(2031, 1, 1)) * i for i in range(365)]
+    named = {day: res.holiday_name(day) for day in days}
+    assert built == [2031]
+    assert named[date(2031, 11, 11)] == "Narodowe Święto Niepodległości" and named[date(2031, 11, 12)] is None
+    with pytest.raises(TypeError):  # what every caller shares cannot be changed by one of them
+        opening_hours._holidays_of(2031, "pl")[date(2031, 11, 12)] = "Dzień wolny"

@@ -8,12 +8,13 @@ interface language. Polish letters need a Unicode TrueType font: DejaVu Sans is 
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from datetime import date, datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from slugify import slugify
 
 from dashboard import PROJECT_ROOT
@@ -25,6 +26,10 @@ from dashboard.services.education.events import event_row, session_rows
 from dashboard.services.sql import fetch_all, fetch_one
 from db.connection import Database
 
+if TYPE_CHECKING:  # fpdf is imported where a PDF is made: a page importing this module does not load it
+    from fpdf import FPDF
+    from fpdf.fonts import TTFFont
+
 FONT_DIR = PROJECT_ROOT / "dashboard" / "assets" / "fonts"
 FONT = "DejaVu"
 CENTRE = "Centrum Obywatelskie w Łodzi"
@@ -33,16 +38,89 @@ TYPE_LABELS = {"training": "szkolenie", "advisory": "doradztwo indywidualne", "s
 BLANK_ROWS = 5  # empty lines on the signature sheet for walk-ins
 
 
-def new_pdf(orientation: str = "P") -> FPDF:
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+# Latin (every European language's letters), Greek, Cyrillic, punctuation, currency signs: what the Centre's
+# documents and the names in them are written in. A tenth of the face's 6,000 glyphs.
+_COMMON_RANGES = ((0x20, 0x7E), (0xA0, 0x52F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20A0, 0x20CF),
+                  (0x2100, 0x218F))
+_COMMON_CHARS = frozenset(chr(c) for low, high in _COMMON_RANGES for c in range(low, high + 1))
+# What fpdf leaves out of every embedded face (fpdf.output): the cut-down face leaves out the same.
+_DROPPED_TABLES = ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT", "EBLC",
+                   "EBSC", "SVG ", "CPAL", "COLR"]
+
+
+def new_pdf(orientation: str = "P", text: str | None = None) -> FPDF:
+    """An A4 document with DejaVu Sans (regular and bold) for Polish letters.
+
+    ``text``, when the caller knows every text the document will hold: if it is all Latin, Greek,
+    Cyrillic and punctuation, the faces come cut down to those letters, prepared once per process,
+    and embedding them takes a tenth of the time (a certificate: 100 ms → 30 ms). Any other letter,
+    or no ``text``, takes the whole faces as ``add_font`` reads them. The page looks the same either way.
+    """
+    from fpdf import FPDF
+
     pdf = FPDF(orientation=orientation, unit="mm", format="A4")
-    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    common = text is not None and all(c in _COMMON_CHARS or c < " " for c in text)
+    for style, file in FONT_FILES.items():
+        if common:
+            _add_common_face(pdf, style)
+        else:
+            pdf.add_font(FONT, style, str(FONT_DIR / file))
     pdf.set_auto_page_break(True, margin=18)
     pdf.set_creator(CENTRE)
     return pdf
 
 
+@cache
+def _common_face(style: str) -> bytes:
+    """The face cut down to ``_COMMON_CHARS`` (a font file's bytes), as fpdf cuts a face for embedding."""
+    from fontTools import subset, ttLib
+
+    face = ttLib.TTFont(FONT_DIR / FONT_FILES[style], recalcTimestamp=False, recalcBBoxes=False)  # the whole face's box
+    options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
+    options.drop_tables += _DROPPED_TABLES
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(c) for c in _COMMON_CHARS])
+    subsetter.subset(face)
+    out = io.BytesIO()
+    face.save(out)
+    return out.getvalue()
+
+
+@cache
+def _parsed_common_face(style: str) -> TTFFont:
+    """The cut-down face as ``add_font`` reads it (its character map and every glyph's width), once."""
+    from fpdf import FPDF
+    from fpdf.fonts import TTFFont
+
+    return TTFFont(FPDF(), io.BytesIO(_common_face(style)), f"{FONT.lower()}{style}", style)
+
+
+def _add_common_face(pdf: FPDF, style: str) -> None:
+    """``pdf.add_font`` of the cut-down face, from the face parsed once for the process.
+
+    What a document changes is its own: the glyphs it uses (``subset``), the font tables the
+    embedding cuts down to those glyphs (a fresh lazy ``TTFont``: no table is read until the
+    embedding asks for it) and the descriptor the embedding fills in. The widths and the character
+    map are only read, so they are shared.
+    """
+    from fontTools import ttLib
+    from fpdf.fonts import SubsetMap
+
+    parsed = _parsed_common_face(style)
+    font = copy.copy(parsed)
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = ttLib.TTFont(io.BytesIO(_common_face(style)), recalcTimestamp=False, lazy=True)
+    font.desc = copy.copy(parsed.desc)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font.subset = SubsetMap(font)
+    pdf.fonts[parsed.fontkey] = font
+
+
 def pdf_line(pdf: FPDF, text: str, size: float = 12, style: str = "", align: str = "C", height: float = 8) -> None:
+    from fpdf.enums import XPos, YPos
+
     pdf.set_font(FONT, style, size)
     pdf.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
@@ -73,7 +151,8 @@ def _attended(cur, enrolment_id: int) -> list[tuple[datetime, datetime]]:
 
 def _certificate(event: dict, name: str, sessions: list[tuple[datetime, datetime]], number: str) -> bytes:
     """One certificate: who, what, when, how many hours, with whom."""
-    pdf = new_pdf()
+    pdf = new_pdf(text="".join([name, number, event["event_type"], event["title"], *event["topics"],
+                                event["trainer_name"] or "", event["trainer_organisation"] or ""]))
     pdf.add_page()
     pdf.ln(8)
     pdf_line(pdf, CENTRE, 13, "B")
@@ -157,7 +236,8 @@ def attendance_sheet_pdf(db: Database, actor: Actor, event_id: int, session_id: 
     sessions = [s for s in event["sessions"] if session_id is None or s["id"] == as_int(session_id)]
     if not sessions:
         raise NotFound("error.session_not_found", id=session_id)
-    pdf = new_pdf()
+    pdf = new_pdf(text="".join([event["title"], event["event_type"], event["room"], event["trainer_name"] or "",
+                                *(name + org for name, org in people)]))
     for session in sessions:
         pdf.add_page()
         _sheet_header(pdf, event, session)

@@ -5,7 +5,10 @@ weekly compliance check against the open call's terms (5 days, 8 hours a day, tw
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Mapping
 from datetime import date, time, timedelta
+from functools import lru_cache
+from types import MappingProxyType
 
 import holidays as _holidays_pkg
 import pandas as pd
@@ -125,9 +128,15 @@ def hours_on(cur, resource_id: int, day: date) -> tuple[time, time] | None:
     return None if row is None or row[0] is None else (row[0], row[1])
 
 
-def _holidays_of(year: int, lang: str) -> dict[date, str]:
-    """Polish public holidays of a year (24 December from 2025 on), names in ``lang``."""
-    return dict(_holidays_pkg.country_holidays("PL", years=year, language=_HOLIDAY_LANGUAGES.get(lang, "pl")))
+@lru_cache(maxsize=64)
+def _holidays_of(year: int, lang: str) -> Mapping[date, str]:
+    """Polish public holidays of a year (24 December from 2025 on), names in ``lang``.
+
+    Kept per year and language (read-only): building the calendar costs about half a millisecond,
+    and the compliance check, the week calendar and the booking checks ask for it day by day.
+    """
+    return MappingProxyType(dict(_holidays_pkg.country_holidays(
+        "PL", years=year, language=_HOLIDAY_LANGUAGES.get(lang, "pl"))))
 
 
 def holiday_name(day: date, lang: str = "pl") -> str | None:
