@@ -17,13 +17,10 @@ import io
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import xlsxwriter
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
 
 from dashboard import PROJECT_ROOT
 from dashboard.core import exports
@@ -36,6 +33,9 @@ from dashboard.services.education import advisory, trainings
 from dashboard.services.reporting import budget, indicators, results, utilisation
 from dashboard.services.volunteers import work as volunteer_work
 from db.connection import Database
+
+if TYPE_CHECKING:  # fpdf and xlsxwriter are imported where a file is made: the report page does not load them
+    from fpdf import FPDF
 
 FONT_DIR = PROJECT_ROOT / "dashboard" / "assets" / "fonts"
 FONT = "DejaVu"
@@ -453,6 +453,8 @@ def xlsx(db: Database, actor: Actor, date_from: Any, date_to: Any, lang: str = "
 
 def xlsx_from(f: Figures, lang: str = "pl") -> bytes:
     buffer = io.BytesIO()
+    import xlsxwriter
+
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})
     bold = book.add_format({"bold": True})
@@ -505,17 +507,24 @@ def xlsx_from(f: Figures, lang: str = "pl") -> bytes:
 
 
 # -- PDF ---------------------------------------------------------------------------------------------------------------
-class _Pdf(FPDF):
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, "", 8)
-        self.set_text_color(110, 110, 110)
-        self.cell(0, 6, f"{CENTRE} — {self.page_no()}/{{nb}}", align="C")
-        self.set_text_color(0, 0, 0)
+@cache
+def _pdf_class() -> type[FPDF]:
+    """FPDF with the Centre's footer (defined on first use, so fpdf loads only when a PDF is made)."""
+    from fpdf import FPDF
+
+    class _Pdf(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(FONT, "", 8)
+            self.set_text_color(110, 110, 110)
+            self.cell(0, 6, f"{CENTRE} — {self.page_no()}/{{nb}}", align="C")
+            self.set_text_color(0, 0, 0)
+
+    return _Pdf
 
 
-def _new_pdf() -> _Pdf:
-    pdf = _Pdf(orientation="P", unit="mm", format="A4")
+def _new_pdf() -> FPDF:
+    pdf = _pdf_class()(orientation="P", unit="mm", format="A4")
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(True, margin=18)
@@ -526,6 +535,8 @@ def _new_pdf() -> _Pdf:
 
 
 def _text(pdf: FPDF, text: str, size: float = 10, style: str = "", align: str = "L", height: float = 5.5) -> None:
+    from fpdf.enums import XPos, YPos
+
     pdf.set_font(FONT, style, size)
     pdf.multi_cell(0, height, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
@@ -543,6 +554,8 @@ def _grid(pdf: FPDF, rows: list[tuple[str, ...]], widths: tuple[float, ...], ali
           total: bool = False) -> None:
     """A table whose first row is the header; ``align`` per column (L/R, default: the first left, numbers right);
     ``total`` sets the last row in bold."""
+    from fpdf.fonts import FontFace
+
     pdf.set_font(FONT, "", 9)
     align = align or "L" + "R" * (len(widths) - 1)
     aligns = tuple({"L": "LEFT", "R": "RIGHT"}[a] for a in align)
