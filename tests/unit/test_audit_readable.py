@@ -2,9 +2,9 @@
 
 The coordinator traces a figure back through the history: a row that says "volunteer agreement: 319",
 "event_type: training", "None" or "2026-11-02T07:00:00" sends them to a developer. Each row is rendered
-from the demo data and from real service writes across the areas (rooms, lockers, events, volunteers,
-initiatives, budget, results, accounts, settings, the register, the importer), in both languages, and must
-show no table or field name as stored, no raw code, no "None" and no ISO timestamp.
+from the demo data and from real service writes across the areas (rooms, lockers, events, the survey,
+volunteers and their erasure, initiatives, budget, results, accounts, settings, the register, the importer),
+in both languages, and must show no table or field name as stored, no raw code, no "None" and no ISO timestamp.
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ def _world(db, staff, admin) -> None:
     assignment = lockers.assign_locker(db, staff, {"resource_id": locker, "organisation_id": org,
                                                    "date_from": date(2026, 11, 2)})
     lockers.record_key_handed(db, staff, assignment, date(2026, 11, 2))
+    lockers.record_key_returned(db, staff, assignment, date(2026, 11, 2))
+    res.cancel_booking(db, staff, res.create_booking(db, staff, {**form, "day": WEDNESDAY, "start": time(16),
+                                                                  "end": time(17)}), "Zmiana planów")
     res.set_opening_hours(db, admin, room, [{"weekday": d, "opens": time(8), "closes": time(20)} for d in range(5)])
 
     event = trainings.create_event(db, staff, {
@@ -66,12 +69,14 @@ def _world(db, staff, admin) -> None:
         "sessions": [{"day": WEDNESDAY, "start": time(10), "end": time(12)},
                      {"day": NEXT_TUESDAY, "start": time(16), "end": time(19)}]})
     trainings.update_event(db, staff, event, {"title": "Oferta krok po kroku"})
+    trainings.add_topic(db, admin, "T9", "Wolontariat pracowniczy")
     enrolment.enrol(db, staff, event, {"full_name": "Anna Uczestniczka", "email": "anna@example.org",
                                        "consent": True})
     trainings.set_event_status(db, staff, event, "planned")
     advisory.add_advisory(db, staff, {"organisation_id": org, "advisor": "Marta Doradczyni", "topic_code": "T3",
                                       "held_on": date(2026, 10, 30), "duration_min": 45, "form": "in_person",
                                       "question": "Zmiana zarządu w KRS?"})
+    advisory.record_survey(db, staff, org, {"F1": 5, "F2": 3}, "Więcej szkoleń wieczorem")
 
     volunteer = vol.register(db, staff, {"first_name": "Łucja", "last_name": "Żółkiewska",
                                          "email": "lucja@example.org", "birth_date": date(1990, 5, 1),
@@ -82,6 +87,9 @@ def _world(db, staff, admin) -> None:
                                                          "form": "written", "signed_on": date(2026, 10, 1)})
     vol.activate_agreement(db, staff, agreement)
     vol.add_consent(db, staff, volunteer, "photos")
+    vol.withdraw_consent(db, staff, volunteer, "photos")
+    vol.record_safety(db, staff, volunteer, bhp_briefing_on=date(2026, 10, 1))
+    vol.record_insurance(db, staff, agreement, "NNW/2026/7", date(2026, 10, 1))
     opportunity = work.create_opportunity(db, staff, {
         "title": "Dyżury w Centrum", "starts_at": datetime(2026, 10, 1, 9), "ends_at": datetime(2026, 10, 31, 17),
         "skills": ["events"], "needed": 2, "host_kind": "centre"})
@@ -90,21 +98,30 @@ def _world(db, staff, admin) -> None:
     work.decide_hours(db, staff, work.log_hours(db, staff, duty, {"work_date": date(2026, 10, 29), "hours": 4}),
                       True)
     gdpr.request_document(db, staff, volunteer, "certificate")
+    work.set_opportunity_status(db, staff, opportunity, "closed")
     vol.set_status(db, staff, volunteer, "inactive")
+    gdpr.anonymise(db, admin, volunteer)
 
     initiative = initiatives.create(db, staff, group_initiative())
     for step in ("formal_check", "review", "accepted", "preparation"):
         stages.move(db, staff, initiative, step, details=DETAILS.get(step, {}))
     extras.add_support(db, staff, initiative, {"held_on": date(2026, 10, 30), "advisor": "Ewa", "topic": "Kosztorys"})
+    extras.score(db, staff, initiative, {"need": 4, "strategy": 3}, reviewer="Ewa")
     extras.set_document(db, staff, initiative, "application", "received", received_on=date(2026, 10, 30))
 
-    budget.add_cost(db, staff, {"spent_on": date(2026, 7, 31), "category_code": "coordination",
+    cost = budget.add_cost(db, staff, {"spent_on": date(2026, 7, 31), "category_code": "coordination",
                                 "source_code": "city_grant", "amount_pln": 7000,
                                 "description": "Wynagrodzenie koordynatora — lipiec 2026"})
+    budget.update_cost(db, staff, cost, {"spent_on": date(2026, 7, 31), "category_code": "coordination",
+                                         "source_code": "city_grant", "amount_pln": 7500,
+                                         "description": "Wynagrodzenie koordynatora — lipiec 2026"})
+    budget.delete_cost(db, staff, cost)
     budget.set_plan(db, admin, 2026, {("room", "city_grant"): 15000})
     results.set_targets(db, admin, {"participants": 400})
     users.add_user(db, admin, username="ewa", full_name="Ewa Recepcja", role="staff", password="Księży-Młyn-1905")
     users.update_user(db, admin, "ewa", role="coordinator")
+    users.set_password(db, admin, "ewa", "Nowe-Hasło-2026!")
+    users.record_login_failure(db, "ewa")
     app_settings.set_setting(db, admin, "booking_horizon_days", 60)
     sheet = importer.read("Nazwa;Forma prawna;NIP\nStowarzyszenie Sąsiedzi z Bałut;stowarzyszenie;\n".encode(),
                           "rejestr.csv", "organisations")
@@ -185,4 +202,5 @@ def test_every_table_and_column_has_a_name_people_read(db, lang):
         known = catalogue(lang)
         assert sorted({table for table, _ in columns if f"entity.{table}" not in known}) == []
         assert sorted({column for _, column in columns if f"audit.field.{column}" not in known}) == []
+
 
