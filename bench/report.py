@@ -64,6 +64,19 @@ def _verdict(ok: bool, error: str | None = None, note: str | None = None) -> str
     return f"{verdict} (no data)" if note and note.startswith("no data") else verdict
 
 
+def _peer(peer: dict | None) -> list[str]:
+    """The naive pandas peer of the utilisation page against the page: how many times slower it is."""
+    if not peer:
+        return []
+    agree = {True: "same figures", False: "FIGURES DIFFER", None: "—"}[peer["agree"]]
+    rows = [[f"{peer['page']}: {case.replace('_', ' ')}", _ms(c["peer_median_ms"]), _ms(c["page_median_ms"]),
+             "—" if c["ratio"] is None else f"{c['ratio']:.1f}×", f"≥ {c['target_ratio']:.0f}×",
+             "ERROR" if peer["error"] else ("ok" if c["ok"] else "TOO CLOSE")]
+            for case, c in peer["cases"].items()]
+    return ["", f"naive pandas peer (select * into pandas, no cache): {agree}",
+            table(["peer vs page", "peer median ms", "page median ms", "peer ÷ page", "target", "ok?"], rows)]
+
+
 def render(figures: dict) -> str:
     """Every section of the report, in the order a reader asks: data, pages, services, resources."""
     data = figures["dataset"]
@@ -88,6 +101,7 @@ def render(figures: dict) -> str:
                 s["skipped"] if s["skipped"] and s["skipped"].startswith("no data")
                 else "skipped: " + s["skipped"] if s["skipped"] else _verdict(s["ok"], s["error"])]
                for s in figures["services"]]),
+        *_peer(figures.get("peer")),
         "",
         table(["resource", "value", "target", "ok?"], [
             ["dataset build", f"{data['build_s']:.1f} s", f"{data['target_s']:.0f} s", _verdict(data["ok"])],
@@ -99,5 +113,7 @@ def render(figures: dict) -> str:
         ]),
     ]
     errors = [p for p in figures["pages"] if p["error"]] + [s for s in figures["services"] if s["error"]]
+    if figures.get("peer") and figures["peer"]["error"]:
+        errors.append({"service": "peer", "error": figures["peer"]["error"]})
     parts += ["", *(f"FAILED {e.get('page') or e.get('service')}: {e['error']}" for e in errors)]
     return "\n".join(parts).rstrip()

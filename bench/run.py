@@ -32,7 +32,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                              "working Tuesday 11:00 after the real date, 'now' leaves the clock alone")
     parser.add_argument("--only", default="",
                         help="comma-separated page url_paths and/or service names to time, e.g. "
-                             "'recepcja,utilisation.live_refresh_after_write'; the rest is skipped (a quick loop "
+                             "'recepcja,utilisation.live_refresh_after_write,peer' ('peer': the naive pandas peer "
+                             "of the utilisation page); the rest is skipped (a quick loop "
                              "while working on one page; the full run is what the report and results hold)")
     parser.add_argument("--strict", action="store_true", help="also exit non-zero when a target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database folder")
@@ -109,7 +110,7 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
     """Every figure of one run, as the JSON file holds them."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from bench import dataset, pages, report, services, targets  # app modules only after the env is set
+    from bench import dataset, pages, peer, report, services, targets  # app modules only after the env is set
     from dashboard.core import clock
     from db.connection import close_database
 
@@ -122,6 +123,10 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
         page_results = pages.benchmark_pages(data.db, args.reruns, only)
         print("timing service calls…", flush=True)
         service_results = services.benchmark_services(data.db, args.calls, only)
+        peer_result = None
+        if not only or "peer" in only:  # --only names it, or nothing
+            print("timing the naive peer of the utilisation page…", flush=True)
+            peer_result = peer.benchmark(data.db, args.reruns)
     finally:
         close_database(folder / "civic.duckdb")  # before the folder is removed
         clock.freeze(None)
@@ -136,6 +141,7 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
                     "file_mb": round(data.file_mb, 2)},
         "pages": [p.as_dict() for p in page_results],
         "services": [s.as_dict() for s in service_results],
+        "peer": peer_result.as_dict() if peer_result else None,
         "rss": {"mb": round(rss, 1), "target_mb": targets.RSS_MB, "ok": rss <= targets.RSS_MB,
                 "build_mb": build_rss},  # the builder is a child process, not the server: reported only
     }
@@ -143,10 +149,13 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
 
 def verdict(figures: dict) -> tuple[bool, bool]:
     """(nothing raised, every target met)."""
-    failed = any(p["error"] for p in figures["pages"]) or any(s["error"] for s in figures["services"])
+    peer = figures.get("peer")
+    failed = (any(p["error"] for p in figures["pages"]) or any(s["error"] for s in figures["services"])
+              or bool(peer and peer["error"]))
     met = (figures["dataset"]["ok"] and figures["rss"]["ok"]
            and all(p["ok"] for p in figures["pages"])
-           and all(s["ok"] for s in figures["services"]))
+           and all(s["ok"] for s in figures["services"])
+           and (peer is None or peer["ok"]))
     return not failed, met
 
 

@@ -244,35 +244,21 @@ def _initiative_move(db: Database, module: ModuleType) -> Call:
 
 
 def _live_refresh_after_write(db: Database, module: ModuleType) -> Call:
-    """What the utilisation page's two live fragments compute when a write has made a new stamp (every
-    cached read misses): the "now" strip, the figures and every chart's data, this month, all rooms.
-    An unchanged refresh is one ``max(id)`` on the audit log plus cache hits."""
-    from dashboard.services.education import trainings
+    """What the utilisation page reads when a write has made a new stamp (every kept read misses): the resources
+    and the pilot's dates, the "now" strip, the headline figures and every chart's frame, this month, all rooms
+    — the page's four reads (``dashboard/ui/utilisation_view.py``). An unchanged refresh is one ``max(id)`` on
+    the audit log plus dictionary lookups."""
+    from dashboard.services import reservations
+    from dashboard.services.reporting import indicators
 
     today = clock.today()
     date_from, date_to = module.period("month", today, module.pilot_period(db), None)
     rooms = tuple(int(i) for i in db.query("select id from resource where kind = 'room' and active")["id"])
     reads = [
-        lambda: module.now_strip(db, STAFF, clock.local_now().replace(second=0, microsecond=0)),
-        lambda: module.organisations_served(db, STAFF, date_from, date_to),
-        lambda: module.attendance(db, STAFF, date_from, date_to, rooms),
-        lambda: module.events_summary(db, STAFF, date_from, date_to),
-        lambda: module.advisory_hours(db, STAFF, date_from, date_to),
-        lambda: module.volunteer_hours(db, STAFF, date_from, date_to),
-        lambda: module.period_has_data(db, STAFF, date_from, date_to),
-        lambda: module.room_occupancy(db, STAFF, date_from, date_to, rooms),
-        lambda: module.heatmap(db, STAFF, date_from, date_to, rooms),
-        lambda: module.booking_outcomes(db, STAFF, date_from, date_to, rooms),
-        lambda: module.evening_use(db, STAFF, date_from, date_to, rooms),
-        lambda: module.workstation_use(db, STAFF, date_from, date_to),
-        lambda: module.lockers_occupied(db, STAFF, date_from, date_to),
-        lambda: module.events_by_type_topic(db, STAFF, date_from, date_to),
-        lambda: trainings.topics(db),
-        lambda: module.new_organisations_by_month(db, STAFF, date_from, date_to),
-        lambda: module.advisory_by_month(db, STAFF, date_from, date_to),
-        lambda: module.volunteer_by_month(db, STAFF, date_from, date_to),
-        lambda: module.initiatives_by_stage(db, STAFF, date_from, date_to),
-        lambda: module.initiatives_by_osiedle(db, STAFF, date_from, date_to),
+        lambda: (reservations.resources(db), module.pilot_period(db)),
+        lambda: module.now_figures(db, STAFF, clock.local_now().replace(second=0, microsecond=0)),
+        lambda: indicators.values(db, STAFF, date_from, date_to, module.KPIS),
+        lambda: module.chart_frames(db, STAFF, date_from, date_to, rooms),
     ]
     return lambda i: [read() for read in reads]
 

@@ -9,13 +9,22 @@ transaction, so any change to the data makes a new stamp and the next read recom
 nothing changes, a refresh costs one tiny query. ``TTL_S`` is the safety net for what the stamp
 cannot see (rows written outside the app); the clock moving on is in the key (``moment``), since the
 indicators count what was done up to now.
+
+The store is a plain dictionary keyed by those small values, not ``st.cache_data``: that one hashes
+every argument of every call through ``inspect.signature`` and its hasher, which cost the utilisation
+page ~105 ms of a rerun for ~40 reads that were all cache hits. A read whose arguments cannot be a
+dictionary key (a frame, a dict) still goes through ``st.cache_data``.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from typing import Any
+import pickle
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -23,13 +32,51 @@ from dashboard.core import clock
 from dashboard.ui import widgets as ui
 
 TTL_S = 300
+MAX_ENTRIES = 2048
+T = TypeVar("T")
+
+_STORE: OrderedDict[Hashable, tuple[float, bool, Any]] = OrderedDict()
+_LOCK = threading.Lock()
 
 
-@st.cache_data(ttl=TTL_S, max_entries=2048, show_spinner=False)
+@st.cache_data(ttl=TTL_S, max_entries=MAX_ENTRIES, show_spinner=False)
 def _call(module: str, name: str, database: str, role: str, stamp: int, moment: str, args: tuple, kwargs: tuple,
           _db, _actor) -> Any:
     service = getattr(importlib.import_module(module), name)
     return service(_db, _actor, *args, **dict(kwargs))
+
+
+def remember(key: Hashable, compute: Callable[[], T], *, copy: bool = True) -> T:
+    """``compute()``, kept under ``key`` for ``TTL_S`` (the least recently used go past ``MAX_ENTRIES``).
+
+    ``copy``: every caller gets its own copy (a pickled one, as ``st.cache_data`` gives), so a page that
+    changes a frame it was given cannot change what the next rerun reads. ``copy=False`` hands out the
+    kept object itself, for things built once and only read (a page's prepared charts), where even the
+    copy would cost. Two sessions missing the same key at once both compute; the last one is kept.
+    """
+    now = time.monotonic()
+    with _LOCK:
+        hit = _STORE.get(key)
+        fresh = hit is not None and now - hit[0] < TTL_S
+        if fresh:
+            _STORE.move_to_end(key)
+    if fresh:
+        return pickle.loads(hit[2]) if hit[1] else hit[2]
+    value = compute()  # the caller's own: what is kept is a pickled copy, or (copy=False) this very object
+    kept = (now, copy, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) if copy else value)
+    with _LOCK:
+        _STORE[key] = kept
+        _STORE.move_to_end(key)
+        while len(_STORE) > MAX_ENTRIES:
+            _STORE.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    """Forget every kept read (tests that rebuild a database under the same path and stamp)."""
+    with _LOCK:
+        _STORE.clear()
+    _call.clear()
 
 
 def moment() -> str:
@@ -50,9 +97,22 @@ class Reader:
     def __init__(self) -> None:
         self.db, self.actor, self.stamp, self.moment = ui.db(), ui.actor(), stamp(), moment()
 
+    def _key(self, *parts: Hashable) -> tuple:
+        return (self.db.path, self.actor.role, self.stamp, self.moment, *parts)
+
     def __call__(self, service: Callable, *args, **kwargs) -> Any:
         """``service(db, actor, *args, **kwargs)``, cached. Lists in the arguments are keyed as tuples."""
         args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-        return _call(service.__module__, service.__name__, self.db.path, self.actor.role, self.stamp, self.moment,
-                     args, tuple(sorted(kwargs.items())), self.db, self.actor)
+        named = tuple(sorted(kwargs.items()))
+        key = self._key(service.__module__, service.__qualname__, args, named)
+        try:
+            hash(key)
+        except TypeError:  # an argument that is no dictionary key: st.cache_data hashes anything
+            return _call(service.__module__, service.__name__, self.db.path, self.actor.role, self.stamp,
+                         self.moment, args, named, self.db, self.actor)
+        return remember(key, lambda: service(self.db, self.actor, *args, **kwargs))
 
+    def view(self, name: str, key: tuple, build: Callable[[], T]) -> T:
+        """What ``build()`` makes of this stamp's data, kept by ``name`` and ``key`` and handed out as is (not
+        copied): for a page's prepared frames or charts, which the page only reads. One lookup, no hashing."""
+        return remember(self._key(name, *key), build, copy=False)

@@ -505,3 +505,24 @@ def occupied_line(frame: pd.DataFrame, x: str, value: str, total: str, labels: d
 def _week_labels(days) -> list[str]:
     """Week starts as short day.month labels, for a category axis (one column per week, none skipped)."""
     return [f"{d:%d.%m}" for d in pd.to_datetime(pd.Series(list(days)))]
+
+
+def vega_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a JSON-safe Vega-Lite spec (dates as ISO text): vl-convert, which renders the PNG and SVG
+    downloads, takes only JSON types."""
+    return json.loads(json.dumps(chart.to_dict(), default=str))
+
+
+def arrow_datasets(spec: dict) -> dict:
+    """A copy of ``spec`` with its named datasets as Arrow IPC bytes, for ``st.vega_lite_chart``.
+
+    Given rows, Streamlit converts each dataset to Arrow on every rerun (a few ms a chart, a dozen charts a
+    page); given bytes, it passes them on. Made once per chart and data, the rerun only sends them. The bytes
+    are Streamlit's own conversion of the same rows, so the browser gets what it got before.
+    """
+    from streamlit import dataframe_util  # only pages draw charts; the builders above need no Streamlit
+
+    if not spec.get("datasets"):
+        return spec
+    return {**spec, "datasets": {name: dataframe_util.convert_anything_to_arrow_bytes(rows)
+                                 for name, rows in spec["datasets"].items()}}

@@ -18,7 +18,6 @@ import pandas as pd
 from dashboard.core import clock
 from dashboard.core.errors import Message, ValidationError
 from dashboard.core.roles import Actor, require
-from dashboard.services import reservations
 from dashboard.services.admin import app_settings
 from dashboard.services.reporting import indicators
 from dashboard.services.volunteers import work as volunteer_work
@@ -255,8 +254,16 @@ def evening_use(db: Database, actor: Actor, date_from: date, date_to: date, reso
 def workstation_use(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
     """All workstations (S2's computer access) together, per week: booked ÷ open hours, up to now."""
     require(actor, "read")
-    ids = [int(i) for i in reservations.resources(db, kind="workstation", active_only=False)["id"]]
-    frame = total_occupancy(_weekly_hours(db, ids, date_from, date_to))
+    return _workstations(_weekly_hours(db, _workstation_ids(db), date_from, date_to), _workstation_ids(db))
+
+
+def _workstation_ids(db: Database) -> list[int]:
+    return [int(i) for i in db.query("select id from resource where kind = 'workstation' order by id")["id"]]
+
+
+def _workstations(weekly: pd.DataFrame, desks: list[int]) -> pd.DataFrame:
+    """The workstations' rows of a ``_weekly_hours`` frame added up per week."""
+    frame = total_occupancy(weekly[weekly["resource_id"].isin(desks)])
     return frame[["week_start", "booked_hours", "open_hours", "occupancy"]]
 
 
@@ -342,12 +349,18 @@ def organisations_by_service(db: Database, actor: Actor, date_from: date, date_t
 
 def new_organisations_by_month(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
     """The catalogue's new organisations, per month of their first service."""
-    rows = indicators.rows(db, actor, "new_organisations", date_from, date_to)
-    if rows.empty:
-        return pd.DataFrame({"month": pd.Series(dtype="datetime64[ns]"), "organisations": pd.Series(dtype="int64")})
-    months = pd.to_datetime(rows["first_service_on"]).dt.to_period("M").dt.to_timestamp()
-    out = months.value_counts().sort_index().rename_axis("month").reset_index(name="organisations")
-    return out
+    require(actor, "read")
+    p = indicators.period(date_from, date_to)
+    # The catalogue's new-organisation rows (``indicators.rows``), counted per month in DuckDB: a month's
+    # figure, not a row per organisation, comes back.
+    frame = db.query(
+        "with s as (" + indicators.SERVED + "), "
+        "n as (select least(min(s.served_on), any_value(o.first_served_on)) as first_on from s "
+        "join organisation o on o.id = s.organisation_id group by o.id "
+        "having least(min(s.served_on), any_value(o.first_served_on)) >= ? and min(s.served_on) <= ?) "
+        "select date_trunc('month', first_on)::timestamp as month, count(*) as organisations from n "
+        "group by 1 order by 1", [*indicators.served_params(db, p), p.date_from, p.date_to])
+    return frame.astype({"month": "datetime64[ns]", "organisations": "int64"})
 
 
 # -- advisory and volunteers ----------------------------------------------------------------------------------------
@@ -392,8 +405,15 @@ def volunteer_hours(db: Database, actor: Actor, date_from: date, date_to: date) 
 def volunteer_by_month(db: Database, actor: Actor, date_from: date, date_to: date) -> pd.DataFrame:
     """Approved hours in the register and the number of volunteers per month, up to today."""
     require(actor, "read")
-    frame = volunteer_work.totals(db, actor, "month", date_from, _last_day(date_to))
-    frame["month"] = pd.to_datetime(frame["key"] + "-01").dt.date
+    # The register's approved hours by month straight from volunteer_hours (what ``volunteer_work.totals(…,
+    # "month")`` adds up, without its joins for hosts' and volunteers' names, which a month does not show).
+    frame = db.query(
+        "select date_trunc('month', work_date)::date as month, sum(hours)::double as hours, "
+        "count(distinct volunteer_id) as volunteers, count(*) as entries from volunteer_hours "
+        "where status = 'approved' and work_date between ? and ? group by 1 order by 1",
+        [date_from, _last_day(date_to)])
+    frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    frame["value_pln"] = (frame["hours"] * volunteer_work.hourly_rate(db)).round(2)
     return frame[["month", "hours", "value_pln", "volunteers", "entries"]]
 
 
@@ -451,6 +471,54 @@ def period_has_data(db: Database, actor: Actor, date_from: date, date_to: date) 
         ("select 1 from initiative where submitted_on between ? and ? limit 1", [date_from, date_to]),
     ]
     return any(db.one(sql, params) for sql, params in checks)
+
+
+# -- the page's reads, one per live part ------------------------------------------------------------------------------
+# Every chart of the page, in the order shown. ``chart_frames`` returns one small frame for each.
+CHARTS = ("occupancy", "heatmap", "outcomes", "evenings", "workstations", "lockers", "events", "new_orgs",
+          "advisory", "volunteers", "stages", "osiedla")
+
+
+def now_figures(db: Database, actor: Actor, now: datetime) -> dict:
+    """The "now" strip of a minute: its lists (``now_strip``) and its figures (the catalogue's ``NOW_STRIP``)."""
+    return {"lists": now_strip(db, actor, now),
+            "values": indicators.values(db, actor, now.date(), now.date(), NOW_STRIP, at=now)}
+
+
+def chart_frames(db: Database, actor: Actor, date_from: date, date_to: date,
+                 resource_ids: list[int]) -> dict[str, pd.DataFrame] | None:
+    """Every chart's frame of the period (``CHARTS``), small and aggregated in DuckDB; None when nothing was
+    recorded in the period (``period_has_data``).
+
+    One call, so the page keeps all of them under one key (the period, the resources and the data's stamp) and
+    an unchanged rerun reads nothing. The rooms' and the workstations' weeks come from one pass over the
+    opening hours; events carry their topics' names (``topic_pl``, ``topic_en``) beside the codes.
+    """
+    require(actor, "read")
+    if not period_has_data(db, actor, date_from, date_to):
+        return None
+    ids, desks = _ids(resource_ids), _workstation_ids(db)
+    weekly = _weekly_hours(db, sorted(set(ids) | set(desks)), date_from, date_to)
+    events = db.query(
+        "select e.event_type, t.topic_code as topic, coalesce(any_value(tp.name_pl), t.topic_code) as topic_pl, "
+        "coalesce(any_value(tp.name_en), any_value(tp.name_pl), t.topic_code) as topic_en, "
+        "count(distinct e.id) as events from event e join event_topic t on t.event_id = e.id "
+        "left join topic tp on tp.code = t.topic_code where e.id in (" + _EVENTS + ") "
+        "group by e.event_type, t.topic_code order by 1, 2", _took_place(date_from, date_to))
+    return {
+        "occupancy": weekly[weekly["resource_id"].isin(ids)].reset_index(drop=True),
+        "heatmap": heatmap(db, actor, date_from, date_to, ids),
+        "outcomes": booking_outcomes(db, actor, date_from, date_to, ids),
+        "evenings": evening_use(db, actor, date_from, date_to, ids),
+        "workstations": _workstations(weekly, desks).reset_index(drop=True),
+        "lockers": lockers_occupied(db, actor, date_from, date_to),
+        "events": events,
+        "new_orgs": new_organisations_by_month(db, actor, date_from, date_to),
+        "advisory": advisory_by_month(db, actor, date_from, date_to),
+        "volunteers": volunteer_by_month(db, actor, date_from, date_to),
+        "stages": initiatives_by_stage(db, actor, date_from, date_to),
+        "osiedla": initiatives_by_osiedle(db, actor, date_from, date_to),
+    }
 
 
 def area_available(db: Database, area: str) -> bool:

@@ -1,0 +1,174 @@
+"""The utilisation page's charts and figures, prepared once per data and drawn on every rerun.
+
+The page (``pages/utilisation.py``) reruns on every click and its two live parts every 30 seconds. What it
+shows changes only when the data does (a new audit stamp), the clock moves on or the user picks another period,
+resources or language, so everything that costs is done once under that key (``cached.Reader.view``): the
+reads (``utilisation.chart_frames``, the catalogue's figures), the Vega-Lite specs and their data as Arrow
+bytes. A rerun with nothing changed only looks them up and sends them. After a write the frames are read
+again, and a chart's spec is rebuilt only when its frame changed (``_spec`` is keyed by the frame's digest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.core.i18n import fmt_number, t
+from dashboard.services.reporting import indicators, utilisation
+from dashboard.ui import cached, chart_images, charts
+from dashboard.ui import widgets as ui
+
+# The labels the chart builders read (``labels[...]``), as translation keys.
+LABELS = {"week": "hours.week", "occupancy": "util.occupancy", "resource": "booking.resource",
+          "booked": "util.booked_hours", "open": "hours.hours_open", "hour": "week.hour", "day": "hours.day",
+          "event_type": "event.type", "topic": "event.topic", "events": "util.events", "month": "events.month",
+          "organisations": "util.new_organisations", "stage": "util.stage", "initiatives": "util.initiatives",
+          "osiedle": "forum.col.osiedle", "bookings": "forum.util.bookings", "status": "booking.status",
+          "evenings": "forum.util.evenings_open", "used": "forum.util.evenings_used", "value": "forum.util.evenings",
+          "occupied": "forum.util.lockers_occupied", "lockers": "forum.util.lockers_total",
+          "hours": "forum.col.hours"}
+STATUSES = ("checked_in", "no_show", "confirmed", "requested")
+MONTHLY = {"new_orgs": ("organisations", 0), "advisory": ("hours", 1), "volunteers": ("hours", 1)}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart as the page draws it: its title, whether it is empty, and its spec twice — with the data as
+    Arrow bytes for the page, as JSON rows for the PNG and SVG downloads (titled, at a report's width)."""
+
+    kind: str
+    title: str
+    empty: bool
+    shown: dict | None = None
+    download: dict | None = None
+
+
+def now_view(read: cached.Reader, minute: datetime) -> dict:
+    """The "now" strip of a minute: the catalogue's figures and, as their help, what they count."""
+    now = read(utilisation.now_figures, minute)
+    strip = now["lists"]
+    lists = {"resources_in_use": ", ".join(f"{r.resource}: {r.organisation}" for r in strip["in_use"].itertuples()),
+             "bookings_planned": ", ".join(f"{r.starts_at:%H:%M} {r.resource}" for r in strip["upcoming"].itertuples()),
+             "events_scheduled": ", ".join(f"{r.starts_at:%H:%M} {r.title}" for r in strip["events"].itertuples())}
+    return {"values": now["values"], "lists": lists}
+
+
+def figures(read: cached.Reader, date_from: date, date_to: date) -> indicators.Values:
+    """The page's headline figures (``utilisation.KPIS``), kept for the stamp, the period and the clock."""
+    return read.view("utilisation.kpis", (date_from, date_to),
+                     lambda: indicators.values(read.db, read.actor, date_from, date_to, utilisation.KPIS))
+
+
+def now_figures(read: cached.Reader, minute: datetime) -> dict:
+    return read.view("utilisation.now", (minute,), lambda: now_view(read, minute))
+
+
+def prepared(read: cached.Reader, date_from: date, date_to: date, resource_ids: tuple[int, ...],
+             lang: str) -> list[Chart] | None:
+    """Every chart of the period, ready to draw (None: nothing recorded in the period), kept for the stamp."""
+    return read.view("utilisation.charts", (date_from, date_to, resource_ids, lang),
+                     lambda: _prepare(read(utilisation.chart_frames, date_from, date_to, resource_ids), lang))
+
+
+def _prepare(frames: dict[str, pd.DataFrame] | None, lang: str) -> list[Chart] | None:
+    if frames is None:
+        return None
+    labels = {name: t(key) for name, key in LABELS.items()}
+    statuses = {s: t(f"booking_status.{s}") for s in STATUSES}
+    weekdays = [t(f"weekday_short.{d}") for d in range(7)]
+    low, high = (int(share * 100) for share in utilisation.TARGET_OCCUPANCY)
+    occupancy, evenings = frames["occupancy"], frames["evenings"]
+    workstations, lockers = frames["workstations"], frames["lockers"]
+    events = frames["events"].assign(event_type=lambda f: [t(f"event_type.{v}") for v in f["event_type"]],
+                                     topic=lambda f: f["topic_pl" if lang == "pl" else "topic_en"])
+    stages = frames["stages"]
+    plan = [  # kind, title, frame, extra for the builder, empty (None: when the frame is)
+        ("occupancy", t("util.chart_occupancy", low=low, high=high), occupancy, None,
+         occupancy["booked_hours"].sum() == 0),
+        ("heatmap", t("util.chart_heatmap"), frames["heatmap"], weekdays, None),
+        ("outcomes", t("forum.util.chart_outcomes"), frames["outcomes"], statuses, None),
+        ("evenings", t("forum.util.chart_evenings"), evenings, None, evenings.empty or evenings["used"].sum() == 0),
+        ("workstations", t("forum.util.chart_workstations"),
+         workstations.assign(resource=t("forum.util.all_workstations")), None, workstations["booked_hours"].sum() == 0),
+        ("lockers", t("forum.util.chart_lockers"), lockers, None, lockers.empty or lockers["occupied"].sum() == 0),
+        ("events", t("util.chart_events"), events[["event_type", "topic", "events"]], None, None),
+        ("new_orgs", t("util.chart_new_orgs"), frames["new_orgs"], None, None),
+        ("advisory", t("forum.util.chart_advisory"), frames["advisory"], None, None),
+        ("volunteers", t("forum.util.chart_volunteers"), frames["volunteers"], None, None),
+        ("stages", t("forum.util.chart_stages"),
+         stages.assign(stage=stages["name_pl" if lang == "pl" else "name_en"])[["stage", "initiatives"]], None, None),
+        ("osiedla", t("forum.util.chart_osiedla"), frames["osiedla"], None, None),
+    ]
+    out = []
+    for kind, title, frame, extra, empty in plan:
+        if frame.empty if empty is None else bool(empty):
+            out.append(Chart(kind, title, True))
+            continue
+        height = max(280, 22 * len(frame)) if kind in ("stages", "osiedla") else 280
+        spec, shown = _spec(kind, frame, labels, extra, height, lang)
+        out.append(Chart(kind, title, False, shown,
+                         {**spec, "width": 900, "title": {"text": title, "anchor": "start", "fontSize": 15}}))
+    return out
+
+
+def _spec(kind: str, frame: pd.DataFrame, labels: dict, extra, height: int, lang: str) -> tuple[dict, dict]:
+    """A chart's Vega-Lite spec and its twin with the data as Arrow bytes, kept by the frame's digest and the
+    language: building and validating one costs ~15 ms, so after a write only the charts whose data changed
+    are built and converted again."""
+    digest = hashlib.blake2b(pickle.dumps((frame, extra), protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
+
+    def build() -> tuple[dict, dict]:
+        spec = _build(kind, frame, labels, extra, height, lang)
+        return spec, charts.arrow_datasets(spec)
+
+    return cached.remember(("utilisation.spec", kind, lang, height, digest), build, copy=False)
+
+
+def _build(kind: str, frame: pd.DataFrame, labels: dict, extra, height: int, lang: str) -> dict:
+    band = utilisation.TARGET_OCCUPANCY
+    builders = {
+        "occupancy": lambda: charts.occupancy_weeks(frame, labels, band),
+        "heatmap": lambda: charts.weekday_hour_heatmap(frame, labels, extra),
+        "outcomes": lambda: charts.status_columns(frame, labels, extra),
+        "evenings": lambda: charts.overlay_columns(frame, "evenings", "used", labels),
+        "workstations": lambda: charts.occupancy_weeks(frame, labels, band),
+        "lockers": lambda: charts.occupied_line(frame, "day", "occupied", "lockers", labels),
+        "events": lambda: charts.stacked_bars(frame, "event_type", "topic", "events", labels),
+        "stages": lambda: charts.category_bars(frame, "stage", "initiatives", labels),
+        "osiedla": lambda: charts.category_bars(frame, "osiedle", "initiatives", labels),
+    }
+    if kind in MONTHLY:
+        value, digits = MONTHLY[kind]
+        months = frame.assign(month_label=[f"{m:%m.%Y}" for m in frame["month"]],
+                              tooltip=[fmt_number(v, digits=digits) for v in frame[value]])
+        builders[kind] = lambda: charts.month_columns(months, value, labels)
+    spec = charts.vega_spec(charts.themed(builders[kind](), height=height))
+    if kind in MONTHLY:
+        # Vega's default tick labels are English ("1,800"); write them as the language does ("1 800").
+        thousands = " " if lang == "pl" else ","
+        spec["encoding"]["y"]["axis"] = {"labelExpr": f"replace(format(datum.value, ',~f'), regexp(',', 'g'), "
+                                                      f"'{thousands}')", "tickMinStep": 1}
+    if kind == "events":
+        spec["config"]["legend"].update(columns=1, labelLimit=400)  # names are long; one a line
+    return spec
+
+
+def show(chart: Chart) -> None:
+    """A titled chart with PNG and SVG downloads; a period without data says so instead of empty axes."""
+    st.markdown(f"**{ui.escape_md(chart.title)}**")
+    if chart.empty:
+        st.info(t("common.no_data"))
+        return
+    st.vega_lite_chart(chart.shown, theme=None, width="stretch")
+    c1, c2, _ = st.columns([1, 1, 2])
+    c1.download_button("PNG", lambda: chart_images.png([chart.download])[0], file_name=f"{chart.kind}.png",
+                       mime="image/png", key=f"png_{chart.kind}", width="stretch", icon=":material/image:",
+                       on_click="ignore")
+    c2.download_button("SVG", lambda: chart_images.svg(chart.download), file_name=f"{chart.kind}.svg",
+                       mime="image/svg+xml", key=f"svg_{chart.kind}", width="stretch", icon=":material/draw:",
+                       on_click="ignore")
