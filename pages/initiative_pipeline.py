@@ -33,13 +33,16 @@ if total_stuck:
                  icon=":material/warning:", query_params={"stuck": "1"})
 
 
+stuck_badge = f":red-badge[:material/warning: {t('initiative.stuck', days=stuck_days)}]"  # the same on every card
+
+
 def card(item) -> None:
     """One initiative: its title, osiedle and days in the stage, and a link to its page."""
     with st.container(border=True, gap="small"):
         st.markdown(f"**{ui.escape_md(item.title)}**")
         days = t("initiatives.board.days", days=int(item.days_in_stage))
         if item.stuck:
-            st.markdown(f":red-badge[:material/warning: {t('initiative.stuck', days=stuck_days)}]  \n"
+            st.markdown(f"{stuck_badge}  \n"
                         f"{ui.escape_md(item.osiedle)} · :red[**{days}**]")
         else:
             st.caption(f"{ui.escape_md(item.osiedle)} · {days}")
@@ -48,6 +51,8 @@ def card(item) -> None:
 
 
 stages = list(open_stages.itertuples())
+# Each stage's cards, newest arrival first: the items split once, not filtered again for every column.
+cards = {code: group.sort_values("stage_since", ascending=False) for code, group in items.groupby("stage", sort=False)}
 for start in range(0, len(stages), COLUMNS_PER_ROW):
     row = stages[start:start + COLUMNS_PER_ROW]
     for column, stage in zip(st.columns(COLUMNS_PER_ROW), row):
@@ -56,7 +61,7 @@ for start in range(0, len(stages), COLUMNS_PER_ROW):
             if stage.stuck:
                 header += f" · :red[:material/warning: {fmt_number(int(stage.stuck))}]"
             st.markdown(header)
-            shown = items[items["stage"] == stage.stage].sort_values("stage_since", ascending=False)
+            shown = cards.get(stage.stage, items.iloc[:0])
             if shown.empty:
                 st.caption(t("initiatives.board.empty"))
             for item in shown.itertuples():

@@ -4,10 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core import exports, i18n
-from dashboard.core.i18n import fmt_date, fmt_number, t
+from dashboard.core.i18n import fmt_number, t
 from dashboard.services.register import organisations
 from dashboard.services.volunteers import gdpr as volunteer_gdpr
 from dashboard.services.volunteers import register as volunteers
+from dashboard.ui import cells
 from dashboard.ui import widgets as ui
 
 LIMIT = 500  # rows drawn; the count says how many match, the filters narrow it down
@@ -23,7 +24,8 @@ if actor.can("write") and columns[-1].button(t("page.volunteer_new"), icon=":mat
     ui.goto("nowy-wolontariusz")
 
 skills = volunteers.skills(db)
-skill_names = dict(zip(skills["code"], skills["name_pl" if i18n.current_language() == "pl" else "name_en"]))
+lang = i18n.current_language()
+skill_names = dict(zip(skills["code"], skills["name_pl" if lang == "pl" else "name_en"]))
 osiedla = organisations.osiedla(db)
 osiedle_names = dict(zip(osiedla["id"].astype(int), osiedla["name"]))
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
@@ -44,13 +46,14 @@ st.caption(t("volunteers.list.found", count=fmt_number(total), total=fmt_number(
 if found.empty:
     st.info(t("volunteers.list.none_found"))
 else:
+    # Written per column (up to 500 rows), each status translated once.
     shown = pd.DataFrame({
         "name": found["last_name"] + " " + found["first_name"],
-        "status": found["status"].map(lambda s: t(f"volunteers.status.{s}")),
+        "status": cells.translated(found["status"], "volunteers.status.{}"),
         "email": found["email"], "phone": found["phone"], "osiedle": found["osiedle"].fillna(""),
-        "skills": found["skills"].map(lambda codes: ", ".join(skill_names.get(c, c) for c in codes)),
-        "languages": found["languages"].map(lambda codes: ", ".join(codes)),
-        "status_since": found["status_since"].map(fmt_date),
+        "skills": [", ".join(skill_names.get(c, c) for c in codes) for codes in found["skills"]],
+        "languages": [", ".join(codes) for codes in found["languages"]],
+        "status_since": cells.dates(found["status_since"], lang),
     })
     headers = {"name": "volunteers.list.name", "status": "volunteers.list.status", "email": "volunteers.form.email",
                "phone": "volunteers.form.phone", "osiedle": "volunteers.list.osiedle",
@@ -78,7 +81,7 @@ if actor.can("write"):
         st.success(t("volunteers.review.none"))
     else:
         due = pd.DataFrame({"name": review["last_name"] + " " + review["first_name"],
-                            "status_since": review["status_since"].map(fmt_date)})
+                            "status_since": cells.dates(review["status_since"], lang)})
         picked = ui.table(due, {"name": "volunteers.list.name", "status_since": "volunteers.review.inactive_since"},
                           on_select="rerun", selection_mode="single-row", key="vol_review_table")
         rows = picked.selection.rows if picked else []
