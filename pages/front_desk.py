@@ -27,8 +27,10 @@ board = booking_views.desk_day(db, [int(i) for i in resources["id"]], day, now, 
 bookings = sorted((b for r in board.values() for b in r.bookings), key=lambda b: (b.starts_at, b.id))
 unresolved = [b for b in bookings if b.status in ("requested", "confirmed", "checked_in")]
 is_today = day == now.date()
-# Looked up once a run, not once a booking: a busy day lists a few hundred.
+# Looked up once a run, not once a resource or booking: a busy day lists a few hundred.
 status_text = {s: t(f"booking_status.{s}") for s in (*booking_views.STATUSES, "in_progress")}
+kind_text = {k: t(f"kind.{k}") for k in set(resources["kind"])}
+check_in_text, no_show_text = t("desk.check_in"), t("desk.no_show")
 
 
 def hm(value) -> str:
@@ -86,10 +88,10 @@ def _arrival_row(booking) -> None:
     # One click records the expected head count; the form below corrects it. (A number field per
     # row made a busy day's page several times slower: every widget copies the session state.)
     form = f"desk_{booking.resource_id}"
-    cols[3].button(t("desk.check_in"), key=f"desk_in_{booking.id}", type="primary", on_click=check_in,
+    cols[3].button(check_in_text, key=f"desk_in_{booking.id}", type="primary", on_click=check_in,
                    args=(int(booking.id), booking.organisation, int(booking.attendees), form),
                    help=t("desk.check_in_help", count=int(booking.attendees)))
-    cols[4].button(t("desk.no_show"), key=f"desk_ns_{booking.id}", on_click=no_show,
+    cols[4].button(no_show_text, key=f"desk_ns_{booking.id}", on_click=no_show,
                    args=(int(booking.id), booking.organisation, form))
 
 
@@ -97,7 +99,7 @@ can_write = actor.can("write")
 for resource_id, name, kind in zip(resources["id"], resources["name"], resources["kind"]):
     shown = board[int(resource_id)]
     colour, text = state_line(shown)
-    lines = [f"**{ui.escape_md(name)}** · {t('kind.' + kind)} · :{colour}[{ui.escape_md(text)}]"]
+    lines = [f"**{ui.escape_md(name)}** · {kind_text[kind]} · :{colour}[{ui.escape_md(text)}]"]
     if is_today and shown.gaps is not None:
         lines.append(f":gray[{ui.escape_md(t('desk.gaps', gaps=_gaps(shown)))}]")
     # In order of start: a run of plain lines is one markdown block, a booking whose people are
