@@ -1,21 +1,32 @@
 """One event: its sessions, participants and waitlist, attendance, feedback and documents."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.core import clock, exports
 from dashboard.core.i18n import current_language, fmt_date, fmt_number, t
 from dashboard.services.education import certificates, enrolment, trainings
 from dashboard.services.register import organisations
+from dashboard.ui import cached
 from dashboard.ui import widgets as ui
 from dashboard.ui.forms import event as event_form
 
 db, actor = ui.db(), ui.actor()
-event_id, event = ui.detail_header(lambda i: trainings.get_event(db, actor, i), back_to="szkolenia",
-                                   back_key="event.back", title_key="page.event", not_found_key="event.not_found")
+# Each read is kept while the data stays as it is (the stamp: the newest audit row, new with every write in
+# the app; enrolling, attendance and feedback all write one), per role (contacts are masked by role).
+data_key = (db.path, cached.stamp(), actor.role)
+
+
+def kept(name: str, *args, read):
+    """``read()``, kept under ``name`` and ``args`` while the data stays as it is."""
+    return ui.prepared_once((*data_key, name, *args), read)
+
+
+event_id, event = ui.detail_header(lambda i: kept("event", i, read=lambda: trainings.get_event(db, actor, i)),
+                                   back_to="szkolenia", back_key="event.back", title_key="page.event",
+                                   not_found_key="event.not_found")
 
 st.title(event["title"])
-topics = trainings.topics(db, active_only=False)
+topics = kept("topics", read=lambda: trainings.topics(db, active_only=False))
 topic_names = dict(zip(topics["code"], topics["name_pl" if current_language() == "pl" else "name_en"]
                        .fillna(topics["name_pl"])))
 ui.show_flash()
@@ -39,14 +50,15 @@ if event.get("target_group"):
     st.markdown(f"**{t('event.target_group')}:** {ui.escape_md(event['target_group'])}")
 if event.get("description"):
     st.caption(ui.escape_md(event["description"]))
-sessions = pd.DataFrame(event["sessions"])
-if not sessions.empty:
+sessions = event["sessions"]
+if sessions:
     st.markdown("  \n".join(f"{i + 1}. {fmt_date(s['starts_at'])} {s['starts_at']:%H:%M}–{s['ends_at']:%H:%M}"
                             for i, s in enumerate(event["sessions"])))
 if event["status"] == "cancelled":
     st.warning(t("events.edit.cancelled_info", reason=event.get("cancel_reason") or "—"))
 
-people = enrolment.participants(db, actor, event_id)
+people = kept("participants", event_id, read=lambda: enrolment.participants(db, actor, event_id))
+attended = people[people["sessions_present"] > 0]  # for feedback and certificates
 names = dict(zip(people["enrolment_id"].astype(int), people["full_name"]))
 
 
@@ -73,7 +85,7 @@ if writable:
             st.form_submit_button(t("common.save"), type="primary", on_click=event_form.on_submit(
                 EDIT, lambda values: trainings.update_event(db, actor, event_id, values), edited))
 
-orgs = dict(organisations.choices(db))
+orgs = dict(kept("organisations", read=lambda: organisations.choices(db)))
 
 
 def person_fields(form: str, prefix: str) -> None:
@@ -108,7 +120,8 @@ with tab_people:
     if people.empty:
         st.info(t("event.no_participants"))
     else:
-        shown = people.assign(status=people["status"].map(lambda s: t(f"enrolment_status.{s}")))
+        shown = people.assign(status=people["status"].map({s: t(f"enrolment_status.{s}")
+                                                           for s in people["status"].unique()}))
         ui.table(shown, {"no": "event.no", "full_name": "event.full_name", "organisation": "booking.organisation",
                          "email": "org.email", "phone": "org.phone", "status": "event.status",
                          "waitlist_position": "event.waitlist_position", "sessions_present": "event.present"},
@@ -148,14 +161,14 @@ with tab_people:
             ui.outcome(UNENROL)
 
 with tab_attendance:
-    if sessions.empty:
+    if not sessions:
         st.info(t("event.no_sessions"))
     else:
         session_labels = {int(s["id"]): f"{i + 1}. {fmt_date(s['starts_at'])} {s['starts_at']:%H:%M}"
                           for i, s in enumerate(event["sessions"])}
         session_id = st.selectbox(t("event.session"), list(session_labels), format_func=session_labels.get,
                                   key="att_session")
-        sheet = enrolment.attendance(db, actor, session_id)
+        sheet = kept("attendance", session_id, read=lambda: enrolment.attendance(db, actor, session_id))
         if sheet.empty:
             st.info(t("event.no_participants"))
         else:
@@ -191,13 +204,12 @@ with tab_attendance:
                     st.form_submit_button(t("event.walk_in_submit"), on_click=walk_in)
 
 with tab_feedback:
-    mine = enrolment.ratings_by_event(db, actor, event_id=event_id)
+    mine = kept("rating", event_id, read=lambda: enrolment.ratings_by_event(db, actor, event_id=event_id))
     if mine.empty:
         st.info(t("event.no_feedback"))
     else:
         st.metric(t("event.mean_rating"), f"{mine.iloc[0]['mean_rating']:.2f} / 5",
                   t("event.ratings_count", count=int(mine.iloc[0]["ratings"])), border=True)
-    attended = people[people["sessions_present"] > 0]
     if actor.can("write") and not attended.empty:
         attendee_names = dict(zip(attended["enrolment_id"].astype(int), attended["full_name"]))  # not ``names``:
         # the waitlist callbacks read that one on the next run
@@ -216,19 +228,23 @@ with tab_feedback:
             st.form_submit_button(t("event.feedback_submit"), on_click=feedback)
 
 with tab_documents:
-    export = people.drop(columns=["enrolment_id"]).rename(columns={
-        "no": t("event.no"), "full_name": t("event.full_name"), "organisation": t("booking.organisation"),
-        "email": t("org.email"), "phone": t("org.phone"), "status": t("event.status")})
+    headers = {"no": t("event.no"), "full_name": t("event.full_name"), "organisation": t("booking.organisation"),
+               "email": t("org.email"), "phone": t("org.phone"), "status": t("event.status")}
+
+    def export():
+        """The participants as the files list them (made when a file is asked for, headers in this run's language)."""
+        return people.drop(columns=["enrolment_id"]).rename(columns=headers)
+
     with st.container(horizontal=True):
-        st.download_button(t("common.export_csv"), lambda: exports.to_csv(export), mime="text/csv",
+        st.download_button(t("common.export_csv"), lambda: exports.to_csv(export()), mime="text/csv",
                            file_name=f"uczestnicy-{event_id}.csv", icon=":material/download:")
-        st.download_button(t("common.export_xlsx"), lambda: exports.to_xlsx(export), icon=":material/download:",
+        st.download_button(t("common.export_xlsx"), lambda: exports.to_xlsx(export()), icon=":material/download:",
                            file_name=f"uczestnicy-{event_id}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         st.download_button(t("event.attendance_sheet"), lambda: certificates.attendance_sheet_pdf(db, actor, event_id),
                            file_name=f"lista-obecnosci-{event_id}.pdf", mime="application/pdf",
                            icon=":material/picture_as_pdf:")
-    attendees = people[people["sessions_present"] > 0]
+    attendees = attended
     if attendees.empty:
         st.caption(t("event.certificates_none"))
     else:

@@ -8,15 +8,19 @@ import streamlit as st
 from dashboard.core import clock
 from dashboard.core.i18n import current_language, fmt_date, fmt_number, t
 from dashboard.services.education import enrolment, trainings
-from dashboard.ui import charts
+from dashboard.ui import cached, charts
 from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.events"))
 ui.show_flash()
 today = clock.today()
-all_topics = trainings.topics(db, active_only=False)
-name_column = "name_pl" if current_language() == "pl" else "name_en"
+lang = current_language()
+# What the tables and the chart show is kept while the data stays as it is (the stamp: the newest audit
+# row, new with every write in the app), for this language and role: a rerun then only draws it.
+data_key = (db.path, cached.stamp(), lang, actor.role)
+all_topics = ui.prepared_once((*data_key, "topics"), lambda: trainings.topics(db, active_only=False))
+name_column = "name_pl" if lang == "pl" else "name_en"
 topic_names = dict(zip(all_topics["code"], all_topics[name_column].fillna(all_topics["name_pl"])))
 active_topics = [c for c, active in zip(all_topics["code"], all_topics["active"]) if active]
 
@@ -45,19 +49,24 @@ with tab_catalogue:
         date_from, date_to = None, today - timedelta(days=1)
     else:
         date_from, date_to = today, None
-    found = trainings.events(db, actor, date_from, date_to, event_type=event_type, topic=topic, status=status)
-    if when == "past" and not month:
-        found = found.iloc[::-1]
-    if found.empty:
-        st.info(t("events.none"))
-    else:
-        table = found.assign(
+    def catalogue():
+        """The events found, as the table shows them (the newest first for the past ones)."""
+        found = trainings.events(db, actor, date_from, date_to, event_type=event_type, topic=topic, status=status)
+        if when == "past" and not month:
+            found = found.iloc[::-1]
+        return found.assign(
             when=found["first_start"].map(fmt_date) + " " + found["first_start"].dt.strftime("%H:%M"),
             event_type=found["event_type"].map(lambda v: t(f"event_type.{v}")),
             status=found["status"].map(lambda v: t(f"event_status.{v}")),
             places=found["enrolled"].astype(str) + " / " + found["capacity"].astype(str)
             + found["waitlisted"].map(lambda w: f" (+{w})" if w else ""),
         )
+
+    table = ui.prepared_once((*data_key, date_from, date_to, event_type, topic, status, when), catalogue)
+    found = table
+    if found.empty:
+        st.info(t("events.none"))
+    else:
         st.caption(t("events.count", count=len(found)) + " " + t("events.open_hint"))
         picked = ui.table(table, {"when": "events.first_session", "title": "event.title", "event_type": "event.type",
                                   "topics": "event.topics", "trainer_name": "event.trainer", "room": "booking.resource",
@@ -71,27 +80,35 @@ with tab_ratings:
     year = st.selectbox(t("events.ratings.year"), [None, *years], key="ev_ratings_year",
                         format_func=lambda y: t("events.ratings.all_years") if y is None else str(y))
     period = (date(year, 1, 1), date(year, 12, 31)) if year else (None, None)
-    by_trainer = enrolment.ratings_by_trainer(db, actor, *period)
-    by_topic = enrolment.ratings_by_topic(db, actor, *period)
-    if by_topic.empty and by_trainer.empty:
+
+    def ratings() -> dict:
+        """The ratings per trainer and per topic as the tables show them, and the chart's Vega-Lite spec."""
+        by_trainer = enrolment.ratings_by_trainer(db, actor, *period)
+        by_topic = enrolment.ratings_by_topic(db, actor, *period)
+        if by_topic.empty and by_trainer.empty:
+            return {"spec": None}
+        by_topic = by_topic.assign(topic_name=by_topic["topic"].map(lambda c: topic_names.get(c, c)))
+        spec = ui.vega_lite_spec(charts.themed(charts.rating_bars(
+            by_topic, "topic_name", {"topic_name": t("event.topic"), "mean_rating": t("event.mean_rating"),
+                                     "ratings": t("events.ratings.count")}), height=40 + 28 * len(by_topic)))
+        mean = {"mean": lambda f: f["mean_rating"].map(lambda v: fmt_number(v, digits=2))}
+        return {"spec": spec, "by_trainer": by_trainer.assign(**mean), "by_topic": by_topic.assign(**mean)}
+
+    rated = ui.prepared_once((*data_key, period), ratings)
+    if rated["spec"] is None:
         st.info(t("events.ratings.none"))
     else:
         st.caption(t("events.ratings.hint"))
-        by_topic = by_topic.assign(topic_name=by_topic["topic"].map(lambda c: topic_names.get(c, c)))
-        st.altair_chart(charts.themed(charts.rating_bars(
-            by_topic, "topic_name", {"topic_name": t("event.topic"), "mean_rating": t("event.mean_rating"),
-                                     "ratings": t("events.ratings.count")}), height=40 + 28 * len(by_topic)),
-                        theme=None, width="stretch")
-        mean = {"mean": lambda f: f["mean_rating"].map(lambda v: fmt_number(v, digits=2))}
+        st.vega_lite_chart(spec=rated["spec"], theme=None, width="stretch")
         c1, c2 = st.columns(2)
         with c1:
             st.subheader(t("events.ratings.by_trainer"))
-            ui.table(by_trainer.assign(**mean), {"trainer_name": "event.trainer", "events": "events.ratings.events",
-                                                 "ratings": "events.ratings.count", "mean": "event.mean_rating"})
+            ui.table(rated["by_trainer"], {"trainer_name": "event.trainer", "events": "events.ratings.events",
+                                           "ratings": "events.ratings.count", "mean": "event.mean_rating"})
         with c2:
             st.subheader(t("events.ratings.by_topic"))
-            ui.table(by_topic.assign(**mean), {"topic_name": "event.topic", "ratings": "events.ratings.count",
-                                               "mean": "event.mean_rating"})
+            ui.table(rated["by_topic"], {"topic_name": "event.topic", "ratings": "events.ratings.count",
+                                         "mean": "event.mean_rating"})
 
 for tab in tab_admin:
     with tab:

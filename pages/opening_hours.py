@@ -6,16 +6,17 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core import clock
-from dashboard.core.i18n import fmt_date, t, tm
+from dashboard.core.i18n import current_language, fmt_date, t, tm
 from dashboard.services import reservations
-from dashboard.ui import charts
+from dashboard.ui import cached, charts
 from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.opening_hours"))
 ui.show_flash()
 
-rooms = reservations.resources(db, kind="room")
+all_resources = reservations.resources(db)  # the rooms for the hours, every resource for a closure
+rooms = all_resources[all_resources["kind"] == "room"]
 if rooms.empty:
     st.info(t("booking.no_rooms"))
     st.stop()
@@ -33,10 +34,11 @@ st.caption(t("hours.compliance_help"))
 if date_from > date_to:
     st.error(t("error.period_reversed"))
 else:
-    weeks = reservations.compliance(db, room_id, date_from, date_to)
-    if weeks.empty:
-        st.info(t("common.no_data"))
-    else:
+    def compliance_shown() -> dict:
+        """The weeks as the table shows them and the chart's Vega-Lite spec, in the session's language."""
+        weeks = reservations.compliance(db, room_id, date_from, date_to)
+        if weeks.empty:
+            return {"weeks": None, "spec": None}
         status_label = {s: t(f"compliance.{s}") for s in ("ok", "short_holiday", "short")}
         weeks = weeks.assign(
             week_label=weeks["week_start"].map(fmt_date),
@@ -46,14 +48,22 @@ else:
         labels = {"week": t("hours.week"), "hours": t("hours.hours_open"), "status": t("hours.status"),
                   **dict(status_label.items())}
         chart_data = weeks[["week_label", "hours_open", "days_open", "evenings", "status_label", "reasons_text"]]
-        st.altair_chart(charts.themed(charts.compliance_bars(chart_data, labels, 40), height=260), theme=None,
-                        width="stretch")
-        ui.table(weeks, {"week_label": "hours.week", "days_open": "hours.days_open", "hours_open": "hours.hours_open",
-                         "evenings": "hours.evenings", "status_label": "hours.status", "reasons_text": "hours.reasons"})
+        chart = charts.themed(charts.compliance_bars(chart_data, labels, 40), height=260)
+        return {"weeks": chart_data, "spec": ui.vega_lite_spec(chart)}
+
+    shown = ui.prepared_once((db.path, cached.stamp(), room_id, date_from, date_to, current_language()),
+                             compliance_shown)
+    if shown["weeks"] is None:
+        st.info(t("common.no_data"))
+    else:
+        st.vega_lite_chart(spec=shown["spec"], theme=None, width="stretch")
+        ui.table(shown["weeks"], {"week_label": "hours.week", "days_open": "hours.days_open",
+                                  "hours_open": "hours.hours_open", "evenings": "hours.evenings",
+                                  "status_label": "hours.status", "reasons_text": "hours.reasons"})
 
 st.subheader(t("hours.weekly"))
 hours = reservations.opening_hours(db, room_id)
-week = pd.DataFrame({"weekday": range(7)}).merge(hours, on="weekday", how="left")
+week = hours.copy()  # Monday to Sunday, a day without hours closed
 week["day"] = week["weekday"].map(lambda d: t(f"weekday.{d}"))
 if actor.can("settings"):
     edited = st.data_editor(
@@ -101,7 +111,6 @@ if actor.can("write"):
                 ui.flash(t("closure.added"), form=form)
                 st.session_state["closure_reason"] = ""
 
-        all_resources = reservations.resources(db)
         resource_names = dict(zip(all_resources["id"].astype(int), all_resources["name"]))
         with st.form(form, enter_to_submit=False):
             ui.field(form, "resource_id", st.selectbox, t("booking.resource"), [None, *resource_names],
