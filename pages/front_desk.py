@@ -8,6 +8,7 @@ from dashboard.core import clock
 from dashboard.core.i18n import fmt_date, t
 from dashboard.services import reservations
 from dashboard.services.reservations import booking_views
+from dashboard.ui import cached
 from dashboard.ui import widgets as ui
 
 # Bookings starting within an hour (or up to two hours ago) get one-click buttons; the rest go
@@ -23,7 +24,9 @@ st.caption(t("desk.caption", weekday=t(f"weekday.{day.weekday()}"), date=fmt_dat
 
 resources = reservations.resources(db)
 resources = resources[resources["kind"] != "locker"]
-board = booking_views.desk_day(db, [int(i) for i in resources["id"]], day, now, reservations.holiday_name)
+# Kept per data stamp: a rerun with nothing written since reads no bookings, only applies "now" to them.
+board = booking_views.desk_board(cached.Reader()(booking_views.desk_read, [int(i) for i in resources["id"]], day),
+                                 day, now)
 bookings = sorted((b for r in board.values() for b in r.bookings), key=lambda b: (b.starts_at, b.id))
 unresolved = [b for b in bookings if b.status in ("requested", "confirmed", "checked_in")]
 is_today = day == now.date()

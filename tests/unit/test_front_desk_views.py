@@ -1,4 +1,4 @@
-"""The front desk's board (``booking_views.desk_day``): for every resource on a day, what the desk says of
+"""The front desk's board (``booking_views.desk_read``, then ``desk_board`` at a moment): for every resource on a day, what the desk says of
 it — in use by whom until when, free until the next booking, free for the rest of the day, its free
 time on another day, closed (a holiday, a closure) or not open at all — and its bookings by start.
 
@@ -12,6 +12,8 @@ from datetime import date, datetime, time
 
 import pytest
 
+from dashboard.core.errors import PermissionDenied
+from dashboard.core.roles import SYSTEM, Actor
 from dashboard.services import reservations as res
 from dashboard.services.reservations import booking_views
 from tests.unit.builders import at, booking
@@ -43,7 +45,7 @@ def monday(centre, admin):
 
 def _board(centre, day: date, now: datetime = MONDAY_11):
     resources = [centre.room, centre.meeting, centre.workstation, centre.projector]
-    return booking_views.desk_day(centre.db, resources, day, now, res.holiday_name)
+    return booking_views.desk_board(booking_views.desk_read(centre.db, SYSTEM, resources, day), day, now)
 
 
 def test_today_a_room_in_use_says_by_whom_and_until_when(centre, monday):
@@ -111,7 +113,12 @@ def test_a_day_without_opening_hours_is_not_open(centre, monday):
 
 
 def test_no_resources_no_board(centre):
-    assert booking_views.desk_day(centre.db, [], MONDAY, MONDAY_11) == {}
+    assert booking_views.desk_board(booking_views.desk_read(centre.db, SYSTEM, [], MONDAY), MONDAY, MONDAY_11) == {}
+
+
+def test_the_board_is_read_only_by_a_known_role(centre):
+    with pytest.raises(PermissionDenied):
+        booking_views.desk_read(centre.db, Actor("gosc", "guest"), [centre.room], MONDAY)
 
 
 def test_the_hours_in_force_that_day_count_a_new_week_from_its_first_day(centre, admin):

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from dashboard.core.roles import Actor, require
+from dashboard.services.reservations.opening_hours import holiday_name
 from db.connection import Database
 
 ACTIVE = ("requested", "confirmed", "checked_in")
@@ -65,17 +66,21 @@ class DeskResource:
     until: time | None = None
 
 
-def desk_day(db: Database, resource_ids: list[int], day: date, now: datetime,
-             holiday_name=None) -> dict[int, DeskResource]:
-    """The front desk's board: for each resource, its state, free time and bookings on ``day``.
+class DeskRead(NamedTuple):
+    """What the desk reads of a day, before "now" decides who is in: the same on every rerun until the
+    data change, so the page keeps it per data stamp (``cached.Reader``)."""
+    bookings: dict[int, list[DeskBooking]]  # resource id -> its bookings by start, cancelled ones too
+    hours: dict[int, dict]                  # resource id -> opens, closes, closed (``availability``)
 
-    One query for the day's bookings and two for the hours (``availability``), then one pass in Python
-    grouped by resource: the desk shows every resource at once and reruns on each click, so filtering
-    a frame per resource (hundreds of pandas filters at city scale) is what made it slow.
-    """
+
+def desk_read(db: Database, actor: Actor, resource_ids: list[int], day: date) -> DeskRead:
+    """The day's bookings grouped by resource and each resource's hours: one query for the bookings and two
+    for the hours, then one pass in Python. (Filtering a frame per resource, hundreds of pandas filters a
+    rerun at city scale, is what made the desk slow.) Holidays are named in Polish, as on the desk before."""
+    require(actor, "read")
     ids = [int(i) for i in resource_ids]
     if not ids:
-        return {}
+        return DeskRead({}, {})
     start = datetime.combine(day, time.min)
     rows = db.rows(
         "select b.id, b.resource_id, r.name, o.name, b.purpose, b.attendees, b.actual_attendance, b.starts_at, "
@@ -87,7 +92,12 @@ def desk_day(db: Database, resource_ids: list[int], day: date, now: datetime,
     for row in rows:
         mine[row[1]].append(DeskBooking(*row))
     states = availability(db, ids, day, day, holiday_name)
-    return {i: _desk_resource(states.get((i, day), {}), mine[i], day, now) for i in ids}
+    return DeskRead(mine, {i: states.get((i, day), {}) for i in ids})
+
+
+def desk_board(read: DeskRead, day: date, now: datetime) -> dict[int, DeskResource]:
+    """The front desk's board: for each resource read, its state at ``now``, free time and bookings on ``day``."""
+    return {i: _desk_resource(read.hours[i], bookings, day, now) for i, bookings in read.bookings.items()}
 
 
 def _desk_resource(hours: dict, bookings: list[DeskBooking], day: date, now: datetime) -> DeskResource:
