@@ -123,6 +123,7 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
         page_results = pages.benchmark_pages(data.db, args.reruns, only)
         print("timing service calls…", flush=True)
         service_results = services.benchmark_services(data.db, args.calls, only)
+        rss = peak_rss_mb()  # the app's pages and calls: the peer's whole tables in pandas are not the server's
         peer_result = None
         if not only or "peer" in only:  # --only names it, or nothing
             print("timing the naive peer of the utilisation page…", flush=True)
@@ -130,7 +131,6 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
     finally:
         close_database(folder / "civic.duckdb")  # before the folder is removed
         clock.freeze(None)
-    rss = peak_rss_mb()
     machine = report.machine()
     machine["load_avg_at_start"] = load_at_start
     return {
