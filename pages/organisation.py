@@ -11,19 +11,31 @@ from dashboard.core.privacy import show
 from dashboard.services.admin import audit
 from dashboard.services.register import organisations
 from dashboard.services.reservations import booking_views
+from dashboard.ui import cached
 from dashboard.ui import widgets as ui
 from dashboard.ui.forms import organisation as forms
 
 db, actor = ui.db(), ui.actor()
-organisation_id, org = ui.detail_header(lambda i: organisations.get(db, actor, i), back_to="organizacje",
-                                        back_key="org.back_to_list", title_key="page.organisation",
-                                        not_found_key="org.not_found")
+now = clock.local_now()
+# Each read is kept while the data stays as it is (the stamp: the newest audit row, new with every write in
+# the app), per role and day; the bookings' order (coming ones first) per minute.
+data_key = (db.path, cached.stamp(), actor.role, now.date())
+
+
+def kept(name: str, *args, read):
+    """``read()``, kept under ``name`` and ``args`` while the data stays as it is."""
+    return ui.prepared_once((*data_key, name, *args), read)
+
+
+organisation_id, org = ui.detail_header(lambda i: kept("organisation", i, read=lambda: organisations.get(db, actor, i)),
+                                        back_to="organizacje", back_key="org.back_to_list",
+                                        title_key="page.organisation", not_found_key="org.not_found")
 pages = st.session_state["_pages"]
 lang = current_language()
 
 st.title(org["name"])
 ui.show_flash()
-osiedla = organisations.osiedla(db)
+osiedla = kept("osiedla", read=lambda: organisations.osiedla(db))
 osiedle = dict(zip(osiedla["id"].astype(int), osiedla["name"])).get(org["osiedle_id"], "—")
 c1, c2, c3 = st.columns(3)
 c1.markdown(f"**{t('org.legal_form')}:** {t('legal_form.' + org['legal_form'])}  \n"
@@ -69,7 +81,7 @@ def pick(frame, key: str, page: str) -> None:
         ui.goto(page, id=int(frame.iloc[rows[0]]["id"]))
 
 
-counts = organisations.activity_counts(db, actor, organisation_id)
+counts = kept("counts", organisation_id, read=lambda: organisations.activity_counts(db, actor, organisation_id))
 labels = [("bookings", "org.tab.bookings"), ("events", "org.tab.events"), ("lockers", "org.tab.lockers"),
           ("advisory", "org.tab.advisory"), ("initiatives", "org.tab.initiatives"),
           ("opportunities", "org.tab.opportunities")]
@@ -77,10 +89,10 @@ titles = [f"{t(key)} ({counts[name]})" for name, key in labels]
 if actor.can("audit"):
     titles.append(t("org.tab.history"))
 tabs = st.tabs(titles, key=f"org_tabs_{organisation_id}")
-now = clock.local_now()
 
 with tabs[0]:
-    bookings = organisations.bookings_of(db, actor, organisation_id)
+    bookings = kept("bookings", organisation_id, now.replace(second=0, microsecond=0),
+                    read=lambda: organisations.bookings_of(db, actor, organisation_id))
     if bookings.empty:
         st.info(t("org.no_bookings"))
     else:
@@ -101,7 +113,7 @@ with tabs[0]:
         st.page_link(pages["nowa-rezerwacja"], label=t("org.book_for"), icon=":material/event_available:")
 
 with tabs[1]:
-    events = organisations.events_of(db, actor, organisation_id)
+    events = kept("events", organisation_id, read=lambda: organisations.events_of(db, actor, organisation_id))
     if events.empty:
         st.info(t("org.no_events"))
     else:
@@ -117,7 +129,7 @@ with tabs[1]:
         st.caption(t("org.events_hint"))
 
 with tabs[2]:
-    lockers = organisations.lockers_of(db, actor, organisation_id)
+    lockers = kept("lockers", organisation_id, read=lambda: organisations.lockers_of(db, actor, organisation_id))
     if lockers.empty:
         st.info(t("org.no_lockers"))
     else:
@@ -136,7 +148,7 @@ with tabs[2]:
     st.page_link(pages["szafki"], label=t("org.open_lockers"), icon=":material/lock:")
 
 with tabs[3]:
-    advice = organisations.advisory_of(db, actor, organisation_id)
+    advice = kept("advisory", organisation_id, read=lambda: organisations.advisory_of(db, actor, organisation_id))
     if advice.empty:
         st.info(t("org.no_advisory"))
     else:
@@ -147,7 +159,8 @@ with tabs[3]:
                          "duration_min": "advisory.duration_min", "advisor": "advisory.advisor"})
 
 with tabs[4]:
-    initiatives = organisations.initiatives_of(db, actor, organisation_id)
+    initiatives = kept("initiatives", organisation_id,
+                       read=lambda: organisations.initiatives_of(db, actor, organisation_id))
     if initiatives.empty:
         st.info(t("org.no_initiatives"))
     else:
@@ -162,7 +175,8 @@ with tabs[4]:
         st.caption(t("org.initiatives_hint"))
 
 with tabs[5]:
-    offers = organisations.opportunities_of(db, actor, organisation_id)
+    offers = kept("opportunities", organisation_id,
+                  read=lambda: organisations.opportunities_of(db, actor, organisation_id))
     if offers.empty:
         st.info(t("org.no_opportunities"))
     else:

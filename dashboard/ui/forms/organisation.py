@@ -48,8 +48,10 @@ def organisation_form(form: str, submit_label: str, save: Callable[[dict, bool],
     db = ui.db()
     for field in ORG_FIELDS:
         st.session_state.setdefault(_key(form, field), _DEFAULTS.get(field, ""))
-    osiedla = organisations.osiedla(db)
+    # Reference data the migrations set (osiedla valid on a day, legal forms): read once a day, not every rerun.
+    osiedla = ui.prepared_once((db.path, clock.today(), "osiedla"), lambda: organisations.osiedla(db))
     osiedle_names = dict(zip(osiedla["id"].astype(int), osiedla["name"]))
+    legal_forms = ui.prepared_once((db.path, clock.today(), "legal forms"), lambda: organisations.legal_forms(db))
 
     def submit(confirm: bool = False) -> None:
         ok, result = ui.run_service(form, lambda: save(values(form), confirm))
@@ -61,7 +63,7 @@ def organisation_form(form: str, submit_label: str, save: Callable[[dict, bool],
         ui.field(form, "name", st.text_input, t("org.name") + " *")
         c1, c2 = st.columns(2)
         with c1:
-            ui.field(form, "legal_form", st.selectbox, t("org.legal_form") + " *", organisations.legal_forms(db),
+            ui.field(form, "legal_form", st.selectbox, t("org.legal_form") + " *", legal_forms,
                      format_func=lambda code: t(f"legal_form.{code}"))
         with c2:
             ui.field(form, "krs", st.text_input, t("org.krs"), help=t("org.krs_help"))
