@@ -247,10 +247,13 @@ async def _debug_dump(page, action: str, t0: float, was_running: bool, was_at: s
 
 
 async def errors_on(page) -> list[str]:
+    """The first line of each exception and error box shown (an error box's text, without its icon's name)."""
     texts = []
     for selector in ('[data-testid="stException"]', '[data-testid="stAlertContentError"]'):
         for element in await page.locator(selector).all():
-            texts.append((await element.inner_text()).strip().splitlines()[0][:200])
+            text = element.locator('[data-testid="stMarkdownContainer"]').first
+            shown = await text.inner_text() if await text.count() else await element.inner_text()
+            texts.append((shown.strip().splitlines() or [""])[0][:200])
     return texts
 
 

@@ -168,7 +168,14 @@ def time_page(db: Database, spec: navigation.PageSpec, login: str, reruns: int) 
 
 def benchmark_pages(db: Database, reruns: int, only: set[str] | None = None) -> list[PageResult]:
     """Every page in navigation.PAGES (or those whose url_path is in ``only``); a page that raises is
-    kept, with its error, not dropped."""
+    kept, with its error, not dropped.
+
+    First the server's own warm-up, garbage collector settings included (dashboard/ui/warmup.py; AppTest
+    has no server, so the entry file does not start it here): the timings are then the server's."""
+    from dashboard.ui import warmup
+
+    warmup.start(db)
+    warmup.wait()
     results = []
     for spec in navigation.PAGES:
         if only and spec.url_path not in only:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard.core.i18n import t
 from dashboard.services.admin import backup, users
-from dashboard.ui import auth, navigation
+from dashboard.ui import auth, navigation, warmup
 from dashboard.ui import widgets as ui
 from db.connection import DatabaseError
 
@@ -28,6 +28,7 @@ except DatabaseError as exc:
     st.error(t("error.database_unusable"))
     st.code(str(exc), language=None)
     st.stop()
+warmup.start_in_server(ui.db())  # once per process: imports, first chart, then the GC set for a server
 
 pages = navigation.build()
 current = st.navigation(list(pages.values()), position="hidden")

@@ -41,7 +41,12 @@ _log = logging.getLogger(__name__)
 # DuckDB's allocator keeps memory freed by a large query or write for later reuse. In a process that
 # runs all day, background threads hand it back to the system (measured: 120–180 MB held after the
 # benchmark filled 300,000 bookings, without them).
-CONFIG = {"allocator_background_threads": True}
+# memory_limit: DuckDB's default is 80% of the machine's memory, so its buffer pool would keep every block
+# it ever read (the whole file, in time) inside the server's process. At city scale every page and export
+# together hold ~51 MB in it (25 MB table blocks, 26 MB indexes; bench.browser); 256 MB leaves five times
+# that for bigger queries and years of growth while keeping the server under issue 20's 400 MB, and a
+# query needing more spills to ``<file>.tmp`` instead of growing the process.
+CONFIG = {"allocator_background_threads": True, "memory_limit": "256MB"}
 # A rewrite after an erasure that could not run is tried again after a write, at most this often.
 ERASE_RETRY_SECONDS = 300
 

@@ -13,10 +13,7 @@ import json
 import time
 from datetime import UTC
 
-import jwt
 import streamlit as st
-from streamlit_authenticator.controllers import AuthenticationController
-from streamlit_authenticator.utilities.exceptions import LoginError
 
 from dashboard.core import clock
 from dashboard.core.i18n import t
@@ -29,6 +26,9 @@ from dashboard.ui import widgets as ui
 # meets that report is lost: under load (10 browsers at once) one login in four did nothing.
 # So the form is drawn here, the library only checks the password, and the cookie is written by
 # a script in the next run's sidebar, which reports nothing back (write_pending_cookie).
+# The library and PyJWT (~0.8 s of imports together) are imported where a password or a cookie is
+# checked, not with this module: the login form of a freshly started server does not wait for them
+# (the warm-up, dashboard/ui/warmup.py, imports them while the person types).
 _PENDING_COOKIE = "_login_cookie_to_write"
 
 
@@ -51,6 +51,9 @@ def gate() -> Actor:
     if not username.strip() or not password:
         area.error(t("login.missing"))
         st.stop()
+    from streamlit_authenticator.controllers import AuthenticationController
+    from streamlit_authenticator.utilities.exceptions import LoginError
+
     try:
         accepted = AuthenticationController(credentials, auto_hash=False).login(username, password)
     except LoginError:
@@ -74,6 +77,8 @@ def gate() -> Actor:
 def login_token(username: str, key: str, session_hours: float, now: float | None = None) -> tuple[str, float]:
     """The signed re-login token and its expiry (epoch seconds), in the library's format, so
     that ``cookie_username`` reads it as it reads one the library wrote."""
+    import jwt
+
     expires = (time.time() if now is None else now) + session_hours * 3600
     return jwt.encode({"username": username, "exp_date": expires}, key, algorithm="HS256"), expires
 
@@ -124,6 +129,8 @@ def cookie_username(db, token: str | None, key: str, session_hours: float, now: 
     """
     if not token:
         return None
+    import jwt
+
     now = time.time() if now is None else now
     try:
         claims = jwt.decode(token, key, algorithms=["HS256"])
