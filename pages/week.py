@@ -135,12 +135,12 @@ def _build() -> dict:
 
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _prepared(key: tuple, _build) -> dict:
-    """What ``_build`` makes, kept while ``key`` holds: building the chart and turning it into Vega-Lite
+def _prepared(key: tuple, _make) -> dict:
+    """What ``_make()`` returns, kept while ``key`` holds: building the chart and turning it into Vega-Lite
     costs ~150 ms of Altair work a rerun at city scale, the same every rerun until the data, the week,
     the view, the language or the minute change. ``key`` has the data's stamp (the newest audit row:
     every write in the app makes a new one) and the whole minute from which half hours can be booked."""
-    return _build()
+    return _make()
 
 
 # Free half hours start on whole minutes, so "not yet begun at now" reads the same for any now up to
