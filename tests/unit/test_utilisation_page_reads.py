@@ -48,7 +48,7 @@ def rooms(db) -> list[int]:
 @pytest.mark.parametrize("period", PERIODS)
 def test_one_read_gives_every_chart_the_frame_it_had(demo, period):
     clock.freeze(NOW)
-    ids = rooms(demo)[:2]  # some rooms chosen, not all: the workstations' chart is all of them anyway
+    ids = rooms(demo)  # the page's default; the workstations' chart is all of them whatever is chosen
     frames = utilisation.chart_frames(demo, COORDINATOR, *period, ids)
 
     assert list(frames) == list(utilisation.CHARTS)
@@ -66,10 +66,24 @@ def test_one_read_gives_every_chart_the_frame_it_had(demo, period):
     for name, frame in one_by_one.items():
         pd.testing.assert_frame_equal(frames[name], frame.reset_index(drop=True), obj=name)
     assert frames["occupancy"]["booked_hours"].sum() > 0 and frames["workstations"]["open_hours"].sum() > 0
+    assert frames["evenings"]["evenings"].sum() > 0 and frames["evenings"]["open_hours"].sum() > 0
+    if period == PERIODS[1]:  # the pilot: some evenings were booked too
+        assert frames["evenings"]["used"].sum() > 0 and frames["evenings"]["booked_hours"].sum() > 0
     events = utilisation.events_by_type_topic(demo, COORDINATOR, *period)
     pd.testing.assert_frame_equal(frames["events"][["event_type", "topic", "events"]], events)
     names = dict(demo.rows("select code, name_pl from topic"))
     assert list(frames["events"]["topic_pl"]) == [names[c] for c in events["topic"]]
+
+
+def test_one_room_chosen_gets_its_own_weeks_and_evenings(demo):
+    clock.freeze(NOW)
+    period, one = PERIODS[1], rooms(demo)[:1]
+    frames = utilisation.chart_frames(demo, COORDINATOR, *period, one)
+
+    pd.testing.assert_frame_equal(frames["occupancy"], utilisation.room_occupancy(demo, COORDINATOR, *period, one))
+    pd.testing.assert_frame_equal(frames["evenings"], utilisation.evening_use(demo, COORDINATOR, *period, one))
+    assert set(frames["occupancy"]["resource_id"]) == set(one)
+    pd.testing.assert_frame_equal(frames["workstations"], utilisation.workstation_use(demo, COORDINATOR, *period))
 
 
 def test_a_period_with_nothing_recorded_has_no_charts(demo):

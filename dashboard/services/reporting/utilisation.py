@@ -159,6 +159,60 @@ def _weekly_hours(db: Database, ids: list[int], date_from: date, date_to: date) 
     return frame[_OCCUPANCY_COLUMNS]
 
 
+def _weeks_with_evenings(db: Database, ids: list[int], date_from: date, date_to: date) -> pd.DataFrame:
+    """``_weekly_hours`` and ``evening_use`` of every resource in one pass over the opening hours and the
+    bookings: per resource × week, the hours open and booked and the occupancy, and the long days' evenings
+    (``evenings``, ``used``, ``evening_open``, ``evening_booked``) — the page reads both, and each pass over
+    the opening hours and the period's bookings is the costly part of either."""
+    p = indicators.period(date_from, date_to)
+    columns = [*_OCCUPANCY_COLUMNS, "evenings", "used", "evening_open", "evening_booked"]
+    if not ids or p.not_started:
+        return pd.DataFrame(columns=columns)
+    last = min(p.date_to, p.today)
+    first_week, last_week = date_from - timedelta(days=date_from.weekday()), last - timedelta(days=last.weekday())
+    frame = db.query(
+        "with days as materialized (" + indicators.OPEN_UNTIL_NOW + "), "
+        "b as materialized (select resource_id, starts_at, ends_at from booking where starts_at >= ? and starts_at < ? "
+        "and status <> 'cancelled' and list_contains(?::bigint[], resource_id)), "
+        "opened as (select resource_id, date_trunc('week', day)::date as week_start, sum(hours) as open_hours, "
+        "count(*) filter (where evening) as evenings, "
+        "sum(greatest(0, date_diff('second', ?::time, case when day < ? then closes else least(closes, ?::time) end)) "
+        "/ 3600.0) filter (where evening) as evening_open from days group by all), "
+        "booked as (select resource_id, date_trunc('week', starts_at)::date as week_start, "
+        "sum(epoch(least(ends_at, ?) - starts_at)) / 3600.0 as booked_hours from b group by all), "
+        "per as (select resource_id, starts_at::date as day, sum(epoch(least(ends_at, ?) - greatest(starts_at, "
+        "starts_at::date + ?::time))) / 3600.0 as booked_hours from b where ends_at > starts_at::date + ?::time "
+        "group by all), "
+        "eve as (select d.resource_id, date_trunc('week', d.day)::date as week_start, count(per.day) as used, "
+        "sum(greatest(per.booked_hours, 0)) as evening_booked from days d "
+        "join per on per.resource_id = d.resource_id and per.day = d.day where d.evening group by all), "
+        "weeks as (select unnest(generate_series(?::date, ?::date, interval 7 day))::date as week_start) "
+        "select w.week_start, r.id as resource_id, r.name as resource, "
+        "coalesce(b.booked_hours, 0)::double as booked_hours, coalesce(o.open_hours, 0)::double as open_hours, "
+        "case when coalesce(o.open_hours, 0) > 0 then coalesce(b.booked_hours, 0) / o.open_hours end as occupancy, "
+        "coalesce(o.evenings, 0)::int as evenings, coalesce(e.used, 0)::int as used, "
+        "coalesce(o.evening_open, 0)::double as evening_open, coalesce(e.evening_booked, 0)::double as evening_booked "
+        "from weeks w cross join resource r "
+        "left join opened o on o.resource_id = r.id and o.week_start = w.week_start "
+        "left join booked b on b.resource_id = r.id and b.week_start = w.week_start "
+        "left join eve e on e.resource_id = r.id and e.week_start = w.week_start "
+        "where list_contains(?::bigint[], r.id) order by w.week_start, r.name",
+        [*indicators.open_until_now_params(ids, p), p.start, p.cut, ids, EVENING_FROM, p.today, p.now.time(),
+         p.now, p.now, EVENING_FROM, EVENING_FROM, first_week, last_week, ids])
+    frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.date
+    return frame[columns]
+
+
+def _evenings_of(weeks: pd.DataFrame, ids: list[int]) -> pd.DataFrame:
+    """``evening_use`` of the resources ``ids`` from a ``_weeks_with_evenings`` frame: their weeks with a long
+    day, added up."""
+    mine = weeks[weeks["resource_id"].isin(ids)]
+    out = mine.groupby("week_start", as_index=False)[["evenings", "used", "evening_open", "evening_booked"]].sum()
+    out = out[out["evenings"] > 0].rename(columns={"evening_open": "open_hours", "evening_booked": "booked_hours"})
+    return out.astype({"evenings": "int32", "used": "int32", "open_hours": "float64",
+                       "booked_hours": "float64"}).reset_index(drop=True)
+
+
 def room_occupancy(db: Database, actor: Actor, date_from: date, date_to: date,
                    resource_ids: list[int]) -> pd.DataFrame:
     """Per resource and ISO week: hours booked (every booking not cancelled) ÷ hours the resource was open,
@@ -498,7 +552,7 @@ def chart_frames(db: Database, actor: Actor, date_from: date, date_to: date,
     if not period_has_data(db, actor, date_from, date_to):
         return None
     ids, desks = _ids(resource_ids), _workstation_ids(db)
-    weekly = _weekly_hours(db, sorted(set(ids) | set(desks)), date_from, date_to)
+    weekly = _weeks_with_evenings(db, sorted(set(ids) | set(desks)), date_from, date_to)
     events = db.query(
         "select e.event_type, t.topic_code as topic, coalesce(any_value(tp.name_pl), t.topic_code) as topic_pl, "
         "coalesce(any_value(tp.name_en), any_value(tp.name_pl), t.topic_code) as topic_en, "
@@ -506,11 +560,11 @@ def chart_frames(db: Database, actor: Actor, date_from: date, date_to: date,
         "left join topic tp on tp.code = t.topic_code where e.id in (" + _EVENTS + ") "
         "group by e.event_type, t.topic_code order by 1, 2", _took_place(date_from, date_to))
     return {
-        "occupancy": weekly[weekly["resource_id"].isin(ids)].reset_index(drop=True),
+        "occupancy": weekly.loc[weekly["resource_id"].isin(ids), _OCCUPANCY_COLUMNS].reset_index(drop=True),
         "heatmap": heatmap(db, actor, date_from, date_to, ids),
         "outcomes": booking_outcomes(db, actor, date_from, date_to, ids),
-        "evenings": evening_use(db, actor, date_from, date_to, ids),
-        "workstations": _workstations(weekly, desks).reset_index(drop=True),
+        "evenings": _evenings_of(weekly, ids),
+        "workstations": _workstations(weekly[_OCCUPANCY_COLUMNS], desks).reset_index(drop=True),
         "lockers": lockers_occupied(db, actor, date_from, date_to),
         "events": events,
         "new_orgs": new_organisations_by_month(db, actor, date_from, date_to),
