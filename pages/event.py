@@ -18,7 +18,7 @@ data_key = (db.path, cached.stamp(), actor.role)
 
 def kept(name: str, *args, read):
     """``read()``, kept under ``name`` and ``args`` while the data stays as it is."""
-    return ui.prepared_once((*data_key, name, *args), read)
+    return cached.remember(("event page", *data_key, name, *args), read)
 
 
 event_id, event = ui.detail_header(lambda i: kept("event", i, read=lambda: trainings.get_event(db, actor, i)),

@@ -19,7 +19,7 @@ lang = current_language()
 # What the tables and the chart show is kept while the data stays as it is (the stamp: the newest audit
 # row, new with every write in the app), for this language and role: a rerun then only draws it.
 data_key = (db.path, cached.stamp(), lang, actor.role)
-all_topics = ui.prepared_once((*data_key, "topics"), lambda: trainings.topics(db, active_only=False))
+all_topics = cached.remember(("events page", *data_key, "topics"), lambda: trainings.topics(db, active_only=False))
 name_column = "name_pl" if lang == "pl" else "name_en"
 topic_names = dict(zip(all_topics["code"], all_topics[name_column].fillna(all_topics["name_pl"])))
 active_topics = [c for c, active in zip(all_topics["code"], all_topics["active"]) if active]
@@ -62,7 +62,8 @@ with tab_catalogue:
             + found["waitlisted"].map(lambda w: f" (+{w})" if w else ""),
         )
 
-    table = ui.prepared_once((*data_key, date_from, date_to, event_type, topic, status, when), catalogue)
+    table = cached.remember(("events page", *data_key, date_from, date_to, event_type, topic, status, when),
+                            catalogue)
     found = table
     if found.empty:
         st.info(t("events.none"))
@@ -94,7 +95,7 @@ with tab_ratings:
         mean = {"mean": lambda f: f["mean_rating"].map(lambda v: fmt_number(v, digits=2))}
         return {"spec": spec, "by_trainer": by_trainer.assign(**mean), "by_topic": by_topic.assign(**mean)}
 
-    rated = ui.prepared_once((*data_key, period), ratings)
+    rated = cached.remember(("events page", *data_key, period), ratings)
     if rated["spec"] is None:
         st.info(t("events.ratings.none"))
     else:

@@ -51,8 +51,8 @@ else:
         chart = charts.themed(charts.compliance_bars(chart_data, labels, 40), height=260)
         return {"weeks": chart_data, "spec": ui.vega_lite_spec(chart)}
 
-    shown = ui.prepared_once((db.path, cached.stamp(), room_id, date_from, date_to, current_language()),
-                             compliance_shown)
+    shown = cached.remember(("opening hours page", db.path, cached.stamp(), room_id, date_from, date_to,
+                             current_language()), compliance_shown)
     if shown["weeks"] is None:
         st.info(t("common.no_data"))
     else:

@@ -24,7 +24,7 @@ data_key = (db.path, cached.stamp(), actor.role, now.date())
 
 def kept(name: str, *args, read):
     """``read()``, kept under ``name`` and ``args`` while the data stays as it is."""
-    return ui.prepared_once((*data_key, name, *args), read)
+    return cached.remember(("organisation page", *data_key, name, *args), read)
 
 
 organisation_id, org = ui.detail_header(lambda i: kept("organisation", i, read=lambda: organisations.get(db, actor, i)),

@@ -330,26 +330,11 @@ def detail_header(load: Callable[[int], T], *, back_to: str, back_key: str, titl
         raise AssertionError("unreachable: st.stop() ends the run") from None
 
 
-# -- prepared once -------------------------------------------------------------------
-def prepared_once(key: tuple, build: Callable[[], T]) -> T:
-    """``build()``, kept for five minutes while ``key`` holds (a copy to every rerun).
-
-    For what a page draws the same on every rerun until its data changes: ``key`` holds the data's stamp
-    (``cached.stamp()``: the newest audit row, new with every write in the app), the database and every
-    choice, the language among them, that changes the result; ``build``'s name tells pages apart.
-    """
-    return _prepared_once((build.__module__, build.__qualname__, *key), build)
-
-
-@st.cache_data(ttl=300, max_entries=256, show_spinner=False)
-def _prepared_once(key: tuple, _build: Callable[[], T]) -> T:
-    return _build()
-
-
+# -- charts ---------------------------------------------------------------------------
 def vega_lite_spec(chart: Any) -> dict:
     """The Vega-Lite spec ``st.altair_chart(chart)`` sends, data sets as Arrow, by Streamlit's own conversion,
     for ``st.vega_lite_chart(spec=...)``: the browser gets the same chart. Building an Altair chart and
-    validating its spec costs tens of milliseconds, so a page keeps the spec (``prepared_once``) rather
+    validating its spec costs tens of milliseconds, so a page keeps the spec (``cached.remember``) rather
     than rebuilding it every rerun. (Streamlit's private function, as pages/week.py uses it: an upgrade
     that moves it fails the page tests, not silently.)"""
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.core import clock
 from dashboard.core.i18n import t
 from dashboard.services.register import organisations
-from dashboard.ui import unsaved_guard
+from dashboard.ui import cached, unsaved_guard
 from dashboard.ui import widgets as ui
 
 ORG_FIELDS = ("name", "legal_form", "krs", "nip", "regon", "street", "postal_code", "city", "osiedle_id",
@@ -49,9 +49,9 @@ def organisation_form(form: str, submit_label: str, save: Callable[[dict, bool],
     for field in ORG_FIELDS:
         st.session_state.setdefault(_key(form, field), _DEFAULTS.get(field, ""))
     # Reference data the migrations set (osiedla valid on a day, legal forms): read once a day, not every rerun.
-    osiedla = ui.prepared_once((db.path, clock.today(), "osiedla"), lambda: organisations.osiedla(db))
+    osiedla = cached.remember(("osiedla", db.path, clock.today()), lambda: organisations.osiedla(db))
     osiedle_names = dict(zip(osiedla["id"].astype(int), osiedla["name"]))
-    legal_forms = ui.prepared_once((db.path, clock.today(), "legal forms"), lambda: organisations.legal_forms(db))
+    legal_forms = cached.remember(("legal forms", db.path, clock.today()), lambda: organisations.legal_forms(db))
 
     def submit(confirm: bool = False) -> None:
         ok, result = ui.run_service(form, lambda: save(values(form), confirm))
