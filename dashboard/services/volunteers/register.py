@@ -565,7 +565,7 @@ def status_counts(db: Database, actor: Actor) -> dict[str, int]:
 def get_volunteer(db: Database, actor: Actor, volunteer_id: int) -> dict:
     """One volunteer with contacts masked for roles without 'personal'."""
     require(actor, "read")
-    with db.transaction() as cur:
+    with db.cursor() as cur:  # one statement: no transaction to begin and commit on every rerun of the page
         row = volunteer_row(cur, volunteer_id)
     row["email"] = privacy.show(row["email"], "email", actor)
     row["phone"] = privacy.show(row["phone"], "phone", actor)

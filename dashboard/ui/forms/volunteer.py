@@ -123,6 +123,10 @@ def fields(form: str, *, with_consents: bool, skills: pd.DataFrame | None = None
     if stored_found and stored_found not in found:
         found.append(stored_found)
 
+    # The day names once per rerun, not once per option and part (the pills are not ui.field choices, whose
+    # format_func must translate at call time for remember_choices).
+    weekdays = [t(f"weekday_short.{i}") for i in range(7)]
+
     st.markdown(f"**{t('volunteers.form.person')}**")
     c1, c2 = st.columns(2)
     with c1:
@@ -158,7 +162,7 @@ def fields(form: str, *, with_consents: bool, skills: pd.DataFrame | None = None
     st.markdown(f"**{t('volunteers.form.availability')}**")
     for part in vol.PARTS:
         st.pills(t(f"volunteers.part.{part}"), list(range(7)), selection_mode="multi", key=key(form, f"avail_{part}"),
-                 format_func=lambda i: t(f"weekday_short.{i}"))
+                 format_func=weekdays.__getitem__)
     ui.field_error(form, "availability")
 
     c1, c2, c3 = st.columns(3)
