@@ -208,7 +208,9 @@ def test_last_years_acceptances_do_not_count_and_settled_ones_are_spent(db, staf
     bring_to(db, staff, "accepted", city_part_pln=290000)
 
     assert initiative_stages.budget(db, staff, 2025)["spent_pln"] == Decimal("290000.00")
+    assert initiative_stages.budget(db, staff, 2025)["committed_pln"] == Decimal("290000.00")  # settled is committed too
     assert initiative_stages.budget(db, staff, 2026)["committed_pln"] == Decimal("290000.00")
+    assert initiative_stages.budget(db, staff, 2026)["spent_pln"] == Decimal("0")
     assert stage_of(db, old) == "settled"
 
 

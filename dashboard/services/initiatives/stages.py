@@ -179,10 +179,13 @@ def update_preparation(db: Database, actor: Actor, initiative_id: int, data: dic
     db.write(work)
 
 
+# The city's part of initiatives accepted and later, over rows of one year of acceptance (params: COMMITTED).
+_COMMITTED_SUM = "coalesce(sum(city_part_pln) filter (where stage in (?, ?, ?, ?, ?)), 0)"
+
+
 def committed(db_or_cur, year: int, exclude_id: int | None = None) -> Decimal:
     """The city's part of the year's initiatives accepted and later (by the year of acceptance)."""
-    sql = ("select coalesce(sum(city_part_pln), 0) from initiative where stage in (?, ?, ?, ?, ?) "
-           "and year(accepted_on) = ? and id <> ?")
+    sql = "select " + _COMMITTED_SUM + " from initiative where year(accepted_on) = ? and id <> ?"
     params = [*COMMITTED, int(year), exclude_id or -1]
     if isinstance(db_or_cur, Database):
         return Decimal(db_or_cur.scalar(sql, params))
@@ -260,10 +263,13 @@ def timeline(db: Database, actor: Actor, initiative_id: int) -> pd.DataFrame:
 
 
 def budget(db: Database, actor: Actor, year: int) -> dict[str, Decimal]:
-    """The year's budget, committed (accepted and later) and spent (settled), by year of acceptance."""
+    """The year's budget, committed (accepted and later) and spent (settled), by year of acceptance.
+
+    Committed and spent in one pass over the year's initiatives (the list page reads them on every rerun).
+    """
     require(actor, "read")
     total = Decimal(str(app_settings.get_setting(db, BUDGET_SETTING)))
-    spent = Decimal(db.scalar("select coalesce(sum(city_part_pln), 0) from initiative where stage = 'settled' "
-                              "and year(accepted_on) = ?", [int(year)]))
-    used = committed(db, year)
+    used, spent = (Decimal(v) for v in db.one(
+        "select " + _COMMITTED_SUM + ", coalesce(sum(city_part_pln) filter (where stage = 'settled'), 0) "
+        "from initiative where year(accepted_on) = ?", [*COMMITTED, int(year)]))
     return {"budget_pln": total, "committed_pln": used, "spent_pln": spent, "left_pln": total - used}
