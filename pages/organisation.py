@@ -17,9 +17,11 @@ from dashboard.ui.forms import organisation as forms
 
 db, actor = ui.db(), ui.actor()
 now = clock.local_now()
-# Each read is kept while the data stays as it is (the stamp: the newest audit row, new with every write in
-# the app), per role and day; the bookings' order (coming ones first) per minute.
-data_key = (db.path, cached.stamp(), actor.role, now.date())
+lang = current_language()
+# Each read, and each tab's table as shown, is kept while the data stays as it is (the stamp: the newest audit
+# row, new with every write in the app), per role, day and language; the bookings (their order, coming ones
+# first, and their state) per minute.
+data_key = (db.path, cached.stamp(), actor.role, now.date(), lang)
 
 
 def kept(name: str, *args, read):
@@ -31,7 +33,6 @@ organisation_id, org = ui.detail_header(lambda i: kept("organisation", i, read=l
                                         back_to="organizacje", back_key="org.back_to_list",
                                         title_key="page.organisation", not_found_key="org.not_found")
 pages = st.session_state["_pages"]
-lang = current_language()
 
 st.title(org["name"])
 ui.show_flash()
@@ -90,17 +91,20 @@ if actor.can("audit"):
     titles.append(t("org.tab.history"))
 tabs = st.tabs(titles, key=f"org_tabs_{organisation_id}")
 
+def bookings_shown():
+    bookings = organisations.bookings_of(db, actor, organisation_id)
+    return bookings.assign(
+        day=bookings["starts_at"].map(fmt_date),
+        time=[f"{hm(a)}–{hm(b)}" for a, b in zip(bookings["starts_at"], bookings["ends_at"])],
+        status=[t(f"booking_status.{booking_views.shown_status(s, a, b, now)}")
+                for s, a, b in zip(bookings["status"], bookings["starts_at"], bookings["ends_at"])])
+
+
 with tabs[0]:
-    bookings = kept("bookings", organisation_id, now.replace(second=0, microsecond=0),
-                    read=lambda: organisations.bookings_of(db, actor, organisation_id))
+    bookings = shown = kept("bookings", organisation_id, now.replace(second=0, microsecond=0), read=bookings_shown)
     if bookings.empty:
         st.info(t("org.no_bookings"))
     else:
-        shown = bookings.assign(
-            day=bookings["starts_at"].map(fmt_date),
-            time=[f"{hm(a)}–{hm(b)}" for a, b in zip(bookings["starts_at"], bookings["ends_at"])],
-            status=[t(f"booking_status.{booking_views.shown_status(s, a, b, now)}")
-                    for s, a, b in zip(bookings["status"], bookings["starts_at"], bookings["ends_at"])])
         key = f"org_bookings_{organisation_id}"
         ui.table(shown, {"id": "bookings.number", "day": "booking.day", "time": "week.time",
                          "resource": "booking.resource", "purpose": "booking.purpose",
@@ -113,13 +117,16 @@ with tabs[0]:
         st.page_link(pages["nowa-rezerwacja"], label=t("org.book_for"), icon=":material/event_available:")
 
 with tabs[1]:
-    events = kept("events", organisation_id, read=lambda: organisations.events_of(db, actor, organisation_id))
+    def events_shown():
+        events = organisations.events_of(db, actor, organisation_id)
+        return events.assign(when=events["starts_at"].map(fmt_datetime),
+                             event_type=events["event_type"].map(lambda v: t(f"event_type.{v}")),
+                             status=events["status"].map(lambda v: t(f"event_status.{v}")))
+
+    events = shown = kept("events", organisation_id, read=events_shown)
     if events.empty:
         st.info(t("org.no_events"))
     else:
-        shown = events.assign(when=events["starts_at"].map(fmt_datetime),
-                              event_type=events["event_type"].map(lambda v: t(f"event_type.{v}")),
-                              status=events["status"].map(lambda v: t(f"event_status.{v}")))
         key = f"org_events_{organisation_id}"
         ui.table(shown, {"title": "event.title", "event_type": "event.type", "when": "events.first_session",
                          "status": "event.status", "enrolled": "org.enrolled", "waitlisted": "org.waitlisted",
@@ -148,25 +155,29 @@ with tabs[2]:
     st.page_link(pages["szafki"], label=t("org.open_lockers"), icon=":material/lock:")
 
 with tabs[3]:
-    advice = kept("advisory", organisation_id, read=lambda: organisations.advisory_of(db, actor, organisation_id))
-    if advice.empty:
+    def advice_shown():
+        advice = organisations.advisory_of(db, actor, organisation_id)
+        return advice.assign(held_on=advice["held_on"].map(fmt_date), topic=advice[f"topic_{lang}"],
+                             form=advice["form"].map(lambda v: t(f"advisory_form.{v}")))
+
+    shown = kept("advisory", organisation_id, read=advice_shown)
+    if shown.empty:
         st.info(t("org.no_advisory"))
     else:
-        shown = advice.assign(held_on=advice["held_on"].map(fmt_date),
-                              topic=advice[f"topic_{lang}"],
-                              form=advice["form"].map(lambda v: t(f"advisory_form.{v}")))
         ui.table(shown, {"held_on": "advisory.held_on", "topic": "advisory.topic", "form": "advisory.form",
                          "duration_min": "advisory.duration_min", "advisor": "advisory.advisor"})
 
 with tabs[4]:
-    initiatives = kept("initiatives", organisation_id,
-                       read=lambda: organisations.initiatives_of(db, actor, organisation_id))
+    def initiatives_shown():
+        initiatives = organisations.initiatives_of(db, actor, organisation_id)
+        return initiatives.assign(submitted_on=initiatives["submitted_on"].map(fmt_date),
+                                  stage=initiatives["stage"].map(lambda v: t(f"initiative.stage.{v}")),
+                                  stage_since=initiatives["stage_since"].map(fmt_date))
+
+    initiatives = shown = kept("initiatives", organisation_id, read=initiatives_shown)
     if initiatives.empty:
         st.info(t("org.no_initiatives"))
     else:
-        shown = initiatives.assign(submitted_on=initiatives["submitted_on"].map(fmt_date),
-                                   stage=initiatives["stage"].map(lambda v: t(f"initiative.stage.{v}")),
-                                   stage_since=initiatives["stage_since"].map(fmt_date))
         key = f"org_initiatives_{organisation_id}"
         ui.table(shown, {"id": "bookings.number", "title": "initiatives.title", "submitted_on": "initiatives.submitted_on",
                          "stage": "initiatives.stage", "stage_since": "org.stage_since"},
@@ -175,15 +186,17 @@ with tabs[4]:
         st.caption(t("org.initiatives_hint"))
 
 with tabs[5]:
-    offers = kept("opportunities", organisation_id,
-                  read=lambda: organisations.opportunities_of(db, actor, organisation_id))
-    if offers.empty:
-        st.info(t("org.no_opportunities"))
-    else:
-        shown = offers.assign(
+    def offers_shown():
+        offers = organisations.opportunities_of(db, actor, organisation_id)
+        return offers.assign(
             when=[f"{fmt_date(a)} {hm(a)}–{hm(b)}" if a.date() == b.date() else f"{fmt_date(a)} – {fmt_date(b)}"
                   for a, b in zip(offers["starts_at"], offers["ends_at"])],
             status=offers["status"].map(lambda v: t(f"volunteer_work.status.{v}")))
+
+    offers = shown = kept("opportunities", organisation_id, read=offers_shown)
+    if offers.empty:
+        st.info(t("org.no_opportunities"))
+    else:
         key = f"org_opportunities_{organisation_id}"
         ui.table(shown, {"title": "volunteer_work.title", "when": "volunteer_work.when", "status": "volunteer_work.status",
                          "needed": "volunteer_work.needed"},
