@@ -4,21 +4,21 @@ Previous / next week (or day) and today; all rooms, all resources or one; openin
 holidays shaded and labelled; the whole organisation in each bar's tooltip. Clicking a booking opens
 it, clicking a free half hour opens the new-booking form filled with that resource, day and time.
 
-Built on Altair point selections read through ``st.altair_chart(on_select="rerun")`` rather than a
+Built on Altair point selections, the chart's Vega-Lite spec sent through
+``st.vega_lite_chart(on_select="rerun")`` (prepared once per data: ``week_view``), rather than a
 calendar component (streamlit-calendar / FullCalendar): no new dependency, works offline, and AppTest
 can read the chart's data. The reasons in full are at ``charts.booking_calendar``.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 from babel.dates import format_date
 
 from dashboard.core import clock, i18n
-from dashboard.core.i18n import fmt_date, t
+from dashboard.core.i18n import t
 from dashboard.services import reservations
-from dashboard.services.reservations import booking_views, timegrid
-from dashboard.ui import cached, charts
+from dashboard.ui import charts, week_view
 from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
@@ -70,20 +70,10 @@ with st.container(horizontal=True):
               icon_position="right", on_click=_shift, args=(step,), key="week_next",
               help=t(f"week.next_{view}") if on_phone else None)
 
-
-def _week_title(monday: date) -> str:
-    """"7–13 grudnia 2026", "30 listopada – 6 grudnia 2026", "28 grudnia 2026 – 3 stycznia 2027"."""
-    sunday, locale = monday + timedelta(days=6), i18n.LOCALES[lang]
-    end = format_date(sunday, "d MMMM y", locale=locale)
-    if monday.month == sunday.month:
-        return f"{monday.day}–{end}"
-    return f"{format_date(monday, 'd MMMM' if monday.year == sunday.year else 'd MMMM y', locale=locale)} – {end}"
-
-
 if view == "week":
     date_from = picked_day - timedelta(days=picked_day.weekday())
     date_to = date_from + timedelta(days=6)
-    st.subheader(t("week.heading_week", range=_week_title(date_from)))
+    st.subheader(t("week.heading_week", range=week_view.week_title(date_from, lang)))
 else:
     date_from = date_to = picked_day
     heading = format_date(picked_day, "EEEE, d MMMM y", locale=i18n.LOCALES[lang])
@@ -91,63 +81,8 @@ else:
 
 ids = rooms if chosen == "rooms" else list(names) if chosen == "all" else [int(chosen)]
 can_book = actor.can("write")
-
-
-def _labels() -> dict[str, str]:
-    return {key: t(f"week.{key}") for key in (
-        "outside", "free", "closed", "holiday", "closure", "closed_as", "free_describe", "booking_describe",
-        "free_time", "closed_kind", "now", "legend", "time", "attendees")} | {
-        "resource": t("booking.resource"), "day": t("booking.day"), "organisation": t("booking.organisation"),
-        "status": t("booking.status"), "purpose": t("booking.purpose")}
-
-
-def _table(bookings):
-    """The week's bookings as the plain table under the chart, in the session's language."""
-    status = {s: t(f"booking_status.{s}") for s in booking_views.STATUSES}
-    table = bookings.assign(day=bookings["starts_at"].map(fmt_date),
-                            time=bookings["starts_at"].dt.strftime("%H:%M") + "–" + bookings["ends_at"].dt.strftime("%H:%M"),
-                            status=bookings["status"].map(status))
-    columns = {"day": "booking.day", "time": "week.time", "resource": "booking.resource",
-               "organisation": "booking.organisation", "purpose": "booking.purpose", "status": "booking.status"}
-    return table[list(columns)].rename(columns={c: t(k) for c, k in columns.items()}).set_index(t("booking.day"))
-
-
-def _vega_lite(chart) -> dict:
-    """The spec ``st.altair_chart`` sends for ``chart``, data sets as Arrow, by Streamlit's own conversion
-    (private: a Streamlit upgrade that moves it fails tests/app/test_week_calendar_page.py, not silently).
-    Altair's public ``to_dict`` would inline the rows as JSON and refuse more than 5,000 (a week of every
-    resource has ~3,000 free half hours)."""
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
-    return _convert_altair_to_vega_lite_spec(chart)
-
-
-def _build() -> dict:
-    """The calendar's data, its Vega-Lite spec and the table, ready to send."""
-    data = booking_views.calendar(db, ids, date_from, date_to, bookable_from,
-                                  lambda d: reservations.holiday_name(d, lang))
-    spec = None if data["days"].empty else _vega_lite(charts.booking_calendar(
-        data, names, _labels(), {s: t(f"booking_status.{s}") for s in booking_views.STATUSES},
-        lambda d: f"{t(f'weekday_short.{d.weekday()}')} {d:%d.%m}", fmt_date, now=now, day_view=view == "day",
-        can_book=can_book, width=340 if on_phone else 1000))
-    bookings = data["bookings"]
-    return {"spec": spec, "count": len(bookings), "table": None if bookings.empty else _table(bookings)}
-
-
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _prepared(key: tuple, _make) -> dict:
-    """What ``_make()`` returns, kept while ``key`` holds: building the chart and turning it into Vega-Lite
-    costs ~150 ms of Altair work a rerun at city scale, the same every rerun until the data, the week,
-    the view, the language or the minute change. ``key`` has the data's stamp (the newest audit row:
-    every write in the app makes a new one) and the whole minute from which half hours can be booked."""
-    return _make()
-
-
-# Free half hours start on whole minutes, so "not yet begun at now" reads the same for any now up to
-# the next whole minute: the prepared calendar is kept by that minute.
-bookable_from = timegrid.minute_up(now)
-shown = _prepared((db.path, cached.stamp(), tuple(ids), date_from, date_to, bookable_from, lang, view, can_book,
-                   on_phone), _build)
+shown = week_view.prepared(ids, names, date_from, date_to, now, lang, day_view=view == "day", can_book=can_book,
+                          on_phone=on_phone)
 
 if shown["spec"] is None:
     st.info(t("week.all_closed") if view == "week" else t("week.day_closed"))

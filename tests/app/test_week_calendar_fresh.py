@@ -68,3 +68,21 @@ def test_a_booking_made_elsewhere_shows_on_the_next_rerun_and_goes_when_called_o
     reservations.cancel_booking(app_db, SYSTEM, booking_id, "Odwołane")
     at.run()
     assert _booked(at) == []
+
+
+def test_each_choice_of_resources_and_view_gets_its_own_calendar(app_db, room):
+    reservations.create_booking(app_db, SYSTEM, {
+        "resource_id": room["id"], "organisation_id": room["org"], "contact_person": "Anna Kowalska",
+        "purpose": "Zebranie zarządu", "statutory_declared": True, "attendees": 8, "day": TUESDAY,
+        "start": time(12, 0), "end": time(14, 0)})
+    at = app_as("recepcja")
+    at.run()
+    at.switch_page(page_path("week.py")).run()
+    at.selectbox(key="week_resource").set_value("all").run()
+    everyone = _booked(at)
+    at.selectbox(key="week_resource").set_value(str(room["id"])).run()
+    assert _booked(at) == [room["org_name"]] and len(everyone) > 1 and room["org_name"] in everyone
+    at.button_group(key="week_view").set_value("day").run()  # Monday: nothing booked in the room
+    assert not at.exception and _booked(at) == []
+    at.selectbox(key="week_resource").set_value("all").run()
+    assert _booked(at) != everyone  # the day, not the week

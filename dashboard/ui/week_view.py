@@ -1,0 +1,85 @@
+"""The week calendar's chart and table (``pages/week.py``), prepared once per data and drawn on every rerun.
+
+Building the calendar's nine Altair layers and turning them into Vega-Lite costs ~150 ms at city scale,
+and it comes out the same on every rerun until the data change (a new audit stamp), or the person
+picks another week, view or resource, or the language or the minute changes. So it is made once under
+that key (``cached.Reader.view``); a rerun with nothing changed only looks it up and sends it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from babel.dates import format_date
+
+from dashboard.core import i18n
+from dashboard.core.i18n import fmt_date, t
+from dashboard.services import reservations
+from dashboard.services.reservations import booking_views, timegrid
+from dashboard.ui import cached, charts
+
+LABEL_KEYS = ("outside", "free", "closed", "holiday", "closure", "closed_as", "free_describe", "booking_describe",
+              "free_time", "closed_kind", "now", "legend", "time", "attendees")
+TABLE_COLUMNS = {"day": "booking.day", "time": "week.time", "resource": "booking.resource",
+                 "organisation": "booking.organisation", "purpose": "booking.purpose", "status": "booking.status"}
+
+
+def week_title(monday: date, lang: str) -> str:
+    """"7–13 grudnia 2026", "30 listopada – 6 grudnia 2026", "28 grudnia 2026 – 3 stycznia 2027"."""
+    sunday, locale = monday + timedelta(days=6), i18n.LOCALES[lang]
+    end = format_date(sunday, "d MMMM y", locale=locale)
+    if monday.month == sunday.month:
+        return f"{monday.day}–{end}"
+    return f"{format_date(monday, 'd MMMM' if monday.year == sunday.year else 'd MMMM y', locale=locale)} – {end}"
+
+
+def prepared(ids: list[int], names: dict[int, str], date_from: date, date_to: date, now: datetime, lang: str, *,
+             day_view: bool, can_book: bool, on_phone: bool) -> dict:
+    """{"spec": the calendar's Vega-Lite spec (None when nothing opens), "count": the bookings, "table": them
+    as the table under the chart (None when there are none)}, kept per data stamp and by what decides it.
+
+    Free half hours start on whole minutes, so "not yet begun at now" reads the same for any now up to the
+    next whole minute (``timegrid.minute_up``): the calendar is kept by that minute. The page only reads
+    what it is handed (it is not copied).
+    """
+    bookable_from, reader = timegrid.minute_up(now), cached.Reader()
+
+    def build() -> dict:
+        data = booking_views.calendar(reader.db, ids, date_from, date_to, bookable_from,
+                                      lambda d: reservations.holiday_name(d, lang))
+        spec = None if data["days"].empty else _vega_lite(charts.booking_calendar(
+            data, names, _labels(), {s: t(f"booking_status.{s}") for s in booking_views.STATUSES},
+            lambda d: f"{t(f'weekday_short.{d.weekday()}')} {d:%d.%m}", fmt_date, now=now, day_view=day_view,
+            can_book=can_book, width=340 if on_phone else 1000))
+        bookings = data["bookings"]
+        return {"spec": spec, "count": len(bookings), "table": None if bookings.empty else _table(bookings)}
+
+    return reader.view("week_calendar", (tuple(ids), date_from, date_to, bookable_from, lang, day_view, can_book,
+                                         on_phone), build)
+
+
+def _labels() -> dict[str, str]:
+    return {key: t(f"week.{key}") for key in LABEL_KEYS} | {
+        "resource": t("booking.resource"), "day": t("booking.day"), "organisation": t("booking.organisation"),
+        "status": t("booking.status"), "purpose": t("booking.purpose")}
+
+
+def _table(bookings: pd.DataFrame) -> pd.DataFrame:
+    """The bookings as the plain table under the chart, in the session's language."""
+    status = {s: t(f"booking_status.{s}") for s in booking_views.STATUSES}
+    table = bookings.assign(day=bookings["starts_at"].map(fmt_date),
+                            time=bookings["starts_at"].dt.strftime("%H:%M") + "–" + bookings["ends_at"].dt.strftime("%H:%M"),
+                            status=bookings["status"].map(status))
+    return (table[list(TABLE_COLUMNS)].rename(columns={c: t(k) for c, k in TABLE_COLUMNS.items()})
+            .set_index(t("booking.day")))
+
+
+def _vega_lite(chart) -> dict:
+    """The spec ``st.altair_chart`` sends for ``chart``, data sets as Arrow, by Streamlit's own conversion
+    (private: a Streamlit upgrade that moves it fails tests/app/test_week_calendar_page.py, not silently).
+    ``charts.vega_spec`` goes through Altair's ``to_dict``, which inlines the rows as JSON and refuses more
+    than 5,000 (a week of every resource has ~3,000 free half hours), and its Arrow types can differ."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return _convert_altair_to_vega_lite_spec(chart)
