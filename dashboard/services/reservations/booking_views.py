@@ -13,7 +13,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from dashboard.core.roles import Actor, require
-from dashboard.services.reservations.opening_hours import holiday_name
+from dashboard.services.reservations.opening_hours import holiday_name as public_holiday
 from db.connection import Database
 
 ACTIVE = ("requested", "confirmed", "checked_in")
@@ -25,13 +25,6 @@ _BOOKING_COLUMNS = (
     "b.series_id, b.cancel_reason "
     "from booking b join resource r on r.id = b.resource_id join organisation o on o.id = b.organisation_id "
 )
-
-
-def day_bookings(db: Database, day: date) -> pd.DataFrame:
-    """Every booking of one day (cancelled ones too, so the desk sees what was called off)."""
-    start = datetime.combine(day, time.min)
-    return db.query(_BOOKING_COLUMNS + "where b.starts_at >= ? and b.starts_at < ? order by r.id, b.starts_at",
-                    [start, start + timedelta(days=1)])
 
 
 class DeskBooking(NamedTuple):
@@ -91,7 +84,7 @@ def desk_read(db: Database, actor: Actor, resource_ids: list[int], day: date) ->
     mine: dict[int, list[DeskBooking]] = {i: [] for i in ids}
     for row in rows:
         mine[row[1]].append(DeskBooking(*row))
-    states = availability(db, ids, day, day, holiday_name)
+    states = availability(db, ids, day, day, public_holiday)
     return DeskRead(mine, {i: states.get((i, day), {}) for i in ids})
 
 
