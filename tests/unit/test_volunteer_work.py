@@ -252,6 +252,29 @@ def test_hours_need_a_confirmed_assignment_and_a_past_day(db, staff):
     assert db.scalar("select count(*) from volunteer_hours") == 0
 
 
+def test_an_opportunitys_page_counts_and_sums_only_its_own_people_and_hours(db, staff):
+    anna, basia = ready(db, staff, "Anna", "Adamska"), ready(db, staff, "Barbara", "Bąk")
+    morning = confirmed(db, staff, anna, datetime(2026, 2, 10, 8), datetime(2026, 2, 10, 12))
+    evening = confirmed(db, staff, anna, datetime(2026, 2, 10, 17), datetime(2026, 2, 10, 21))
+    work.assign(db, staff, _opportunity_of(db, morning), basia)  # proposed for the morning only
+    work.decide_hours(db, staff, work.log_hours(db, staff, morning, {"work_date": date(2026, 2, 10), "hours": 4}), True)
+    work.log_hours(db, staff, evening, {"work_date": date(2026, 2, 10), "hours": 3})
+
+    morning_card = work.get_opportunity(db, staff, _opportunity_of(db, morning))
+    evening_card = work.get_opportunity(db, staff, _opportunity_of(db, evening))
+    assert (morning_card["confirmed"], morning_card["proposed"]) == (1, 1)
+    assert (evening_card["confirmed"], evening_card["proposed"]) == (1, 0)
+    people = work.opportunity_assignments(db, staff, _opportunity_of(db, morning)).set_index("volunteer_id")
+    assert (people.loc[anna, "hours_approved"], people.loc[anna, "hours_pending"]) == (4.0, 0.0)
+    assert (people.loc[basia, "hours_approved"], people.loc[basia, "hours_pending"]) == (0.0, 0.0)
+    evening_people = work.opportunity_assignments(db, staff, _opportunity_of(db, evening))
+    assert list(evening_people["hours_pending"]) == [3.0] and list(evening_people["hours_approved"]) == [0.0]
+
+
+def _opportunity_of(db, assignment_id: int) -> int:
+    return int(db.scalar("select opportunity_id from volunteer_assignment where id = ?", [assignment_id]))
+
+
 # -- the approval queue --------------------------------------------------------------------------------------------
 def test_several_entries_are_approved_at_once_or_none_is(db, staff, coordinator):
     asg = confirmed(db, staff, ready(db, staff))

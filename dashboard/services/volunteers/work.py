@@ -128,14 +128,17 @@ def opportunity_row(cur, opportunity_id: Any) -> dict:
 
 
 _HOST_NAME = "case o.host_kind when 'organisation' then g.name when 'initiative' then i.title end"
-_OPPORTUNITY_SQL = (
+_OPPORTUNITY_COLUMNS = (
     "select o.id, o.title, o.description, o.host_kind, o.organisation_id, o.initiative_id, "
     + _HOST_NAME + " as host_name, o.starts_at, o.ends_at, o.place, o.skills, o.needed, o.with_children, o.status, "
     "coalesce(n.proposed, 0) as proposed, coalesce(n.confirmed, 0) as confirmed from volunteer_opportunity o "
     "left join organisation g on g.id = o.organisation_id left join initiative i on i.id = o.initiative_id "
     "left join (select opportunity_id, count(*) filter (where status = 'proposed') as proposed, "
-    "count(*) filter (where status = 'confirmed') as confirmed from volunteer_assignment group by 1) n "
+    "count(*) filter (where status = 'confirmed') as confirmed from volunteer_assignment {counted} group by 1) n "
     "on n.opportunity_id = o.id ")
+_OPPORTUNITY_SQL = _OPPORTUNITY_COLUMNS.format(counted="")
+# One opportunity (its page reads it on every rerun): its own people counted, not every assignment grouped.
+_ONE_OPPORTUNITY_SQL = _OPPORTUNITY_COLUMNS.format(counted="where opportunity_id = ?") + "where o.id = ?"
 
 
 def list_opportunities(db: Database, actor: Actor, *, status: str | None = None, host_kind: str | None = None,
@@ -162,7 +165,8 @@ def list_opportunities(db: Database, actor: Actor, *, status: str | None = None,
 def get_opportunity(db: Database, actor: Actor, opportunity_id: Any) -> dict:
     """One opportunity with its host's name and how many people are proposed and confirmed."""
     require(actor, "read")
-    rows = db.dicts(_OPPORTUNITY_SQL + "where o.id = ?", [as_int(opportunity_id)])
+    number = as_int(opportunity_id)
+    rows = db.dicts(_ONE_OPPORTUNITY_SQL, [number, number])
     if not rows:
         raise NotFound("error.volunteer_opportunity_not_found", id=opportunity_id)
     return rows[0]
@@ -387,9 +391,10 @@ def opportunity_assignments(db: Database, actor: Actor, opportunity_id: Any) -> 
         "from volunteer_assignment a join volunteer v on v.id = a.volunteer_id "
         "join volunteer_agreement g on g.id = a.agreement_id left join (select assignment_id, "
         "sum(hours) filter (where status = 'approved') as approved, sum(hours) filter (where status = 'pending') "
-        "as pending from volunteer_hours group by 1) h on h.assignment_id = a.id where a.opportunity_id = ? "
+        "as pending from volunteer_hours where assignment_id in (select id from volunteer_assignment "
+        "where opportunity_id = ?) group by 1) h on h.assignment_id = a.id where a.opportunity_id = ? "
         "order by case a.status when 'confirmed' then 0 when 'proposed' then 1 else 2 end, volunteer, a.id",
-        [as_int(opportunity_id)])
+        [as_int(opportunity_id)] * 2)  # the hours summed for this opportunity's people only, not all 200,000 rows
     if not actor.can("personal"):
         frame["volunteer"] = None
     return frame
