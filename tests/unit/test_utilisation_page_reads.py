@@ -151,3 +151,14 @@ def test_the_store_forgets_after_the_ttl_and_keeps_at_most_its_size(monkeypatch)
     assert cached.remember(("n", 0), lambda: "again") == "again"  # the least recently used went first
     assert cached.remember(("n", 4), lambda: "again") == 4
     cached.clear()
+
+
+
+def test_the_now_strip_is_the_catalogues_with_its_lists(demo):
+    clock.freeze(NOW)
+    now = NOW.replace(tzinfo=None)
+    strip = utilisation.now_figures(demo, COORDINATOR, now)
+
+    assert strip["values"].values == indicators.values(demo, COORDINATOR, now.date(), now.date(),
+                                                       utilisation.NOW_STRIP, at=now).values
+    assert len(strip["lists"]["in_use"]) == strip["values"]["resources_in_use"] > 0
