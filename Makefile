@@ -9,9 +9,9 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= $(or $(CIVIC_PORT),8501)
-# pytest-xdist workers: one per core plus one, because the worker that runs the browser tests
-# (all on one worker, see pytest_xdist_make_scheduler in tests/conftest.py) mostly waits for pages.
-WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+# pytest-xdist workers: one per core plus two, because the two workers that run the browser tests
+# (two groups, see pytest_xdist_make_scheduler in tests/conftest.py) mostly wait for pages.
+WORKERS ?= $(shell echo $$(( $$(nproc) + 2 )))
 PIP_COMPILE := $(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links
 
 .PHONY: setup setup-dev run test test-dates chromium bench lock clean-demo

@@ -115,23 +115,37 @@ def pytest_collection_modifyitems(items):
 
 
 E2E_DIR = "tests/e2e/"
+# The browser tests in two groups of about equal time (measured 2026-12-02, 2 cores): each group runs on one
+# worker against that worker's own server, one test after another; the two groups run side by side. A new
+# browser test file lands in the first group; move it here if the first grows much longer than the second.
+E2E_SECOND_GROUP = frozenset({
+    "test_browser_staff_day.py", "test_browser_tour.py", "test_browser_booking.py", "test_browser_coordinator.py",
+    "test_browser_session.py", "test_browser_table_download.py", "test_browser_unsaved_warning.py",
+})
+
+
+def e2e_group(nodeid: str) -> str:
+    """The browser-test group of a test id: ``tests/e2e/#1`` or ``tests/e2e/#2``."""
+    file = nodeid[len(E2E_DIR):].split("::", 1)[0]
+    return f"{E2E_DIR}#{2 if file in E2E_SECOND_GROUP else 1}"
 
 
 def pytest_xdist_make_scheduler(config, log):
     """``make test`` runs pytest-xdist with ``--dist loadgroup``: every other test is its own unit of
-    work, sent to whichever worker is free, and the browser tests are one unit, so one worker runs
-    them one after another against its one server while the others take the unit and AppTest tests
-    (a browser test spends most of its time waiting for the page, not on the CPU).
+    work, sent to whichever worker is free, and the browser tests are two units (``e2e_group``), so two
+    workers run them one after another, each against its own server, while the others take the unit and
+    AppTest tests (a browser test spends most of its time waiting for the page, not on the CPU). The two
+    browser units hold the most tests, so xdist hands them out first: the longest work starts at once.
 
-    The group is made here, by path, because xdist's own ``xdist_group`` mark does nothing with
+    The groups are made here, by path, because xdist's own ``xdist_group`` mark does nothing with
     pytest 9.2 (xdist marks a group by editing each test's node id, which pytest 9.2 no longer
     reads: pytest-xdist issue 1386). Any other ``--dist`` keeps xdist's own scheduler."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    class BrowserTestsTogether(LoadScopeScheduling):
+    class BrowserTestsInTwoGroups(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return E2E_DIR if nodeid.startswith(E2E_DIR) else nodeid
+            return e2e_group(nodeid) if nodeid.startswith(E2E_DIR) else nodeid
 
-    return BrowserTestsTogether(config, log)
+    return BrowserTestsInTwoGroups(config, log)

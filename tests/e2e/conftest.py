@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -174,53 +175,48 @@ def e2e_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_server(e2e_dir):
-    """Start the app (``streamlit run dashboard/app.py`` through shifted_server.py, its clock at the suite's
-    start moment) on a free port; yield its base URL; stop it."""
+def demo_install(tmp_path_factory) -> Path:
+    """The demo database and secrets, made once per session by ``cli init`` (as ``make run`` does) on the
+    suite's clock. Every server of the session serves a copy of it: the demo fill costs seconds of CPU, and
+    the tests with a server of their own (a movable clock, a database nobody else writes) used to pay it again."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no chromium at {CHROMIUM} (make chromium installs Debian's)")
-    port = _free_port()
-    clock_file = e2e_dir / "clock-offset"
-    shifted.write_offset(clock_file, shifted.start_offset())
-    env = {**os.environ, "CIVIC_DB_PATH": str(e2e_dir / "civic.duckdb"),
-           "CIVIC_SECRETS_PATH": str(e2e_dir / "secrets.toml"), "CIVIC_BACKUP_DIR": str(e2e_dir / "backups"),
-           "CIVIC_DEMO": "1", "CIVIC_LANG": "pl", shifted.CLOCK_FILE_ENV: str(clock_file)}
-    # Create the database, demo data and secrets first (as `make run` does), on the server's clock, so the
-    # cookie's name is known before any browser arrives and the first page does not pay for the demo fill.
+    folder = tmp_path_factory.mktemp("e2e-demo")
+    env = install_env(folder)
+    shifted.write_offset(folder / "clock-offset", shifted.start_offset())
     subprocess.run([sys.executable, str(LAUNCHER), "cli", "init"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=120)
-    log = open(e2e_dir / "server.log", "wb")  # noqa: SIM115  (held open while the server runs, closed on teardown)
-    server = subprocess.Popen(
-        [sys.executable, str(LAUNCHER), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {server.returncode}: "
-                                   f"{(e2e_dir / 'server.log').read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not become healthy within {START_TIMEOUT} s")
-            time.sleep(0.25)
+                   capture_output=True, timeout=180)
+    return folder
+
+
+def install_env(folder: Path) -> dict:
+    """The environment of a server (or a setup script) whose database, secrets, backups and clock are in ``folder``."""
+    return {**os.environ, "CIVIC_DB_PATH": str(folder / "civic.duckdb"),
+            "CIVIC_SECRETS_PATH": str(folder / "secrets.toml"), "CIVIC_BACKUP_DIR": str(folder / "backups"),
+            "CIVIC_DEMO": "1", "CIVIC_LANG": "pl", shifted.CLOCK_FILE_ENV: str(folder / "clock-offset")}
+
+
+def copy_of_demo(demo_install: Path, folder: Path) -> dict:
+    """A fresh copy of the session's demo install in ``folder`` (its clock at the suite's start moment); the
+    environment to serve it. ``cli init`` closed the file, so the database is whole in one file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("civic.duckdb", "secrets.toml"):
+        shutil.copy2(demo_install / name, folder / name)  # copy2 keeps the secrets file's 0600
+    shifted.write_offset(folder / "clock-offset", shifted.start_offset())
+    return install_env(folder)
+
+
+def cookie_name_of(folder: Path) -> str:
+    return tomllib.loads((folder / "secrets.toml").read_text())["auth"]["cookie_name"]
+
+
+@pytest.fixture(scope="session")
+def app_server(e2e_dir, demo_install):
+    """The session's shared server: a copy of the demo install, served through shifted_server.py (its clock at
+    the suite's start moment) on a free port; yield its base URL; stop it."""
+    env = copy_of_demo(demo_install, e2e_dir)
+    with running_app(_free_port(), env, e2e_dir / "server.log") as base:
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -231,7 +227,7 @@ def base_url(app_server) -> str:
 
 @pytest.fixture(scope="session")
 def auth_cookie_name(app_server, e2e_dir) -> str:
-    return tomllib.loads((e2e_dir / "secrets.toml").read_text())["auth"]["cookie_name"]
+    return cookie_name_of(e2e_dir)
 
 
 @pytest.fixture(scope="session")

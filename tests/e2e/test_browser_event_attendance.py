@@ -14,11 +14,9 @@ database is built on that clock too.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
-import tomllib
 import uuid
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -30,10 +28,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from dashboard.core.i18n import translate
 from tests.e2e.conftest import (
-    CHROMIUM,
+    LAUNCHER,
     ROOT,
     VIEWPORT,
     _free_port,
+    cookie_name_of,
+    copy_of_demo,
     login,
     running_app,
     screenshot,
@@ -41,11 +41,10 @@ from tests.e2e.conftest import (
     wait_for_app,
     wait_until_still,
 )
-from tests.e2e.shifted_server import offset_to, start_offset, write_offset
+from tests.e2e.shifted_server import offset_to, write_offset
 
 pytestmark = pytest.mark.e2e
 
-LAUNCHER = Path(__file__).resolve().parent / "shifted_server.py"
 LUCJA, OTHER = "Łucja Żółkiewska", "Bartosz Kowalczyk"
 ROOM_CAPACITY = 20
 TOPIC = "Pozyskiwanie środków"  # seeded by db/migrations/0003_trainings.sql
@@ -89,27 +88,17 @@ class ShiftedServer:
 
 
 @pytest.fixture
-def shifted_server(tmp_path_factory):
-    """Like conftest's ``app_server`` (own demo database, secrets, backups in a temporary directory), but
-    started through shifted_server.py with the clock file in that directory."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM} (make chromium installs Debian's)")
+def shifted_server(tmp_path_factory, demo_install):
+    """Like conftest's ``app_server`` (its own copy of the demo install), with the clock file in that folder."""
     work = tmp_path_factory.mktemp("e2e-shifted")
-    clock_file = work / "clock-offset"
-    env = {**os.environ, "CIVIC_DB_PATH": str(work / "civic.duckdb"), "CIVIC_SECRETS_PATH": str(work / "secrets.toml"),
-           "CIVIC_BACKUP_DIR": str(work / "backups"), "CIVIC_DEMO": "1", "CIVIC_LANG": "pl",
-           "CIVIC_TEST_CLOCK_FILE": str(clock_file)}
-    write_offset(clock_file, start_offset())  # the demo data is built at the suite's start moment
-    subprocess.run([sys.executable, str(LAUNCHER), "cli", "init"], cwd=ROOT, env=env, check=True, capture_output=True,
-                   timeout=120)
+    env = copy_of_demo(demo_install, work)  # the demo data is built at the suite's start moment
     made = subprocess.run([sys.executable, str(LAUNCHER), "-c", SETUP, f"Sala E2E Wydarzenia {uuid.uuid4().hex[:5]}",
                            (server_today() + timedelta(days=8)).isoformat()],
                           cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=120)
     setup = json.loads(made.stdout.strip().splitlines()[-1])
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    cookie_name = tomllib.loads((work / "secrets.toml").read_text())["auth"]["cookie_name"]
-    shifted = ShiftedServer(base, clock_file, setup["room"], date.fromisoformat(setup["day"]), cookie_name)
+    shifted = ShiftedServer(f"http://127.0.0.1:{port}", work / "clock-offset", setup["room"],
+                            date.fromisoformat(setup["day"]), cookie_name_of(work))
     # Noon a week before the training: the new-event form proposes that day (today + 7, a weekday).
     shifted.set_now(datetime.combine(shifted.day - timedelta(days=7), dtime(12)))
     with running_app(port, env, work / "server.log"):

@@ -19,11 +19,9 @@ of the test: an event with one seat on that day, an opportunity on that day, a v
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
-import tomllib
 import uuid
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -34,9 +32,11 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from dashboard.core.i18n import translate
 from tests.e2e.conftest import (
-    CHROMIUM,
+    LAUNCHER,
     ROOT,
     _free_port,
+    cookie_name_of,
+    copy_of_demo,
     login,
     running_app,
     screenshot,
@@ -44,11 +44,10 @@ from tests.e2e.conftest import (
     wait_for_app,
     wait_until_still,
 )
-from tests.e2e.shifted_server import offset_to, start_offset, write_offset
+from tests.e2e.shifted_server import offset_to, write_offset
 
 pytestmark = pytest.mark.e2e
 
-LAUNCHER = Path(__file__).resolve().parent / "shifted_server.py"
 VIEWPORT = {"width": 1440, "height": 900}
 
 SETUP = r"""
@@ -113,17 +112,9 @@ class Server:
 
 
 @pytest.fixture
-def day_server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no chromium at {CHROMIUM} (make chromium installs Debian's)")
+def day_server(tmp_path_factory, demo_install):
     work = tmp_path_factory.mktemp("e2e-staff-day")
-    clock_file = work / "clock-offset"
-    env = {**os.environ, "CIVIC_DB_PATH": str(work / "civic.duckdb"), "CIVIC_SECRETS_PATH": str(work / "secrets.toml"),
-           "CIVIC_BACKUP_DIR": str(work / "backups"), "CIVIC_DEMO": "1", "CIVIC_LANG": "pl",
-           "CIVIC_TEST_CLOCK_FILE": str(clock_file)}
-    write_offset(clock_file, start_offset())  # the demo data and the setup on the suite's clock, not the real date
-    subprocess.run([sys.executable, str(LAUNCHER), "cli", "init"], cwd=ROOT, env=env, check=True, capture_output=True,
-                   timeout=180)
+    env = copy_of_demo(demo_install, work)  # the demo data on the suite's clock, not the real date
     today = server_today()
     tag = "".join(c for c in uuid.uuid4().hex if c.isalpha())[:4] or "abcd"
     made = subprocess.run([sys.executable, str(LAUNCHER), "-c", SETUP, tag, (today + timedelta(days=8)).isoformat(),
@@ -131,9 +122,7 @@ def day_server(tmp_path_factory):
                           cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=180)
     setup = json.loads(made.stdout.strip().splitlines()[-1])
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    cookie_name = tomllib.loads((work / "secrets.toml").read_text())["auth"]["cookie_name"]
-    server = Server(base, clock_file, setup, cookie_name)
+    server = Server(f"http://127.0.0.1:{port}", work / "clock-offset", setup, cookie_name_of(work))
     server.set_now(datetime.combine(server.day - timedelta(days=7), dtime(9)))
     with running_app(port, env, work / "server.log"):
         yield server
