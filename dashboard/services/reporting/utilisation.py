@@ -497,16 +497,16 @@ def now_strip(db: Database, actor: Actor, now: datetime) -> dict:
     in_use = db.query(
         "select r.name as resource, o.name as organisation, b.ends_at from booking b join resource r on r.id = b.resource_id "
         "join organisation o on o.id = b.organisation_id where b.starts_at <= ? and b.ends_at > ? "
-        "and b.status in ('requested', 'confirmed', 'checked_in') order by r.name", [now, now])
+        "and b.status in ('requested', 'confirmed', 'checked_in') order by r.name, b.id", [now, now])
     upcoming = db.query(
         "select r.name as resource, o.name as organisation, b.starts_at, b.ends_at from booking b "
         "join resource r on r.id = b.resource_id join organisation o on o.id = b.organisation_id "
         "where b.starts_at > ? and b.starts_at < ?::date + interval 1 day "
-        "and b.status in ('requested', 'confirmed') order by b.starts_at limit 5", [now, now])
+        "and b.status in ('requested', 'confirmed') order by b.starts_at, r.name, b.id limit 5", [now, now])
     events = db.query(
         "select e.title, s.starts_at, s.ends_at from event_session s join event e on e.id = s.event_id "
         "where s.starts_at >= ?::date and s.starts_at < ?::date + interval 1 day and e.status <> 'cancelled' "
-        "order by s.starts_at", [now, now])
+        "order by s.starts_at, e.title, s.id", [now, now])
     return {"in_use": in_use, "upcoming": upcoming, "events": events}
 
 
