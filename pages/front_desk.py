@@ -17,11 +17,11 @@ ui.show_flash()
 day = st.columns([1, 3])[0].date_input(t("booking.day"), value=now.date(), format="DD.MM.YYYY", key="desk_day")
 st.caption(t("desk.caption", weekday=t(f"weekday.{day.weekday()}"), date=fmt_date(day)))
 
-resources = reservations.resources(db)
-resources = resources[resources["kind"] != "locker"]
-# Kept per data stamp: a rerun with nothing written since reads no bookings, only applies "now" to them.
-board = booking_views.desk_board(cached.Reader()(booking_views.desk_read, [int(i) for i in resources["id"]], day),
-                                 day, now)
+# Kept per data stamp: a rerun with nothing written since reads neither resources nor bookings, it only
+# applies "now" to them. Lockers are assigned for months, not booked, so they have no card.
+reader = cached.Reader()
+resources = reader.view("resources_but_lockers", (), lambda: reservations.resources(db).query("kind != 'locker'"))
+board = booking_views.desk_board(reader(booking_views.desk_read, [int(i) for i in resources["id"]], day), day, now)
 desk = view.Desk.for_run(day, now, actor.can("write"))
 kind_text = {k: t(f"kind.{k}") for k in set(resources["kind"])}
 for resource_id, name, kind in zip(resources["id"], resources["name"], resources["kind"]):

@@ -18,14 +18,14 @@ from babel.dates import format_date
 from dashboard.core import clock, i18n
 from dashboard.core.i18n import t
 from dashboard.services import reservations
-from dashboard.ui import charts, week_view
+from dashboard.ui import cached, charts, week_view
 from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
 st.title(t("page.week"))
 
-resources = reservations.resources(db)
-resources = resources[resources["kind"] != "locker"]
+reader = cached.Reader()  # reads kept per data stamp
+resources = reader.view("resources_but_lockers", (), lambda: reservations.resources(db).query("kind != 'locker'"))
 names = dict(zip(resources["id"].astype(int), resources["name"]))
 rooms = [int(i) for i in resources.loc[resources["kind"] == "room", "id"]]
 today, now, lang = clock.today(), clock.local_now(), i18n.current_language()
@@ -81,8 +81,8 @@ else:
 
 ids = rooms if chosen == "rooms" else list(names) if chosen == "all" else [int(chosen)]
 can_book = actor.can("write")
-shown = week_view.prepared(ids, names, date_from, date_to, now, lang, day_view=view == "day", can_book=can_book,
-                          on_phone=on_phone)
+shown = week_view.prepared(reader, ids, names, date_from, date_to, now, lang, day_view=view == "day",
+                          can_book=can_book, on_phone=on_phone)
 
 if shown["spec"] is None:
     st.info(t("week.all_closed") if view == "week" else t("week.day_closed"))

@@ -34,8 +34,8 @@ def week_title(monday: date, lang: str) -> str:
     return f"{format_date(monday, 'd MMMM' if monday.year == sunday.year else 'd MMMM y', locale=locale)} – {end}"
 
 
-def prepared(ids: list[int], names: dict[int, str], date_from: date, date_to: date, now: datetime, lang: str, *,
-             day_view: bool, can_book: bool, on_phone: bool) -> dict:
+def prepared(reader: cached.Reader, ids: list[int], names: dict[int, str], date_from: date, date_to: date,
+             now: datetime, lang: str, *, day_view: bool, can_book: bool, on_phone: bool) -> dict:
     """{"spec": the calendar's Vega-Lite spec (None when nothing opens), "count": the bookings, "table": them
     as the table under the chart (None when there are none)}, kept per data stamp and by what decides it.
 
@@ -43,7 +43,7 @@ def prepared(ids: list[int], names: dict[int, str], date_from: date, date_to: da
     next whole minute (``timegrid.minute_up``): the calendar is kept by that minute. The page only reads
     what it is handed (it is not copied).
     """
-    bookable_from, reader = timegrid.minute_up(now), cached.Reader()
+    bookable_from = timegrid.minute_up(now)
 
     def build() -> dict:
         data = booking_views.calendar(reader.db, ids, date_from, date_to, bookable_from,
