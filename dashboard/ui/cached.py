@@ -67,7 +67,9 @@ def remember(key: Hashable, compute: Callable[[], T], *, copy: bool = True) -> T
     with _LOCK:
         _STORE[key] = kept
         _STORE.move_to_end(key)
-        while len(_STORE) > MAX_ENTRIES:
+        # Every write makes a new stamp, so the old stamp's entries are never asked for again: drop them once
+        # they are past TTL_S (from the least recently used end), not only when the store is full.
+        while _STORE and (len(_STORE) > MAX_ENTRIES or now - next(iter(_STORE.values()))[0] >= TTL_S):
             _STORE.popitem(last=False)
     return value
 

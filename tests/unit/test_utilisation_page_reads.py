@@ -145,6 +145,11 @@ def test_the_store_forgets_after_the_ttl_and_keeps_at_most_its_size(monkeypatch)
     now[0] += 2
     assert cached.remember("k", lambda: 3) == 3  # older than TTL_S: read again
 
+    cached.remember("old stamp", lambda: "figures of a stamp no page asks for any more")
+    now[0] += cached.TTL_S
+    cached.remember("new stamp", lambda: "today's")
+    assert "old stamp" not in cached._STORE and "new stamp" in cached._STORE  # dropped, not kept until full
+
     monkeypatch.setattr(cached, "MAX_ENTRIES", 3)
     for i in range(5):
         cached.remember(("n", i), lambda i=i: i)
