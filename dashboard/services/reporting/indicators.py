@@ -270,10 +270,45 @@ def _ids_of(db: Database, kind: str) -> list[int]:
 Result = dict[str, tuple[float | None, int | None]]
 
 
-def _rooms(db: Database, p: Period) -> Result:
+# The period's bookings that occupy time, and every booking figure of them (``_rooms``). Parameters: start, end;
+# then now ×9.
+_PERIOD_BOOKINGS = (
+    "b as materialized (select b.resource_id, r.kind, b.status, b.starts_at, b.ends_at from booking b "
+    "join resource r on r.id = b.resource_id where b.starts_at >= ? and b.starts_at < ? and b.status <> 'cancelled')")
+_BOOKING_FIGURES = (
+    "agg as (select count(*) filter (where kind = 'room' and status = 'checked_in' and starts_at < ?) as held, "
+    "count(*) filter (where kind = 'room' and status = 'no_show' and starts_at < ?) as no_show, "
+    "coalesce(sum(epoch(least(ends_at, ?) - starts_at)) filter (where kind = 'room' and starts_at < ?), 0) "
+    "/ 3600.0 as room_booked, "
+    "coalesce(sum(epoch(ends_at - greatest(starts_at, ?))) filter (where kind = 'room' and ends_at > ?), 0) "
+    "/ 3600.0 as room_planned, "
+    "coalesce(sum(epoch(least(ends_at, ?) - starts_at)) filter (where kind = 'workstation' and starts_at < ?), 0) "
+    "/ 3600.0 as desk_booked, count(*) as scheduled, count(*) filter (where starts_at >= ?) as later from b)")
+# The rooms' figures that rest on opening hours: only they need the (costly) pass over the open days.
+_OPENING_FIGURES = frozenset({"room_hours_open", "occupancy", "evenings_open", "evenings_used",
+                              "workstation_occupancy"})
+
+
+def _booking_figures(held, no_show, booked, planned, scheduled, later) -> Result:
+    done = int(held) + int(no_show)
+    return {"bookings_held": (float(held), None), "no_show_rate": (no_show / done if done else None, done),
+            "room_hours_booked": (float(booked), None), "room_hours_planned": (float(planned), None),
+            "bookings_scheduled": (float(scheduled), None), "bookings_planned": (float(later), None)}
+
+
+def _rooms(db: Database, p: Period, wanted: frozenset[str] | None = None) -> Result:
     """One scan of the period's bookings for every booking figure — held, no-shows, hours booked up to now and
     after it, the calendar — joined to the rooms' and workstations' open days up to now for opening hours,
-    evenings and occupancy (so occupancy is exactly room hours booked ÷ room opening hours)."""
+    evenings and occupancy (so occupancy is exactly room hours booked ÷ room opening hours).
+
+    ``wanted`` (None: all): when none of them rests on opening hours (the "now" strip's bookings still to come
+    today), only the booking figures are computed, by the same aggregate over the same bookings — the open days
+    cost most of the query and would change none of those figures."""
+    if wanted is not None and not wanted & _OPENING_FIGURES:
+        row = db.one("with " + _PERIOD_BOOKINGS + ", " + _BOOKING_FIGURES + " "
+                     "select held, no_show, room_booked, room_planned, scheduled, later from agg",
+                     [p.start, p.end, *[p.now] * 9])
+        return _booking_figures(*row)
     kinds = db.query("select id, kind from resource where kind in ('room', 'workstation') order by id")
     rooms = [int(i) for i in kinds.loc[kinds["kind"] == "room", "id"]]
     desks = [int(i) for i in kinds.loc[kinds["kind"] == "workstation", "id"]]
@@ -283,19 +318,9 @@ def _rooms(db: Database, p: Period) -> Result:
     else:
         days, day_params = OPEN_UNTIL_NOW, open_until_now_params(rooms + desks, p)
     row = db.one(
-        "with b as materialized (select b.resource_id, r.kind, b.status, b.starts_at, b.ends_at from booking b "
-        "join resource r on r.id = b.resource_id where b.starts_at >= ? and b.starts_at < ? and b.status <> 'cancelled'), "
-        "days as (" + days + "), "
+        "with " + _PERIOD_BOOKINGS + ", days as (" + days + "), "
         "eve as (select resource_id, starts_at::date as day from b where kind = 'room' and starts_at < ? "
-        "and ends_at > starts_at::date + ?::time group by all), "
-        "agg as (select count(*) filter (where kind = 'room' and status = 'checked_in' and starts_at < ?) as held, "
-        "count(*) filter (where kind = 'room' and status = 'no_show' and starts_at < ?) as no_show, "
-        "coalesce(sum(epoch(least(ends_at, ?) - starts_at)) filter (where kind = 'room' and starts_at < ?), 0) "
-        "/ 3600.0 as room_booked, "
-        "coalesce(sum(epoch(ends_at - greatest(starts_at, ?))) filter (where kind = 'room' and ends_at > ?), 0) "
-        "/ 3600.0 as room_planned, "
-        "coalesce(sum(epoch(least(ends_at, ?) - starts_at)) filter (where kind = 'workstation' and starts_at < ?), 0) "
-        "/ 3600.0 as desk_booked, count(*) as scheduled, count(*) filter (where starts_at >= ?) as later from b), "
+        "and ends_at > starts_at::date + ?::time group by all), " + _BOOKING_FIGURES + ", "
         "opened as (select coalesce(sum(d.hours) filter (where list_contains(?::bigint[], d.resource_id)), 0)::double "
         "as room_open, count(*) filter (where list_contains(?::bigint[], d.resource_id) and d.evening) as evenings, "
         "count(e.day) filter (where list_contains(?::bigint[], d.resource_id) and d.evening) as used, "
@@ -305,10 +330,7 @@ def _rooms(db: Database, p: Period) -> Result:
         "desk_open from agg, opened",
         [p.start, p.end, *day_params, p.now, EVENING_FROM, *[p.now] * 9, rooms, rooms, rooms, desks])
     held, no_show, booked, planned, desk_booked, scheduled, later, room_open, evenings, used, desk_open = row
-    done = int(held) + int(no_show)
-    return {"bookings_held": (float(held), None), "no_show_rate": (no_show / done if done else None, done),
-            "room_hours_booked": (float(booked), None), "room_hours_planned": (float(planned), None),
-            "bookings_scheduled": (float(scheduled), None), "bookings_planned": (float(later), None),
+    return {**_booking_figures(held, no_show, booked, planned, scheduled, later),
             "room_hours_open": (float(room_open), None), "evenings_open": (float(evenings), None),
             "evenings_used": (float(used), None),
             "occupancy": (float(booked) / room_open if room_open else None, None),
@@ -357,15 +379,15 @@ def _weeks(db: Database, p: Period) -> Result:
 
 def _events(db: Database, p: Period) -> Result:
     row = db.one(
-        "with ev as (select e.id, e.event_type from event e where e.id in (" + EVENTS_HELD + ")) "
+        # The attendance marks of the events held are counted in one pass, present and all together.
+        "with ev as materialized (select e.id, e.event_type from event e where e.id in (" + EVENTS_HELD + ")), "
+        "marks as (select count(*) filter (where a.present) as present, count(*) as marks from attendance a "
+        "join enrolment n on n.id = a.enrolment_id where n.event_id in (select id from ev)) "
         "select (select count(*) from ev), (select count(*) from ev where event_type = 'training'), "
         "(select count(*) from enrolment n where n.event_id in (select id from ev) and n.status = 'enrolled'), "
-        "(select count(*) filter (where a.present) from attendance a join enrolment n on n.id = a.enrolment_id "
-        " where n.event_id in (select id from ev)), "
-        "(select count(*) from attendance a join enrolment n on n.id = a.enrolment_id "
-        " where n.event_id in (select id from ev)), "
+        "marks.present, marks.marks, "
         "(select avg(f.rating) from feedback f where f.event_id in (select id from ev)), "
-        "(select count(*) from feedback f where f.event_id in (select id from ev))", [p.start, p.cut])
+        "(select count(*) from feedback f where f.event_id in (select id from ev)) from marks", [p.start, p.cut])
     events, trainings, participants, present, marks, rating, ratings = row
     return {"events_held": (float(events), None), "trainings_held": (float(trainings), None),
             "participants": (float(participants), None),
@@ -379,7 +401,13 @@ def _schedule(db: Database, p: Period) -> Result:
     return {"events_scheduled": (float(count or 0), None)}
 
 
-def _organisations(db: Database, p: Period) -> Result:
+def _organisations(db: Database, p: Period, wanted: frozenset[str] | None = None) -> Result:
+    """Organisations served in the period and new ones (first served in it). ``wanted`` (None: both): without
+    new organisations, only the count served — each organisation's first service ever is the costly part."""
+    if wanted is not None and "new_organisations" not in wanted:
+        count = db.scalar("select count(distinct organisation_id) from (" + SERVED + ") where served_on between ? and ?",
+                          [*served_params(db, p), p.date_from, p.date_to])
+        return {"organisations_served": (float(count), None)}
     row = db.one(
         "with s as (" + SERVED + "), "
         "first as (select s.organisation_id, min(s.served_on) as first_recorded, "
@@ -488,6 +516,8 @@ _GROUPS: dict[str, Callable[..., Result]] = {
     "schedule": _schedule, "organisations": _organisations, "advisory": _advisory, "volunteers": _volunteers,
     "initiatives": _initiatives, "now": _now, "register": _register,
 }
+# Groups that compute only the figures asked for when that spares them a costly part (same rule, same rows).
+_NARROWED = frozenset({"rooms", "organisations"})
 
 
 @dataclass(frozen=True)
@@ -522,12 +552,14 @@ def values(db: Database, actor: Actor, date_from: date, date_to: date,
     p = period(date_from, date_to, at)
     found: Result = {}
     computed: set = set()
+    asked = frozenset(wanted)
     for group in dict.fromkeys(CATALOGUE[i].group for i in wanted):
         if group == "budget":
             found.update(_budget(db, p, actor))
         elif _GROUPS[group] not in computed:
             computed.add(_GROUPS[group])
-            found.update(_GROUPS[group](db, p))
+            compute = _GROUPS[group]
+            found.update(compute(db, p, asked) if group in _NARROWED else compute(db, p))
     return Values(date_from, date_to, p.now, {i: found[i][0] for i in wanted}, {i: found[i][1] for i in wanted})
 
 
