@@ -410,7 +410,8 @@ async def session(browser, args: argparse.Namespace, number: int, start: Start, 
 
 def cpu_seconds() -> dict[str, float]:
     """CPU seconds used so far by this load generator (its browsers and Playwright's driver
-    included: this process's descendants) and by Streamlit apps on this machine; {} off Linux."""
+    included: this process's descendants) and by Streamlit apps on this machine (``streamlit run``, or the
+    e2e launcher bench.browser starts); {} off Linux."""
     proc = Path("/proc")
     if not (proc / "self" / "stat").exists():
         return {}
@@ -426,7 +427,7 @@ def cpu_seconds() -> dict[str, float]:
             continue
         pid = int(entry.name)
         parent[pid], used[pid] = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
-        if "streamlit" in command and " run " in command:
+        if ("streamlit" in command and " run " in command) or "shifted_server.py" in command:  # bench.browser's
             apps.add(pid)
 
     def ours(pid: int) -> bool:
