@@ -147,7 +147,7 @@ def queue() -> None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _monthly_spec(frame: pd.DataFrame, labels: dict) -> dict:
     """The Vega-Lite spec is cached: building and validating one costs ~15 ms of every run."""
-    return charts.themed(charts.month_columns(frame, "hours", labels), height=260).to_dict()
+    return charts.vega_spec(charts.themed(charts.month_columns(frame, "hours", labels), height=260))
 
 
 def totals() -> None:

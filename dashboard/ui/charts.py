@@ -509,8 +509,17 @@ def _week_labels(days) -> list[str]:
 
 def vega_spec(chart: alt.TopLevelMixin) -> dict:
     """The chart as a JSON-safe Vega-Lite spec (dates as ISO text): vl-convert, which renders the PNG and SVG
-    downloads, takes only JSON types."""
-    return json.loads(json.dumps(chart.to_dict(), default=str))
+    downloads, takes only JSON types.
+
+    Every conversion of ours goes through here, under the lock Streamlit holds while it converts a page's
+    chart: Streamlit enables a data transformer of its own in altair's global state for that time, so a
+    ``to_dict`` in another session's thread (or the warm-up's) running meanwhile had its rows collected
+    into that page's chart as an extra dataset."""
+    from streamlit.elements.vega_charts import _altair_globals_lock
+
+    with _altair_globals_lock:
+        spec = chart.to_dict()
+    return json.loads(json.dumps(spec, default=str))
 
 
 def arrow_datasets(spec: dict) -> dict:

@@ -14,8 +14,6 @@ its lxml trees) stay out of the server until someone asks for a deck. Its names 
 
 from __future__ import annotations
 
-import json
-
 import altair as alt
 
 from dashboard.services.reporting.forum import SUPPRESSED, Chart, Slide
@@ -32,7 +30,7 @@ def chart_spec(chart: Chart, width: int = 600, height: int = 360) -> dict:
     themed = charts.themed(built, height=height).configure_axis(labelFontSize=charts.FORUM_FONT,
                                                                  titleFontSize=charts.FORUM_FONT, grid=True,
                                                                  gridColor="#eeeeee")
-    spec = json.loads(json.dumps(themed.to_dict(), default=str))  # JSON types only
+    spec = charts.vega_spec(themed)  # JSON types only
     spec["usermeta"] = {"embedOptions": {"actions": False}}        # no "…" menu on a projected slide
     return spec
 

@@ -151,8 +151,7 @@ def _first_chart() -> None:
     from dashboard.ui import charts
 
     frame = pd.DataFrame({"category": ["a", "b"], "value": [1, 2]})
-    chart = charts.themed(alt.Chart(frame).mark_bar().encode(x="value:Q", y="category:N"))
-    chart.to_dict()
+    charts.vega_spec(charts.themed(alt.Chart(frame).mark_bar().encode(x="value:Q", y="category:N")))
 
 
 def _styler() -> None:
