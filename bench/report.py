@@ -32,8 +32,19 @@ def _git_revision() -> str | None:
     return f"{head}{'+dirty' if dirty else ''}" if head else None
 
 
+# Sections another benchmark writes into the same file (bench/browser.py): a run of this one keeps them.
+OTHER_SECTIONS = ("browser",)
+
+
 def write_json(path: Path, figures: dict) -> None:
+    """The run's figures, keeping the sections other benchmarks wrote into the file (each has its own time)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        earlier = {}
+    kept = {name: earlier[name] for name in OTHER_SECTIONS if name in earlier and name not in figures}
+    figures = {**figures, **kept}
     path.write_text(json.dumps(figures, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
 
 

@@ -44,3 +44,15 @@ def test_the_issue_targets_are_attached_to_their_calls():
     assert targets.page_ms("events.py", "szkolenia") == 100.0
     assert targets.page_p95_ms("front_desk.py", "recepcja") == 200.0
     assert targets.page_ms("utilisation.py", "wykorzystanie") == 100.0  # no page has a laxer target any more
+
+
+def test_a_benchmark_run_keeps_the_browser_figures_in_the_results_file(tmp_path):
+    from bench import report
+
+    out = tmp_path / "latest.json"
+    out.write_text('{"pages": [], "browser": {"login_form_s": 1.9}}', encoding="utf-8")
+
+    report.write_json(out, {"pages": [{"page": "recepcja"}]})
+
+    written = out.read_text(encoding="utf-8")
+    assert '"login_form_s": 1.9' in written and '"recepcja"' in written
