@@ -56,3 +56,11 @@ def test_a_benchmark_run_keeps_the_browser_figures_in_the_results_file(tmp_path)
 
     written = out.read_text(encoding="utf-8")
     assert '"login_form_s": 1.9' in written and '"recepcja"' in written
+
+
+def test_pages_are_timed_with_their_code_compiled_once_as_on_the_server():
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    with pages.compiled_once() as shared:
+        assert app_test.ScriptCache() is shared and local_script_runner.ScriptCache() is shared
+    assert app_test.ScriptCache() is not app_test.ScriptCache()  # AppTest's own behaviour again after
