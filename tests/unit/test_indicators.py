@@ -148,6 +148,19 @@ def test_the_volunteer_hours_the_open_call_counts_are_the_centres_own(db, staff,
     assert "volunteer_hours_centre" in list(results.targets(db)["code"])
 
 
+@pytest.mark.parametrize("period", [FEBRUARY, (date(2026, 3, 2), date(2026, 3, 2)), (date(2026, 2, 20), date(2026, 3, 31))])
+def test_a_figure_asked_for_alone_is_the_one_the_whole_catalogue_gives(pilot, coordinator, period):
+    """The rooms' and the organisations' groups compute only what is asked when that spares their costly part (the
+    open days; every organisation's first service): the page's "now" strip and headline figures, or any one figure
+    alone, are still the very values of the whole catalogue, their bases too."""
+    whole = indicators.values(pilot.db, coordinator, *period)
+
+    for asked in (utilisation.NOW_STRIP, utilisation.KPIS, *((i,) for i in indicators.IDS)):
+        some = indicators.values(pilot.db, coordinator, *period, asked)
+        assert some.values == {i: whole[i] for i in asked}, asked
+        assert some.bases == {i: whole.bases[i] for i in asked}, asked
+
+
 def _delivered(values) -> dict:
     return {i: values[i] for i in indicators.IDS if indicators.CATALOGUE[i].kind == "delivered"}
 
