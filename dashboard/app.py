@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard.core.i18n import t
 from dashboard.services.admin import backup, users
-from dashboard.ui import auth, navigation, warmup
+from dashboard.ui import auth, navigation, unsaved_guard, warmup
 from dashboard.ui import widgets as ui
 from db.connection import DatabaseError
 
@@ -48,6 +48,7 @@ with st.sidebar:
     ui.language_switch(on_change=lambda lang: users.set_language(ui.db(), actor, lang))
 auth.logout_button(actor)
 auth.write_pending_cookie()  # the re-login cookie, on the run after a login
+unsaved_guard.mount()  # on every page: a reload asks first while a form there holds unsaved input
 
 if not navigation.allowed(current.url_path, actor):
     st.error(t("nav.forbidden", page=current.title))

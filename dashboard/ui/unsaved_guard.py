@@ -11,8 +11,8 @@ The HTML and JavaScript are static strings of this module: no data of the app ev
 (``tests/unit/test_security.py`` allows exactly this component and the Forum's key listener). Everything ships
 with Streamlit, so it works offline (no CDN).
 
-It is mounted by the form helpers in ``dashboard/ui/forms`` (every page that draws an organisation, booking,
-event, volunteer or initiative form), at most once per run, in the sidebar so it takes no room in the form.
+The entry file mounts it once per run for every page (the users', lockers', settings', budget's, survey's
+and every other form included), in the sidebar so it takes no room on the page.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ _component = st.components.v2.component(KEY, html="<span hidden></span>", js=JS)
 
 
 def mount() -> None:
-    """Mount the guard for this run (once: a page that draws two forms calls it twice)."""
+    """Mount the guard for this run (once; a second call in the same run does nothing)."""
     with st.sidebar:
         try:
             _component(key=KEY)

@@ -93,3 +93,19 @@ def test_a_search_outside_a_form_is_nothing_to_lose(register: Page):
     search.click()
     search.press_sequentially("Zielona", delay=10)
     assert _reload_asks(page) == []
+
+
+def test_a_form_drawn_by_a_page_itself_is_guarded_too(page: Page, auth_cookie_name):
+    """The advisory log's form is the page's own st.form, not a shared form helper: the guard is on every page."""
+    open_app(page, "/doradztwo")
+    login(page, "staff", cookie=auth_cookie_name)
+    expander = page.get_by_test_id("stExpander").filter(has_text="Zapisz poradę")
+    expander.locator("summary").click()
+    question = page.get_by_test_id("stForm").get_by_role("textbox", name="Pytanie lub problem *")
+    expect(question).to_be_visible()
+    wait_until_still(expander)
+    question.click()
+    question.press_sequentially("Jak rozliczyć dotację z Funduszu Inicjatyw Lokalnych?", delay=5)
+
+    assert _reload_asks(page) == ["beforeunload"]
+    expect(question).to_have_value("Jak rozliczyć dotację z Funduszu Inicjatyw Lokalnych?")

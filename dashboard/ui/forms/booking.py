@@ -17,7 +17,6 @@ from dashboard.core import clock
 from dashboard.core.i18n import t
 from dashboard.services import reservations
 from dashboard.services.register import organisations
-from dashboard.ui import unsaved_guard
 from dashboard.ui import widgets as ui
 
 FIELDS = ("resource_id", "organisation_id", "contact_person", "purpose", "statutory_declared", "attendees",
@@ -72,7 +71,6 @@ def prefill(form: str, query) -> None:
 
 def fields(form: str, *, with_status: bool = True) -> None:
     """Draw the booking's widgets with their messages (inside the caller's st.form)."""
-    unsaved_guard.mount()  # a reload asks first while this form has unsaved input
     db = ui.db()
     rooms = reservations.resources(db)
     rooms = rooms[rooms["kind"] != "locker"]

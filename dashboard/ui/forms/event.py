@@ -19,7 +19,6 @@ from dashboard.core.converters import as_date, as_time
 from dashboard.core.i18n import t, tm
 from dashboard.services import reservations
 from dashboard.services.education import trainings
-from dashboard.ui import unsaved_guard
 from dashboard.ui import widgets as ui
 
 FIELDS = ("title", "event_type", "partner_kind", "partner_name", "topics", "description", "trainer_name",
@@ -94,7 +93,6 @@ def _session_id(value: Any) -> int | None:
 
 def fields(form: str, *, with_status: bool = True) -> None:
     """Draw the event's widgets with their messages (inside the caller's st.form)."""
-    unsaved_guard.mount()  # a reload asks first while this form has unsaved input
     db = ui.db()
     rooms = reservations.resources(db, kind="room")
     room_names = dict(zip(rooms["id"].astype(int), rooms["name"]))

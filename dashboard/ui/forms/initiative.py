@@ -17,7 +17,6 @@ import streamlit as st
 from dashboard.core.i18n import current_language, fmt_money, t
 from dashboard.services.initiatives import records as initiatives
 from dashboard.services.register import organisations
-from dashboard.ui import unsaved_guard
 from dashboard.ui import widgets as ui
 
 AMOUNTS = ("city_part_pln", "social_work_hours", "social_work_rate_pln", "in_kind_pln", "money_pln")
@@ -62,7 +61,6 @@ def initiative_form(form: str, submit_label: str, save: Callable[[dict], object]
     """The whole form: applicants (an informal group or a registered organisation), the task,
     planned dates, the city's part and the residents' contribution by kind. The caller shows
     the form's overall message above it (it may need to word a service's codes for people)."""
-    unsaved_guard.mount()  # a reload asks first while this form has unsaved input
     db = ui.db()
     for field in initiatives.FIELDS:
         st.session_state.setdefault(key(form, field), _EMPTY.get(field, ""))

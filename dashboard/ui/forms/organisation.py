@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.core import clock
 from dashboard.core.i18n import t
 from dashboard.services.register import organisations
-from dashboard.ui import cached, unsaved_guard
+from dashboard.ui import cached
 from dashboard.ui import widgets as ui
 
 ORG_FIELDS = ("name", "legal_form", "krs", "nip", "regon", "street", "postal_code", "city", "osiedle_id",
@@ -44,7 +44,6 @@ def values(form: str) -> dict:
 def organisation_form(form: str, submit_label: str, save: Callable[[dict, bool], object],
                       on_saved: Callable[[object], None]) -> None:
     """The organisation form; ``save(values, confirm_duplicate)`` is the service call."""
-    unsaved_guard.mount()  # a reload asks first while this form has unsaved input
     db = ui.db()
     for field in ORG_FIELDS:
         st.session_state.setdefault(_key(form, field), _DEFAULTS.get(field, ""))

@@ -19,7 +19,6 @@ from dashboard.core import clock, i18n
 from dashboard.core.i18n import t
 from dashboard.services.register import organisations
 from dashboard.services.volunteers import register as vol
-from dashboard.ui import unsaved_guard
 from dashboard.ui import widgets as ui
 
 RECORD_FIELDS = ("first_name", "last_name", "email", "phone", "birth_date", "birth_year", "skills", "tags",
@@ -111,7 +110,6 @@ def fields(form: str, *, with_consents: bool, skills: pd.DataFrame | None = None
     ``skills`` and ``osiedla`` are the lists the caller has already read (the volunteer's page shows
     them too); read here when not given.
     """
-    unsaved_guard.mount()  # a reload asks first while this form has unsaved input
     db = ui.db()
     skills = vol.skills(db) if skills is None else skills
     skill_names = dict(zip(skills["code"], skills["name_pl" if i18n.current_language() == "pl" else "name_en"]))
