@@ -23,7 +23,7 @@ import pandas as pd
 from bench import stats, targets
 from dashboard.core import clock
 from dashboard.services.reporting import utilisation
-from db.connection import Database
+from db.connection import Database, quote_ident
 
 TABLES = ("resource", "opening_hours", "closure", "booking", "event", "event_session", "enrolment", "attendance",
           "feedback", "advisory", "volunteer_hours", "volunteer_assignment", "volunteer_opportunity",
@@ -32,7 +32,7 @@ TABLES = ("resource", "opening_hours", "closure", "booking", "event", "event_ses
 
 def read_tables(db: Database) -> dict[str, pd.DataFrame]:
     """Every table the figures need, whole: ``select *``, as the naive page does on each rerun."""
-    return {name: db.query(f"select * from {name}") for name in TABLES}  # fixed names from TABLES only
+    return {name: db.query("select * from " + quote_ident(name)) for name in TABLES}  # names from TABLES only
 
 
 def _open_hours(tables: dict[str, pd.DataFrame], room_ids: list[int], first: date, last: date, now: datetime) -> float:
