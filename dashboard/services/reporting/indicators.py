@@ -309,9 +309,9 @@ def _rooms(db: Database, p: Period, wanted: frozenset[str] | None = None) -> Res
                      "select held, no_show, room_booked, room_planned, scheduled, later from agg",
                      [p.start, p.end, *[p.now] * 9])
         return _booking_figures(*row)
-    kinds = db.query("select id, kind from resource where kind in ('room', 'workstation') order by id")
-    rooms = [int(i) for i in kinds.loc[kinds["kind"] == "room", "id"]]
-    desks = [int(i) for i in kinds.loc[kinds["kind"] == "workstation", "id"]]
+    kinds = db.rows("select id, kind from resource where kind in ('room', 'workstation') order by id")
+    rooms = [int(i) for i, kind in kinds if kind == "room"]
+    desks = [int(i) for i, kind in kinds if kind == "workstation"]
     if p.not_started or not (rooms or desks):
         days, day_params = ("select null::bigint as resource_id, null::date as day, null::double as hours, "
                             "null::boolean as evening where false"), []

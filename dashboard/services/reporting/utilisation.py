@@ -312,7 +312,7 @@ def workstation_use(db: Database, actor: Actor, date_from: date, date_to: date) 
 
 
 def _workstation_ids(db: Database) -> list[int]:
-    return [int(i) for i in db.query("select id from resource where kind = 'workstation' order by id")["id"]]
+    return [int(r[0]) for r in db.rows("select id from resource where kind = 'workstation' order by id")]
 
 
 def _workstations(weekly: pd.DataFrame, desks: list[int]) -> pd.DataFrame:
