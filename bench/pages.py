@@ -170,19 +170,25 @@ def time_page(db: Database, spec: navigation.PageSpec, login: str, reruns: int) 
 
 @contextmanager
 def compiled_once():
-    """Page scripts compiled once per process, as the server does.
+    """AppTest runs that share what a server shares across its sessions: compiled scripts, components.
 
     A server keeps every script's compiled code (Streamlit's ScriptCache, one per runtime) and compiles a
     page again only when its file changes; AppTest makes a new ScriptCache on every ``run()``, so each timed
     rerun parsed the page and applied Streamlit's "magic" again: 10–37 ms of a rerun no user waits for
-    (measured on volunteer.py, initiative.py, event.py). One shared cache while timing makes the figure the
-    server's."""
+    (measured on volunteer.py, initiative.py, event.py). A server also finds the installed packages'
+    components once, at start; every new AppTest scans all installed distributions again (85–135 ms).
+    One shared cache and one component registry make the figures the server's (and the test suite,
+    tests/conftest.py, uses the same for its thousands of AppTest runs)."""
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test, local_script_runner
 
     shared = ScriptCache()
+    components = app_test.BidiComponentManager()
+    components.discover_and_register_components(start_file_watching=False)
     with patch.object(app_test, "ScriptCache", lambda: shared), \
-            patch.object(local_script_runner, "ScriptCache", lambda: shared):
+            patch.object(local_script_runner, "ScriptCache", lambda: shared), \
+            patch.object(components, "discover_and_register_components", lambda **_: None), \
+            patch.object(app_test, "BidiComponentManager", lambda: components):
         yield shared
 
 

@@ -92,6 +92,17 @@ def app_env(tmp_path_factory):
             os.environ[key] = value
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _apptest_shares_what_a_server_shares():
+    """Every AppTest of the session shares compiled scripts and one component registry, as a server's
+    sessions do (bench.pages.compiled_once says why): AppTest's own fresh ScriptCache per run and component
+    scan per instance cost the suite about a minute of CPU and mean nothing for the app."""
+    from bench.pages import compiled_once
+
+    with compiled_once():
+        yield
+
+
 def app_as(username: str | None, lang: str = "pl"):
     """An AppTest of the entry file, already logged in as a demo user (None: logged out)."""
     from streamlit.testing.v1 import AppTest

@@ -61,6 +61,8 @@ def test_a_benchmark_run_keeps_the_browser_figures_in_the_results_file(tmp_path)
 def test_pages_are_timed_with_their_code_compiled_once_as_on_the_server():
     from streamlit.testing.v1 import app_test, local_script_runner
 
+    before = app_test.ScriptCache, app_test.BidiComponentManager
     with pages.compiled_once() as shared:
         assert app_test.ScriptCache() is shared and local_script_runner.ScriptCache() is shared
-    assert app_test.ScriptCache() is not app_test.ScriptCache()  # AppTest's own behaviour again after
+        assert app_test.BidiComponentManager() is app_test.BidiComponentManager()  # installed components found once
+    assert (app_test.ScriptCache, app_test.BidiComponentManager) == before  # whatever was there before, back
