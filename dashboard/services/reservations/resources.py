@@ -74,11 +74,14 @@ def _refuse_taken_name(cur, name: str, own_id: int = -1) -> None:
         raise Conflict("error.resource_name_taken", name=name)
 
 
+_WEEK_OF_HOURS = ("insert into opening_hours (resource_id, valid_from, weekday, opens, closes) values "
+                  + ", ".join(["(?, ?, ?, ?, ?)"] * 7))
+
+
 def _insert_default_hours(cur, resource_id: int) -> None:
-    cur.executemany(
-        "insert into opening_hours (resource_id, valid_from, weekday, opens, closes) values (?, ?, ?, ?, ?)",
-        [[resource_id, HOURS_SINCE, wd, *DEFAULT_HOURS.get(wd, (None, None))] for wd in range(7)],
-    )
+    """The week in one statement: DuckDB's executemany runs one statement per row (5 ms for the week, 1 ms so)."""
+    cur.execute(_WEEK_OF_HOURS, [value for wd in range(7)
+                                 for value in (resource_id, HOURS_SINCE, wd, *DEFAULT_HOURS.get(wd, (None, None)))])
 
 
 def create_resource(db: Database, actor: Actor, data: dict) -> int:
