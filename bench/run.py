@@ -142,7 +142,9 @@ def measure(args: argparse.Namespace, folder: Path) -> dict:
         "pages": [p.as_dict() for p in page_results],
         "services": [s.as_dict() for s in service_results],
         "peer": peer_result.as_dict() if peer_result else None,
-        "rss": {"mb": round(rss, 1), "target_mb": targets.RSS_MB, "ok": rss <= targets.RSS_MB,
+        # This process is AppTest's harness plus every page and call, not a server: issue 20's 400 MB is the
+        # server's peak RSS, which bench.browser measures on a real server (its "browser" section). Reported here.
+        "rss": {"mb": round(rss, 1), "target_mb": None, "ok": True,
                 "build_mb": build_rss},  # the builder is a child process, not the server: reported only
     }
 
@@ -152,7 +154,7 @@ def verdict(figures: dict) -> tuple[bool, bool]:
     peer = figures.get("peer")
     failed = (any(p["error"] for p in figures["pages"]) or any(s["error"] for s in figures["services"])
               or bool(peer and peer["error"]))
-    met = (figures["dataset"]["ok"] and figures["rss"]["ok"]
+    met = (figures["dataset"]["ok"]
            and all(p["ok"] for p in figures["pages"])
            and all(s["ok"] for s in figures["services"])
            and (peer is None or peer["ok"]))
