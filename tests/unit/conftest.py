@@ -10,6 +10,9 @@ format is the same, so ``bcrypt.checkpw`` behaves exactly as at login; one test 
 
 from __future__ import annotations
 
+import shutil
+from datetime import datetime
+
 import bcrypt
 import pytest
 
@@ -17,6 +20,7 @@ from dashboard.core import clock
 from dashboard.services import reservations as res
 from dashboard.services.admin import users
 from dashboard.services.register import organisations
+from db.connection import close_database, get_database
 from tests.unit.builders import NOW, Centre, Place
 
 # A sample NGO as staff would type it on the form (NIP with "PL" and dashes, a 6-digit KRS,
@@ -104,3 +108,23 @@ def place(db, admin) -> Place:
     return Place(db=db, room=make("room", "Sala szkoleniowa", 20), small=make("room", "Sala spotkań", 8),
                  workstation=make("workstation", "Stanowisko 1", 1),
                  zielona=organisations.create(db, admin, {"name": "Fundacja Zielona Łódź", "legal_form": "fundacja"}))
+
+
+# The benchmark's moment (bench/run.py FIXED_MOMENT): a working Wednesday late in the morning, rooms in use.
+BENCH_WEDNESDAY = datetime(2026, 11, 18, 11, 0, tzinfo=clock.WARSAW)
+
+
+@pytest.fixture(scope="module")
+def wednesday_demo(tmp_path_factory, migrated_template):
+    """The demo data at a fifth of its size, filled on the benchmark's Wednesday: the utilisation page's reads
+    and the naive peer are compared on it (one fill per test module; the tests only read)."""
+    from dashboard import demo as fillers
+
+    path = tmp_path_factory.mktemp("wednesday") / "civic.duckdb"
+    shutil.copyfile(migrated_template, path)
+    clock.freeze(BENCH_WEDNESDAY)
+    database = get_database(path)
+    fillers.fill(database, 0.2)
+    yield database
+    clock.freeze(None)
+    close_database(path)

@@ -7,7 +7,6 @@ writes that move them.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime, time
 
 import pandas as pd
@@ -17,7 +16,6 @@ from bench import peer, report, run, targets
 from dashboard.core import clock
 from dashboard.core.roles import Actor
 from dashboard.services.reporting import indicators, utilisation
-from db.connection import close_database, get_database
 
 NOW = datetime(2026, 11, 18, 11, 0, tzinfo=clock.WARSAW)  # the benchmark's Wednesday, rooms in use
 STAFF = Actor("recepcja", "staff", "Joanna Recepcja")
@@ -27,17 +25,8 @@ PERIODS = {"month": (date(2026, 11, 1), date(2026, 11, 30)), "pilot": (date(2026
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, migrated_template):
-    from dashboard import demo as fillers
-
-    path = tmp_path_factory.mktemp("peer") / "civic.duckdb"
-    shutil.copyfile(migrated_template, path)
-    clock.freeze(NOW)
-    database = get_database(path)
-    fillers.fill(database, 0.2)
-    yield database
-    clock.freeze(None)
-    close_database(path)
+def demo(wednesday_demo):
+    return wednesday_demo
 
 
 def page_figures(db, date_from, date_to, now) -> dict:

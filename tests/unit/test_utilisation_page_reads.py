@@ -8,7 +8,6 @@ that hands a page its own copy, forgets nothing it should keep and keeps nothing
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime
 
 import pandas as pd
@@ -19,7 +18,6 @@ from dashboard.core.roles import Actor
 from dashboard.services.reporting import indicators, utilisation
 from dashboard.services.volunteers import work
 from dashboard.ui import cached
-from db.connection import close_database, get_database
 
 NOW = datetime(2026, 11, 18, 11, 0, tzinfo=clock.WARSAW)
 COORDINATOR = Actor("koordynator", "coordinator", "Koordynator")
@@ -28,17 +26,8 @@ PERIODS = [(date(2026, 11, 1), date(2026, 11, 30)), (date(2026, 7, 1), date(2026
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, migrated_template):
-    from dashboard import demo as fillers
-
-    path = tmp_path_factory.mktemp("util") / "civic.duckdb"
-    shutil.copyfile(migrated_template, path)
-    clock.freeze(NOW)
-    database = get_database(path)
-    fillers.fill(database, 0.2)
-    yield database
-    clock.freeze(None)
-    close_database(path)
+def demo(wednesday_demo):
+    return wednesday_demo
 
 
 def rooms(db) -> list[int]:

@@ -129,6 +129,12 @@ def open_days(db: Database, resource_ids, date_from: date, date_to: date) -> pd.
 _OCCUPANCY_COLUMNS = ["week_start", "resource_id", "resource", "booked_hours", "open_hours", "occupancy"]
 
 
+def _week_range(p, date_from: date) -> tuple[date, date]:
+    """Mondays of the period's first week and of its last week up to today (the weeks a chart has columns for)."""
+    last = min(p.date_to, p.today)
+    return date_from - timedelta(days=date_from.weekday()), last - timedelta(days=last.weekday())
+
+
 def _weekly_hours(db: Database, ids: list[int], date_from: date, date_to: date) -> pd.DataFrame:
     """Every resource × ISO week of the period up to now: hours open and hours booked, both counted only on the
     period's days and up to now — the catalogue's occupancy, week by week (a week at the period's edge holds
@@ -136,8 +142,7 @@ def _weekly_hours(db: Database, ids: list[int], date_from: date, date_to: date) 
     p = indicators.period(date_from, date_to)
     if not ids or p.not_started:
         return pd.DataFrame(columns=_OCCUPANCY_COLUMNS)
-    last = min(p.date_to, p.today)
-    first_week, last_week = date_from - timedelta(days=date_from.weekday()), last - timedelta(days=last.weekday())
+    first_week, last_week = _week_range(p, date_from)
     frame = db.query(
         "with days as (" + indicators.OPEN_UNTIL_NOW + "), "
         "opened as (select resource_id, date_trunc('week', day)::date as week_start, sum(hours) as open_hours "
@@ -168,8 +173,7 @@ def _weeks_with_evenings(db: Database, ids: list[int], date_from: date, date_to:
     columns = [*_OCCUPANCY_COLUMNS, "evenings", "used", "evening_open", "evening_booked"]
     if not ids or p.not_started:
         return pd.DataFrame(columns=columns)
-    last = min(p.date_to, p.today)
-    first_week, last_week = date_from - timedelta(days=date_from.weekday()), last - timedelta(days=last.weekday())
+    first_week, last_week = _week_range(p, date_from)
     frame = db.query(
         "with days as materialized (" + indicators.OPEN_UNTIL_NOW + "), "
         "b as materialized (select resource_id, starts_at, ends_at from booking where starts_at >= ? and starts_at < ? "
