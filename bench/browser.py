@@ -62,11 +62,22 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--nice", type=int, default=10,
                         help="run the browser at this lower priority, so the server gets the CPU first, as on "
                              "its own machine (default %(default)s; 0: off)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the JSON file the 'browser' section goes to")
+    parser.add_argument("--out", type=Path, help="the JSON file the 'browser' section goes to (default "
+                                                 f"{DEFAULT_OUT.relative_to(ROOT)}; with --pages none unless given)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, server log)")
+    parser.add_argument("--pages", type=lambda text: [p.strip() for p in text.split(",") if p.strip()],
+                        help="only these url_paths of the sidebar, comma-separated (e.g. recepcja,kalendarz,budzet): "
+                             "a quicker look at a few pages; the home page is always visited, as the login lands "
+                             "there, and the exports are left out")
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.load_seconds < 0 or args.scale <= 0:
         parser.error("--rounds ≥ 1, --load-seconds ≥ 0, --scale > 0")
+    if args.pages:
+        unknown = sorted(set(args.pages) - set(sidebar_pages()))
+        if unknown:
+            parser.error(f"--pages: not in the staff sidebar: {', '.join(unknown)}")
+    if args.out is None and not args.pages:  # a few pages' figures do not replace the whole run's
+        args.out = DEFAULT_OUT
     return args
 
 
@@ -221,6 +232,8 @@ async def drive(args: argparse.Namespace, folder: Path, db_path: Path) -> dict:
     from dashboard.core.i18n import translate
 
     pages = sidebar_pages()
+    if args.pages:  # the login lands on the home page, so it stays first
+        pages = [p for p in pages if p == pages[0] or p in args.pages]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = server_env(folder)
@@ -266,14 +279,15 @@ async def drive(args: argparse.Namespace, folder: Path, db_path: Path) -> dict:
                 figures["memory"]["warm_rounds"] = memory_mb(server.pid)
                 figures["load_avg"]["after_rounds"] = loadavg()
                 print("warm rounds done; exports…", flush=True)
-                # 3. exports
+                # 3. exports (not with --pages: a look at a few pages only)
                 exports = {}
-                await visit(page, "raport", warm, errors)
-                exports["report_xlsx"] = await download(page, translate("pl", "report.page.xlsx"))
-                exports["report_pdf"] = await download(page, translate("pl", "report.page.pdf"))
-                await visit(page, "forum", warm, errors)
-                exports["forum_pptx"] = await download(page, translate("pl", "forum.download_pptx"))
-                errors += [f"after exports: {text}" for text in await load.errors_on(page)]
+                if not args.pages:
+                    await visit(page, "raport", warm, errors)
+                    exports["report_xlsx"] = await download(page, translate("pl", "report.page.xlsx"))
+                    exports["report_pdf"] = await download(page, translate("pl", "report.page.pdf"))
+                    await visit(page, "forum", warm, errors)
+                    exports["forum_pptx"] = await download(page, translate("pl", "forum.download_pptx"))
+                    errors += [f"after exports: {text}" for text in await load.errors_on(page)]
                 figures["exports"] = exports
                 figures["memory"]["exports"] = memory_mb(server.pid)
                 figures["load_avg"]["after_exports"] = loadavg()
@@ -351,8 +365,9 @@ def render(figures: dict) -> str:
     lines.append(f"(first visit of pulpit = the login; targets: first ≤ {FIRST_VISIT_S:g} s, median ≤ "
                  f"{SWITCH_MEDIAN_S:g} s, p95 ≤ {SWITCH_P95_S:g} s)")
     lines.append("")
-    lines.append("Exports: " + ", ".join(f"{name} {e['s']:.2f} s ({e['bytes'] / 1024:.0f} KB)"
-                                        for name, e in figures["exports"].items()))
+    if figures["exports"]:
+        lines.append("Exports: " + ", ".join(f"{name} {e['s']:.2f} s ({e['bytes'] / 1024:.0f} KB)"
+                                            for name, e in figures["exports"].items()))
     lines.append("Server memory (RSS / peak MB, CPU s used so far): " + ", ".join(
         f"{phase} {m['rss_mb']:.0f}/{m['peak_mb']:.0f} {m['cpu_s']:.1f} s" for phase, m in figures["memory"].items()))
     lines.append(f"Peak RSS after every page and the exports: {figures['peak_rss_mb']} MB (target ≤ {RSS_MB:g})")
@@ -409,9 +424,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     figures["verdict"] = judge(figures)
     figures["ok"] = all(figures["verdict"].values())
-    merge_into(args.out, figures)
     print(render(figures))
-    print(f"\nresults written to the 'browser' section of {args.out}")
+    if args.out:
+        merge_into(args.out, figures)
+        print(f"\nresults written to the 'browser' section of {args.out}")
     return 0 if figures["ok"] else 1
 
 
