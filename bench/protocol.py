@@ -25,7 +25,10 @@ starlette websocket handler ``web/server/starlette/starlette_websocket.py``, ``r
 A run is finished when the server reports ``session_status_changed`` with ``script_is_running``
 false after the request's run has started (a ``new_session`` or a running status since the send):
 the state the browser shows as ``data-test-script-state="notRunning"``. A run that calls
-``st.rerun()`` (the login) is finished when the run it asked for is.
+``st.rerun()`` (the login) is finished when the run it asked for is: the server reports "not running"
+between the two, after ``script_finished`` ``FINISHED_EARLY_FOR_RERUN``, which is not the end.
+The current page is the one the last ``navigation`` message names (``st.navigation``'s choice), as
+the frontend takes it; a rerun of the same page (a form's submit) names it by that hash.
 
 What it does not do: draw anything (no React, no Vega, no Arrow decoding: the messages are parsed by
 protobuf only), run custom components' JavaScript (this app's two report nothing back), send the
@@ -248,7 +251,6 @@ class ProtocolSession:
             self._cache[msg.hash] = msg
         waiter = self._waiter
         if kind == "new_session":
-            self.page_hash = msg.new_session.page_script_hash
             if not msg.metadata.run.fragment_ids:
                 self.elements.clear()  # a full run draws the whole page again
             if waiter:
@@ -263,6 +265,7 @@ class ProtocolSession:
                     del self.elements[old]
         elif kind == "navigation":
             self.pages = {page.url_pathname: page.page_script_hash for page in msg.navigation.app_pages}
+            self.page_hash = msg.navigation.page_script_hash  # the page st.navigation chose (the frontend's too)
         elif kind == "auto_rerun":
             if self.auto_reruns.get(msg.auto_rerun.fragment_id, (None,))[0] != msg.auto_rerun.interval:
                 self.auto_reruns[msg.auto_rerun.fragment_id] = (msg.auto_rerun.interval, time.monotonic())
@@ -276,7 +279,8 @@ class ProtocolSession:
         elif kind == "session_status_changed" and waiter:
             if msg.session_status_changed.script_is_running:
                 waiter.started = True
-            elif waiter.started and not waiter.future.done():
+            elif waiter.started and waiter.status != "FINISHED_EARLY_FOR_RERUN" and not waiter.future.done():
+                # (a run stopped for a rerun reports "not running" too, and the next run follows at once)
                 waiter.future.set_result(time.perf_counter())
 
 

@@ -28,8 +28,9 @@ def status(running: bool) -> ForwardMsg:
     return msg
 
 
-def navigation() -> ForwardMsg:
+def navigation(current: str) -> ForwardMsg:
     msg = ForwardMsg()
+    msg.navigation.page_script_hash = current
     for url_path, page_hash in PAGES.items():
         page = msg.navigation.app_pages.add()
         page.url_pathname, page.page_script_hash = url_path, page_hash
@@ -107,13 +108,15 @@ def run(replies: list[list[ForwardMsg]], session_steps):
 def test_open_switch_and_submit_send_what_the_frontend_sends():
     room, room_ref = cached(element([0, 5], "markdown", body="a big chart"), "abc123")
     replies = [
-        [new_session("hash-desk"), status(True), navigation(), element([0, 0], "markdown", body="desk"),
+        # the first run names the main script; st.navigation then says which page it drew
+        [new_session("hash-main"), status(True), navigation("hash-desk"), element([0, 0], "markdown", body="desk"),
          finished(), status(False)],
-        [new_session("hash-new"), status(True), navigation(), *FORM, room, finished(), status(False)],
-        # the submit: the cached element comes back by reference; the run calls st.rerun() once
-        [new_session("hash-new"), status(True), finished("FINISHED_EARLY_FOR_RERUN"), new_session("hash-new"),
-         navigation(), *FORM, room_ref, element([0, 6], "alert", body="Termin zajęty: …", format=1),
-         finished(), status(False)],
+        [new_session("hash-new"), status(True), navigation("hash-new"), *FORM, room, finished(), status(False)],
+        # the submit: the cached element comes back by reference; the run calls st.rerun() once, and the
+        # server says "not running" between the two runs
+        [new_session("hash-new"), status(True), finished("FINISHED_EARLY_FOR_RERUN"), status(False),
+         new_session("hash-new"), status(True), navigation("hash-new"), *FORM, room_ref,
+         element([0, 6], "alert", body="Termin zajęty: …", format=1), finished(), status(False)],
     ]
 
     async def steps(session):
