@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import time
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
@@ -19,6 +18,9 @@ from dashboard.core.errors import DomainError, DuplicateSuspected, Message, NotF
 from dashboard.core.i18n import fmt_date, fmt_datetime, fmt_number, t, tm
 from dashboard.core.roles import Actor
 from db.connection import Database
+
+if TYPE_CHECKING:  # the login form draws no table: pandas loads with the first one (blank_missing)
+    import pandas as pd
 
 i18n.use_language_source(lambda: st.session_state.get("lang"))
 T = TypeVar("T")
@@ -359,6 +361,8 @@ def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
     as in the rest of the interface. A column repeats its values (a status, a day, a count), so each
     distinct value is written once.
     """
+    import pandas as pd
+
     out = frame.copy()
     lang = i18n.current_language()
     for name in out.columns:

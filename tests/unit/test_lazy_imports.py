@@ -1,21 +1,29 @@
-"""The server does not load the file-format libraries until someone downloads a file (issue 20, cold start).
+"""What a freshly started server loads, and when (issue 20, cold start).
 
 fpdf, xlsxwriter, openpyxl, python-pptx and vl-convert together take seconds and tens of MB to import;
 a page that only shows figures must not pay for them on its first visit, nor keep them in memory. So
 every module the entry file and the pages import is imported in a fresh interpreter, and none of those
 libraries may appear in ``sys.modules``: they are imported inside the functions that write the files.
+
+The login form is the first thing a started server draws (≤ 2 s after the start). Its run loads only
+what it draws: no pandas, numpy or pyarrow (~0.4 s of CPU, loaded with the first table or frame read),
+no altair and not the login library (loaded when a password is checked). The warm-up thread loads them
+once the form is out (dashboard/ui/warmup.py). So the entry file's first run is made in a fresh
+interpreter, and those libraries may not be loaded after it.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("fpdf", "xlsxwriter", "openpyxl", "pptx", "vl_convert")
+NOT_FOR_THE_LOGIN_FORM = ("pandas", "numpy", "pyarrow", "altair", "jinja2", "streamlit_authenticator", *HEAVY)
 
 
 def modules_imported_by(files: list[Path]) -> list[str]:
@@ -71,3 +79,45 @@ def test_the_check_sees_a_module_importing_one_at_the_top(tmp_path):
     assert heavy_after_importing(["lazy_probe.lazy"], [str(tmp_path)]) == {}
     assert heavy_after_importing(["lazy_probe.lazy", "lazy_probe.eager"], [str(tmp_path)]) == {
         "xlsxwriter": "lazy_probe.eager"}
+
+
+def loaded_by_the_first_run(app: Path, tmp_path: Path, path: list[str] | None = None) -> dict:
+    """In a fresh interpreter, on an empty database: the entry file's first run (as a new visitor's, through
+    AppTest, whose own imports load none of NOT_FOR_THE_LOGIN_FORM); the text inputs it drew and which of
+    NOT_FOR_THE_LOGIN_FORM are loaded then."""
+    script = f"""
+import json, sys
+sys.path[:0] = {json.dumps([str(ROOT), *(path or [])])}
+from streamlit.testing.v1 import AppTest
+before = [m for m in {NOT_FOR_THE_LOGIN_FORM!r} if m in sys.modules]
+at = AppTest.from_file({str(app)!r}, default_timeout=120)
+at.run()
+print(json.dumps({{"before": before, "inputs": [w.label for w in at.text_input],
+                  "exception": [str(e.value) for e in at.exception],
+                  "loaded": [m for m in {NOT_FOR_THE_LOGIN_FORM!r} if m in sys.modules]}}))
+"""
+    env = {**os.environ, "CIVIC_DB_PATH": str(tmp_path / "civic.duckdb"), "CIVIC_SECRETS_PATH": str(tmp_path / "secrets.toml"),
+           "CIVIC_BACKUP_DIR": str(tmp_path / "backups"), "CIVIC_DEMO": "0", "CIVIC_DAILY_BACKUP": "0", "CIVIC_LANG": "pl"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env=env, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_login_form_loads_no_data_library(tmp_path):
+    from dashboard.core.i18n import translate
+
+    seen = loaded_by_the_first_run(ROOT / "dashboard" / "app.py", tmp_path)
+    assert seen["exception"] == []
+    assert seen["inputs"] == [translate("pl", "login.username"), translate("pl", "login.password")]
+    assert seen["before"] == [] and seen["loaded"] == []
+
+
+def test_the_first_run_check_sees_a_module_importing_pandas_at_the_top(tmp_path):
+    package = tmp_path / "login_probe"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "eager.py").write_text("import pandas as pd\n")
+    app = tmp_path / "probe_app.py"
+    app.write_text("import streamlit as st\nfrom login_probe import eager\nst.text_input('x')\n")
+    seen = loaded_by_the_first_run(app, tmp_path, [str(tmp_path)])
+    assert seen["inputs"] == ["x"] and "pandas" in seen["loaded"]

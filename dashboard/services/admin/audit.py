@@ -10,15 +10,17 @@ import json
 import re
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from babel.numbers import format_decimal
 
 from dashboard.core import clock, privacy
 from dashboard.core.i18n import LOCALES, catalogue, current_language, fmt_date, fmt_datetime, t
 from dashboard.core.roles import Actor, require
 from db.connection import Database
+
+if TYPE_CHECKING:  # the login path imports this module but reads no history: pandas loads in view()
+    import pandas as pd
 
 
 def _default(value: Any) -> Any:
@@ -306,6 +308,8 @@ def view(db: Database, actor: Actor, *, username: str | None = None, entity: str
     needle = " ".join((search or "").lower().split())
     rows = history(db, actor, username=username, entity=entity, entity_id=entity_id, date_from=date_from,
                    date_to=date_to, limit=limit * 20 if needle else limit)
+    import pandas as pd
+
     known = names(db)
     entities_ = [str(e or "") for e in rows["entity"]]
     out = pd.DataFrame({

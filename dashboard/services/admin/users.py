@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import bcrypt
-import pandas as pd
 
 from dashboard.core import clock, validators
 from dashboard.core.errors import Conflict, Errors, NotFound
 from dashboard.core.roles import ROLES, SYSTEM, Actor, require
 from dashboard.services.admin import audit
 from db.connection import ConstraintViolation, Database
+
+if TYPE_CHECKING:  # only annotations: the login path does not load pandas (tests/unit/test_lazy_imports.py)
+    import pandas as pd
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_BYTES = 72  # bcrypt's limit, in UTF-8 bytes
