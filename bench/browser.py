@@ -318,7 +318,8 @@ def run_load(base: str, seconds: float, db_path: Path, folder: Path, pid: int) -
     out = folder / "load.json"
     cpu_before, began, load_before = cpu_s(pid), time.monotonic(), loadavg()
     done = subprocess.run([sys.executable, "-m", "bench.load", "--url", base, "--sessions", "10",
-                           "--seconds", f"{seconds:g}", "--db", str(db_path), "--json", str(out)],
+                           "--seconds", f"{seconds:g}", "--db", str(db_path), "--json", str(out),
+                           "--app-pid", str(pid)],
                           cwd=ROOT, capture_output=True, text=True, check=False)
     span = time.monotonic() - began
     print(done.stdout[-4000:], flush=True)
@@ -399,7 +400,8 @@ def load_lines(report: dict) -> list[str]:
                  f"{report['refused_slot_taken']}), double bookings {checked.get('overlapping_pairs')}; CPU in the "
                  f"window (% of a core): app {cpu.get('app')}, generator process {cpu.get('generator_process')}, "
                  f"chromium {cpu.get('chromium')}; server over the whole run {report.get('server_cpu_percent_of_one_core')}%; "
-                 f"load {report.get('load_avg_around')}")
+                 f"load {report.get('load_avg_around')}; some task waiting for a CPU "
+                 f"{report.get('cpu_pressure_percent')}% of the window")
     return lines
 
 

@@ -49,9 +49,11 @@ What it reports:
 - double bookings: with ``--db``, active bookings of one resource that overlap, counted by SQL in a
   copy of the database file taken after the run (the app keeps the file locked), plus bookings
   whose slot rows are missing;
-- the machine's load average before and after, and the CPU used during the measured window (share
-  of one core, from /proc) by the generator's own process (the protocol sessions), by its chromium,
-  and by the app, since the figures depend on them.
+- the machine's load average before and after, the CPU used during the measured window (share of
+  one core, from /proc) by the generator's own process (the protocol sessions), by its chromium and
+  by the app, and the share of the window during which some task waited for a CPU (Linux PSI,
+  /proc/pressure/cpu), since the figures depend on them: on a shared machine the app's runs wait
+  behind other people's work, which no change to the app or the generator removes.
 
 Targets (issue 20): 0 errors, 0 double bookings, p95 at most 1 s for both kinds. Exit code 1 when missed.
 """
@@ -203,6 +205,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="run chromium at this lower priority, so that on a shared machine the app gets the CPU "
                              "first, as on its own server (default %(default)s; 0: off); the protocol sessions, "
                              "whose clocks time the server, keep this process's priority")
+    parser.add_argument("--app-pid", type=int,
+                        help="the app server's process, for its CPU share (default: every Streamlit app on the machine)")
     parser.add_argument("--db", type=Path, help="the app's database file, for the double-booking check")
     parser.add_argument("--seed", type=int, help="for repeatable choices (default: different each run)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -556,10 +560,11 @@ async def protocol_session(args: argparse.Namespace, number: int, start: Start, 
 
 
 # -- the machine --------------------------------------------------------------------------------------------
-def cpu_seconds() -> dict[str, float]:
+def cpu_seconds(app_pid: int | None = None) -> dict[str, float]:
     """CPU seconds used so far by this load generator's own process (the protocol sessions, Playwright's
-    client), by its descendants (chromium, Playwright's driver) and by Streamlit apps on this machine
-    (``streamlit run``, or the e2e launcher bench.browser starts); {} off Linux."""
+    client), by its descendants (chromium, Playwright's driver) and by the app: the process ``app_pid`` and
+    its descendants, or without it every Streamlit app on this machine (``streamlit run``, or the e2e
+    launcher bench.browser starts; on a shared machine others' apps too); {} off Linux."""
     proc = Path("/proc")
     if not (proc / "self" / "stat").exists():
         return {}
@@ -575,16 +580,22 @@ def cpu_seconds() -> dict[str, float]:
             continue
         pid = int(entry.name)
         parent[pid], used[pid] = int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
-        if ("streamlit" in command and " run " in command) or "shifted_server.py" in command:  # bench.browser's
+        if app_pid is None and (("streamlit" in command and " run " in command) or "shifted_server.py" in command):
             apps.add(pid)
 
-    def below_us(pid: int) -> bool:
+    def below(pid: int, ancestor: int) -> bool:
         pid = parent.get(pid, 0)
         while pid > 1:
-            if pid == os.getpid():
+            if pid == ancestor:
                 return True
             pid = parent.get(pid, 0)
         return False
+
+    if app_pid is not None:
+        apps = {pid for pid in used if pid == app_pid or below(pid, app_pid)}
+
+    def below_us(pid: int) -> bool:
+        return below(pid, os.getpid())
 
     generator = used.get(os.getpid(), 0.0)
     browsers = sum(s for pid, s in used.items() if pid not in apps and below_us(pid))
@@ -592,13 +603,27 @@ def cpu_seconds() -> dict[str, float]:
             "app": sum(used[pid] for pid in apps)}
 
 
-async def cpu_in_window(start: Start) -> dict[str, int]:
-    """Share of one core (%) each side used between the window's opening and its deadline."""
+def cpu_waited_us() -> int | None:
+    """Microseconds so far during which some runnable task on the machine waited for a CPU (Linux PSI,
+    /proc/pressure/cpu "some total"); None where the kernel does not report it."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    return int(line.rsplit("total=", 1)[1])
+
+
+async def cpu_in_window(start: Start, app_pid: int | None = None) -> tuple[dict[str, int], int | None]:
+    """Share of one core (%) each side used between the window's opening and its deadline; and the share of
+    the window (%) during which some task waited for a CPU (the machine's contention, ours and others')."""
     await start.opened.wait()
-    first, began = cpu_seconds(), time.monotonic()
+    first, waited, began = cpu_seconds(app_pid), cpu_waited_us(), time.monotonic()
     await asyncio.sleep(max(0.0, start.deadline - time.monotonic()))
-    last, span = cpu_seconds(), time.monotonic() - began
-    return {side: round(100 * (last[side] - first.get(side, 0.0)) / span) for side in last} if span else {}
+    last, waited_after, span = cpu_seconds(app_pid), cpu_waited_us(), time.monotonic() - began
+    if not span:
+        return {}, None
+    pressure = None if waited is None or waited_after is None else round((waited_after - waited) / 1e4 / span)
+    return {side: round(100 * (last[side] - first.get(side, 0.0)) / span) for side in last}, pressure
 
 
 def double_bookings(db_path: Path) -> dict:
@@ -687,7 +712,7 @@ async def run(args: argparse.Namespace) -> dict:
                 sessions = [session(browser, args, n, start, by_browser, days) for n in range(args.browsers)]
                 sessions += [protocol_session(args, n, start, by_protocol, days)
                              for n in range(args.browsers, args.sessions)]
-                cpu, *_ = await asyncio.gather(cpu_in_window(start), *sessions)
+                (cpu, pressure), *_ = await asyncio.gather(cpu_in_window(start, args.app_pid), *sessions)
                 elapsed = args.seconds + max(0.0, time.monotonic() - start.deadline)
             finally:
                 if browser is not None:
@@ -703,7 +728,7 @@ async def run(args: argparse.Namespace) -> dict:
         "seconds": args.seconds, "elapsed_s": round(elapsed, 1),
         "cpu_count": os.cpu_count(), "load_avg_before": [round(x, 2) for x in load_before],
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
-        "cpu_percent_of_one_core": cpu,
+        "cpu_percent_of_one_core": cpu, "cpu_pressure_percent": pressure, "app_pid": args.app_pid,
         "actions": tally.actions, "actions_per_s": round(tally.actions / elapsed, 2) if elapsed else None,
         **figures_of(tally),
         "by_kind": {kind: figures_of(part) for kind, part in (("protocol", by_protocol), ("browser", by_browser))
@@ -737,6 +762,9 @@ def print_report(report: dict) -> None:
         print(f"CPU used in the window (100% = one core of {report['cpu_count']}): the app {cpu['app']}%, "
               f"load generator {cpu['load_generator']}% (its process with the protocol sessions "
               f"{cpu['generator_process']}%, chromium {cpu['chromium']}%)")
+    if report.get("cpu_pressure_percent") is not None:
+        print(f"Some task on the machine waited for a CPU during {report['cpu_pressure_percent']}% of the window "
+              "(/proc/pressure/cpu: the app's runs queue behind the generator's and everyone else's work)")
     for kind, part in report["by_kind"].items():
         print(f"\n{KINDS[kind]}")
         print(f"{'action':<20}{'n':>6}{'median s':>11}{'p95 s':>9}{'max s':>9}")
