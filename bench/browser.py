@@ -401,7 +401,8 @@ def load_lines(report: dict) -> list[str]:
                  f"window (% of a core): app {cpu.get('app')}, generator process {cpu.get('generator_process')}, "
                  f"chromium {cpu.get('chromium')}; server over the whole run {report.get('server_cpu_percent_of_one_core')}%; "
                  f"load {report.get('load_avg_around')}; some task waiting for a CPU "
-                 f"{report.get('cpu_pressure_percent')}% of the window")
+                 f"{report.get('cpu_pressure_percent')}% of the window; the app's threads "
+                 f"{report.get('app_threads_in_window')}")
     return lines
 
 

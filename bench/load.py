@@ -51,9 +51,10 @@ What it reports:
   whose slot rows are missing;
 - the machine's load average before and after, the CPU used during the measured window (share of
   one core, from /proc) by the generator's own process (the protocol sessions), by its chromium and
-  by the app, and the share of the window during which some task waited for a CPU (Linux PSI,
-  /proc/pressure/cpu), since the figures depend on them: on a shared machine the app's runs wait
-  behind other people's work, which no change to the app or the generator removes.
+  by the app, the share of the window during which some task waited for a CPU (Linux PSI,
+  /proc/pressure/cpu) and, given ``--app-pid``, how long the app's threads ran and how long they
+  waited runnable for a CPU (schedstat), since the figures depend on them: on a shared machine the
+  app's runs wait behind other people's work, which no change to the app or the generator removes.
 
 Targets (issue 20): 0 errors, 0 double bookings, p95 at most 1 s for both kinds. Exit code 1 when missed.
 """
@@ -613,17 +614,48 @@ def cpu_waited_us() -> int | None:
     return int(line.rsplit("total=", 1)[1])
 
 
-async def cpu_in_window(start: Start, app_pid: int | None = None) -> tuple[dict[str, int], int | None]:
-    """Share of one core (%) each side used between the window's opening and its deadline; and the share of
-    the window (%) during which some task waited for a CPU (the machine's contention, ours and others')."""
+def thread_schedstats(pid: int) -> dict[int, tuple[int, int]]:
+    """Per thread of the process: (ns run on a CPU, ns waited runnable in a run queue) so far
+    (/proc/<pid>/task/<tid>/schedstat); {} when unreadable."""
+    found = {}
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            ran, waited, _ = (task / "schedstat").read_text().split()
+        except (OSError, ValueError):
+            continue
+        found[int(task.name)] = (int(ran), int(waited))
+    return found
+
+
+async def cpu_in_window(start: Start, app_pid: int | None = None, poll_s: float = 0.1) -> dict:
+    """Between the window's opening and its deadline: the share of one core (%) each side used; the share of
+    the window (%) during which some task on the machine waited for a CPU (ours and others' contention); and,
+    given the app's process, the seconds its threads ran and waited runnable for a CPU. Streamlit starts a
+    thread per script run, so the app's threads are sampled every ``poll_s`` and each thread's last sample
+    counts (a thread's last fraction of a poll after its final sample is missed)."""
     await start.opened.wait()
     first, waited, began = cpu_seconds(app_pid), cpu_waited_us(), time.monotonic()
-    await asyncio.sleep(max(0.0, start.deadline - time.monotonic()))
+    at_start = thread_schedstats(app_pid) if app_pid else {}
+    latest = dict(at_start)
+    while (left := start.deadline - time.monotonic()) > 0:
+        await asyncio.sleep(min(poll_s, left) if app_pid else left)
+        if app_pid:
+            latest.update(thread_schedstats(app_pid))
     last, waited_after, span = cpu_seconds(app_pid), cpu_waited_us(), time.monotonic() - began
     if not span:
-        return {}, None
+        return {"cpu": {}, "pressure": None, "app_threads": None}
     pressure = None if waited is None or waited_after is None else round((waited_after - waited) / 1e4 / span)
-    return {side: round(100 * (last[side] - first.get(side, 0.0)) / span) for side in last}, pressure
+    threads = None
+    if latest:
+        ran = sum(r - at_start.get(tid, (0, 0))[0] for tid, (r, _) in latest.items()) / 1e9
+        queued = sum(w - at_start.get(tid, (0, 0))[1] for tid, (_, w) in latest.items()) / 1e9
+        threads = {"running_s": round(ran, 1), "waiting_for_cpu_s": round(queued, 1), "threads_seen": len(latest)}
+    return {"cpu": {side: round(100 * (last[side] - first.get(side, 0.0)) / span) for side in last},
+            "pressure": pressure, "app_threads": threads}
 
 
 def double_bookings(db_path: Path) -> dict:
@@ -712,7 +744,7 @@ async def run(args: argparse.Namespace) -> dict:
                 sessions = [session(browser, args, n, start, by_browser, days) for n in range(args.browsers)]
                 sessions += [protocol_session(args, n, start, by_protocol, days)
                              for n in range(args.browsers, args.sessions)]
-                (cpu, pressure), *_ = await asyncio.gather(cpu_in_window(start, args.app_pid), *sessions)
+                machine, *_ = await asyncio.gather(cpu_in_window(start, args.app_pid), *sessions)
                 elapsed = args.seconds + max(0.0, time.monotonic() - start.deadline)
             finally:
                 if browser is not None:
@@ -728,7 +760,8 @@ async def run(args: argparse.Namespace) -> dict:
         "seconds": args.seconds, "elapsed_s": round(elapsed, 1),
         "cpu_count": os.cpu_count(), "load_avg_before": [round(x, 2) for x in load_before],
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
-        "cpu_percent_of_one_core": cpu, "cpu_pressure_percent": pressure, "app_pid": args.app_pid,
+        "cpu_percent_of_one_core": machine["cpu"], "cpu_pressure_percent": machine["pressure"],
+        "app_pid": args.app_pid, "app_threads_in_window": machine["app_threads"],
         "actions": tally.actions, "actions_per_s": round(tally.actions / elapsed, 2) if elapsed else None,
         **figures_of(tally),
         "by_kind": {kind: figures_of(part) for kind, part in (("protocol", by_protocol), ("browser", by_browser))
@@ -765,6 +798,10 @@ def print_report(report: dict) -> None:
     if report.get("cpu_pressure_percent") is not None:
         print(f"Some task on the machine waited for a CPU during {report['cpu_pressure_percent']}% of the window "
               "(/proc/pressure/cpu: the app's runs queue behind the generator's and everyone else's work)")
+    if report.get("app_threads_in_window"):
+        threads = report["app_threads_in_window"]
+        print(f"The app's threads in the window: ran {threads['running_s']} s on a CPU, waited runnable for a CPU "
+              f"{threads['waiting_for_cpu_s']} s ({threads['threads_seen']} threads seen)")
     for kind, part in report["by_kind"].items():
         print(f"\n{KINDS[kind]}")
         print(f"{'action':<20}{'n':>6}{'median s':>11}{'p95 s':>9}{'max s':>9}")
