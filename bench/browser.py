@@ -319,7 +319,7 @@ def run_load(base: str, seconds: float, db_path: Path, folder: Path, pid: int) -
     cpu_before, began, load_before = cpu_s(pid), time.monotonic(), loadavg()
     done = subprocess.run([sys.executable, "-m", "bench.load", "--url", base, "--sessions", "10",
                            "--seconds", f"{seconds:g}", "--db", str(db_path), "--json", str(out),
-                           "--app-pid", str(pid)],
+                           "--app-pid", str(pid), "--today", FIXED_MOMENT[:10]],
                           cwd=ROOT, capture_output=True, text=True, check=False)
     span = time.monotonic() - began
     print(done.stdout[-4000:], flush=True)

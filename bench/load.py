@@ -202,6 +202,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ahead", type=int,
                         help="days from today to the first of them (default: 30 to 80, drawn per run: past most "
                              "demo bookings and within the 90-day horizon, so that most attempts can succeed)")
+    parser.add_argument("--today", type=date.fromisoformat,
+                        help="the app's date, YYYY-MM-DD, when its clock is not the machine's (bench.browser pins its "
+                             "server's): the booking days count from it, so they stay within the booking horizon")
     parser.add_argument("--nice", type=int, default=10,
                         help="run chromium at this lower priority, so that on a shared machine the app gets the CPU "
                              "first, as on its own server (default %(default)s; 0: off); the protocol sessions, "
@@ -225,11 +228,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def working_days(count: int, ahead: int) -> list[date]:
-    """``count`` working days (no weekend, no public holiday) from ``ahead`` days on."""
+def working_days(count: int, ahead: int, today: date | None = None) -> list[date]:
+    """``count`` working days (no weekend, no public holiday) from ``ahead`` days after ``today`` on."""
     from dashboard.services.reservations import holiday_name
 
-    days, day = [], date.today() + timedelta(days=ahead - 1)
+    days, day = [], (today or date.today()) + timedelta(days=ahead - 1)
     while len(days) < count:
         day += timedelta(days=1)
         if day.weekday() < 5 and not holiday_name(day):
@@ -731,7 +734,7 @@ async def run(args: argparse.Namespace) -> dict:
     from playwright.async_api import async_playwright
 
     load_before = os.getloadavg()
-    days = working_days(args.days, args.ahead)
+    days = working_days(args.days, args.ahead, args.today)
     by_browser, by_protocol = Tally(), Tally()
     start = Start(expected=args.sessions, window=args.seconds, gap=args.login_gap)
     with tempfile.TemporaryDirectory(prefix="civic-load-") as folder:
