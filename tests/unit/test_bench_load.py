@@ -118,3 +118,9 @@ def test_protocol_login_submits_the_login_form_when_no_sidebar_is_drawn():
 
     asyncio.run(load.protocol_login(LoginSession(), "recepcja", "secret-password"))
     assert calls == [("open", "recepcja"), ("submit", ["recepcja", "secret-password"], translate("pl", "login.submit"))]
+
+
+def test_booking_days_count_from_the_apps_date_and_skip_weekends_and_holidays():
+    days = load.working_days(3, 1, date(2026, 12, 24))  # Thursday; 25 and 26 Dec are holidays, then a weekend
+    assert days == [date(2026, 12, 28), date(2026, 12, 29), date(2026, 12, 30)]
+    assert load.parse(["--today", "2026-11-18"]).today == date(2026, 11, 18)
