@@ -19,7 +19,8 @@ Ten sessions, two kinds (``--browsers``, default 1, says how many are real brows
   longer running (what the browser shows as ``data-test-script-state="notRunning"``), so it is the
   server's answer time under load: queueing, the script run, serialising and sending every element.
   Not exercised: drawing (React, Vega, Arrow), custom components' JavaScript (this app's two report
-  nothing back), static files and media, heartbeats, the sidebar's unchanged widget values.
+  nothing back), static files and media, heartbeats, the sidebar's unchanged widget values, the
+  re-login cookie (read by the app only when a page is opened anew: a reload or a new tab).
 - **browser sessions** (1 by default): headless chromium (Debian's ``chromium-headless-shell`` when
   installed, else its ``chromium``; never a downloaded one) through Playwright, clicking the sidebar's
   links and filling the booking form as a person does. Timed inside the page, from the click to the
@@ -55,6 +56,14 @@ What it reports:
   /proc/pressure/cpu) and, given ``--app-pid``, how long the app's threads ran and how long they
   waited runnable for a CPU (schedstat), since the figures depend on them: on a shared machine the
   app's runs wait behind other people's work, which no change to the app or the generator removes.
+
+Reading the figures: the protocol sessions' p95 is the app's answer under ten sessions, every queue on
+the server's side included (the event loop, the GIL the concurrent runs share, DuckDB, the machine's
+run queue); their generator needs about 1% of a core. The browser user's p95 adds drawing the page in
+a chromium that yields to the app; one browser makes about ten actions a minute, so its p95 is close
+to its max: read it with its n. Neither removes other people's work on a shared machine: read both
+with the CPU pressure and the app threads' wait for a CPU. ``--today`` gives the app's date when its
+clock is pinned (bench.browser's is), so that the booking days stay within its booking horizon.
 
 Targets (issue 20): 0 errors, 0 double bookings, p95 at most 1 s for both kinds. Exit code 1 when missed.
 """
