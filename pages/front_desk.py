@@ -24,8 +24,8 @@ resources = reader.view("resources_but_lockers", (), lambda: reservations.resour
 board = booking_views.desk_board(reader(booking_views.desk_read, [int(i) for i in resources["id"]], day), day, now)
 desk = view.Desk.for_run(day, now, actor.can("write"))
 kind_text = {k: t(f"kind.{k}") for k in set(resources["kind"])}
-for resource_id, name, kind in zip(resources["id"], resources["name"], resources["kind"]):
-    view.card(desk, int(resource_id), name, kind_text[kind], board[int(resource_id)])
+view.cards(desk, [(int(i), name, kind_text[kind]) for i, name, kind in
+                  zip(resources["id"], resources["name"], resources["kind"])], board)
 
 bookings = sorted((b for r in board.values() for b in r.bookings), key=lambda b: (b.starts_at, b.id))
 if not bookings:

@@ -72,7 +72,7 @@ def test_the_front_desk_lists_a_rooms_day_in_order_of_start(app_db, room, organi
     assert not at.exception, [e.value for e in at.exception]
     # The 10:00 booking (people arriving: a row with buttons) comes before the 15:00 one (a line), not after.
     order = [("morning", e.value) if "Poranne zebranie" in e.value else ("afternoon", e.value)
-             for e in at.markdown if "Poranne zebranie" in e.value or "Popołudniowe zebranie" in e.value]
+             for e in at.html if "Poranne zebranie" in e.value or "Popołudniowe zebranie" in e.value]
     assert [o for o, _ in order] == ["morning", "afternoon"], order
     assert [b.key for b in at.button if b.key == f"desk_in_{later}"] == [], "15:00 is not arriving yet"
     assert any(str(b.key).startswith("desk_in_") for b in at.button), "10:00 can be checked in"

@@ -6,8 +6,10 @@ Monday 30 November 2026 in Łódź; the test's own room opens 10:00–18:00.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime, time
+from html import unescape
 
 import pytest
 
@@ -40,8 +42,10 @@ def _book(db, room, organisation_id, start: time, end: time) -> int:
 
 
 def _room_card(at, room) -> str:
-    """The room's card as read on screen (Markdown escapes dropped): its state line and booking lines."""
-    return "\n".join(text.replace("\\", "") for text in texts(at.markdown) if room["tag"] in text)
+    """The room's card as read on screen: its state line and booking lines (a block of several cards is cut
+    into its cards; tags dropped, entities read)."""
+    cards = [card for block in texts(at.html) for card in block.split('<div class="desk-card">')]
+    return "\n".join(unescape(re.sub(r"<[^>]+>", " ", card)) for card in cards if room["tag"] in card)
 
 
 def test_the_desk_shows_what_changed_since_the_last_rerun(app_db, room):
