@@ -2,8 +2,15 @@
 
 The first visit of a page pays for importing its modules, altair's first chart (it loads and checks
 the Vega-Lite schema), pandas' table styling (jinja2) and the translation catalogues. A thread started
-with the process does all of that while the first person is still typing their password, so the first
-visit of every page costs about what a later one does (issue 20: the first visit ≤ 1.5 s).
+by the process's first run does all of that while the first person is still typing their password, so
+the first visit of every page costs about what a later one does (issue 20: the first visit ≤ 1.5 s).
+
+It starts working only once the login form is on the screen, the first thing a started server must show
+(≤ 2 s; that run imports none of the above, tests/unit/test_lazy_imports.py). After that run has ended,
+the browser still fetches the scripts that draw the form's widgets from this process, and an import
+holding the interpreter makes each of those requests wait: so the warm-up waits until the process has
+been idle for a moment (``_until_quiet``), or until the next run begins (the person has sent the form),
+at most ``QUIET_WAIT_S``.
 
 Then ``tune_gc``: Python's full collection walks every object the process holds, and a server holds
 hundreds of thousands that live as long as it does (modules, the Vega-Lite schema, Streamlit itself);
@@ -38,32 +45,43 @@ _log = logging.getLogger(__name__)
 # run's cyclic garbage (frames it built) is still freed within the run, not kept until much later.
 GC_THRESHOLDS = (10_000, 10, 10)
 M_ARENA_MAX, MALLOC_ARENAS = -8, 2  # glibc's mallopt parameter number (malloc.h), and the cap
-# The server's warm-up waits this long first: the run drawing the login form (which starts it) finishes
-# alone, and the warm-up then runs while the person types their password.
-SERVER_DELAY_S = 1.5
+# The server's warm-up waits for the run that started it (at most RUN_WAIT_S: a returning user's first run may
+# go on to draw a whole page, which shares the imports), then for QUIET_S seconds in which the process used
+# less than QUIET_CPU of a core (at most QUIET_WAIT_S), or for the next run. The browser asks for the form's
+# scripts some tens of milliseconds after the run's last message, so QUIET_S is longer than that gap.
+RUN_WAIT_S = 1.5
+QUIET_S, QUIET_CPU, QUIET_WAIT_S = 0.25, 0.1, 1.5
+_POLL_S = 0.025
 # Modules never imported ahead: the deck's writer (python-pptx, see above) and the chart-image child.
 _SKIPPED = ("dashboard.ui.forum_pptx", "dashboard.ui.chart_images")
 
 _lock = threading.Lock()
 _state: dict = {"thread": None, "gc_tuned": False}
+_next_run = threading.Event()  # set by the entry file's next run: the login form is drawn, and sent
 
 
 def start_in_server(db) -> None:
-    """The entry file's call: start the warm-up when running under ``streamlit run`` (not in AppTest, whose
-    process is a test's or the benchmark's: bench/pages.py calls ``start`` and ``wait`` itself)."""
+    """The entry file's call, on every run: under ``streamlit run`` the first starts the warm-up, to work once
+    that run (the login form) has ended and the form is drawn; the next tells it a later run has begun. Not in
+    AppTest, whose process is a test's or the benchmark's: bench/pages.py calls ``start`` and ``wait`` itself."""
     from streamlit import runtime
 
-    if runtime.exists():
-        start(db, SERVER_DELAY_S)
+    if not runtime.exists():
+        return
+    if _state["thread"] is None:
+        start(db, after=threading.current_thread())
+    else:
+        _next_run.set()
 
 
-def start(db=None, delay_s: float = 0.0) -> threading.Thread:
-    """Start the warm-up in a background thread (after ``delay_s``), once per process (later calls return the
-    same thread)."""
+def start(db=None, *, after: threading.Thread | None = None) -> threading.Thread:
+    """Start the warm-up in a background thread, once per process (later calls return the same thread); with
+    ``after``, the thread of the run that started it, it works once that run has ended and the process is
+    quiet (see the module's docstring)."""
     with _lock:
         if _state["thread"] is None:
             fewer_malloc_arenas()
-            _state["thread"] = threading.Thread(target=_warm, args=(db, delay_s), name="civic-warmup", daemon=True)
+            _state["thread"] = threading.Thread(target=_warm, args=(db, after), name="civic-warmup", daemon=True)
             _state["thread"].start()
         return _state["thread"]
 
@@ -106,8 +124,28 @@ def tune_gc() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-def _warm(db, delay_s: float) -> None:
-    time.sleep(delay_s)
+def _until_quiet(after: threading.Thread) -> None:
+    """Return once ``after`` (a script run's thread, which ends when its session has no rerun waiting) has ended
+    and the process has then used less than QUIET_CPU of a core for QUIET_S; or as soon as a later run begins;
+    each wait bounded (RUN_WAIT_S, QUIET_WAIT_S)."""
+    deadline = time.monotonic() + RUN_WAIT_S
+    while after.is_alive() and time.monotonic() < deadline and not _next_run.is_set():
+        after.join(_POLL_S)
+    deadline = time.monotonic() + QUIET_WAIT_S
+    quiet_since, cpu = time.monotonic(), time.process_time()
+    while not _next_run.is_set():
+        time.sleep(_POLL_S)
+        now, cpu_now = time.monotonic(), time.process_time()
+        if cpu_now - cpu > QUIET_CPU * _POLL_S:  # the process is serving something
+            quiet_since = now
+        cpu = cpu_now
+        if now - quiet_since >= QUIET_S or now >= deadline:
+            return
+
+
+def _warm(db, after: threading.Thread | None = None) -> None:
+    if after is not None:
+        _until_quiet(after)
     started = time.perf_counter()
     steps = (("modules", _import_app_modules), ("catalogues", _catalogues), ("charts", _first_chart),
              ("styler", _styler), ("database", lambda: _database(db)))

@@ -9,7 +9,8 @@ The login form is the first thing a started server draws (≤ 2 s after the star
 what it draws: no pandas, numpy or pyarrow (~0.4 s of CPU, loaded with the first table or frame read),
 no altair and not the login library (loaded when a password is checked). The warm-up thread loads them
 once the form is out (dashboard/ui/warmup.py). So the entry file's first run is made in a fresh
-interpreter, and those libraries may not be loaded after it.
+interpreter, and those libraries may not be loaded after it; and the warm-up waits for that run to end
+and for the browser to have fetched what draws the form (the process quiet), or for the next run.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,3 +124,43 @@ def test_the_first_run_check_sees_a_module_importing_pandas_at_the_top(tmp_path)
     app.write_text("import streamlit as st\nfrom login_probe import eager\nst.text_input('x')\n")
     seen = loaded_by_the_first_run(app, tmp_path, [str(tmp_path)])
     assert seen["inputs"] == ["x"] and "pandas" in seen["loaded"]
+
+
+def _spin(until: float, ended: dict) -> None:
+    while time.monotonic() < until:
+        sum(range(1000))
+    ended["at"] = time.monotonic()
+
+
+def test_the_warm_up_waits_for_the_form_run_and_then_for_a_quiet_process(monkeypatch):
+    from dashboard.ui import warmup
+
+    monkeypatch.setattr(warmup, "_next_run", threading.Event())
+    monkeypatch.setattr(warmup, "QUIET_CPU", 0.01)  # a loaded test machine still gives the spinner more than this
+    began, spun = time.monotonic(), {}
+    run = threading.Thread(target=time.sleep, args=(0.3,))  # the login form's run
+    serving = threading.Thread(target=_spin, args=(began + 0.7, spun))  # then the form's scripts served
+    run.start()
+    serving.start()
+    warmup._until_quiet(run)
+    returned = time.monotonic()
+    serving.join()
+    assert not run.is_alive()
+    assert returned >= spun["at"] + 0.9 * warmup.QUIET_S
+    assert returned - began < 0.3 + warmup.RUN_WAIT_S + warmup.QUIET_WAIT_S
+
+
+def test_the_warm_up_starts_at_once_when_the_next_run_begins(monkeypatch):
+    from dashboard.ui import warmup
+
+    monkeypatch.setattr(warmup, "_next_run", threading.Event())
+    began, spun = time.monotonic(), {}
+    run = threading.Thread(target=time.sleep, args=(0.2,))
+    busy = threading.Thread(target=_spin, args=(began + 3.0, spun))  # never quiet before the cap
+    run.start()
+    busy.start()
+    threading.Timer(0.4, warmup._next_run.set).start()  # the person sent the login form
+    warmup._until_quiet(run)
+    returned = time.monotonic() - began
+    busy.join()
+    assert 0.4 <= returned < 1.2
