@@ -108,6 +108,10 @@ else:
         ui.goto("nowa-rezerwacja", resource=resource_id, day=day, start=start, end=end)
 
 if shown["table"] is not None:
-    with st.expander(t("week.as_table", count=shown["count"])):
-        # A plain table: a week's bookings are few, and it prints and reads as text.
-        st.table(shown["table"])
+    # A plain table: it prints and reads as text. Drawn only while open (the expander reruns the page when
+    # opened): a city-scale week has a few hundred cells, each one Markdown to the browser, which made every
+    # switch to this page ~0.3 s slower though the table was closed.
+    box = st.expander(t("week.as_table", count=shown["count"]), key="week_table_box", on_change="rerun")
+    if box.open:
+        with box:
+            st.table(shown["table"])
