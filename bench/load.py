@@ -64,6 +64,9 @@ a chromium that yields to the app; one browser makes about ten actions a minute,
 to its max: read it with its n. Neither removes other people's work on a shared machine: read both
 with the CPU pressure and the app threads' wait for a CPU. ``--today`` gives the app's date when its
 clock is pinned (bench.browser's is), so that the booking days stay within its booking horizon.
+``--app-nice -5`` (with ``--app-pid``) runs the app's threads ahead of the machine's other work during
+the run, then as before: the app as on its own server, where nothing but it and its users compete;
+reported beside the figures, and to be compared with a run without it.
 
 Targets (issue 20): 0 errors, 0 double bookings, p95 at most 1 s for both kinds. Exit code 1 when missed.
 """
@@ -80,6 +83,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -220,6 +224,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                              "whose clocks time the server, keep this process's priority")
     parser.add_argument("--app-pid", type=int,
                         help="the app server's process, for its CPU share (default: every Streamlit app on the machine)")
+    parser.add_argument("--app-nice", type=int,
+                        help="with --app-pid: run the app's threads at this niceness during the run (e.g. -5), then as "
+                             "before: on a shared machine, the app first, as on its own server; reported with the figures")
     parser.add_argument("--db", type=Path, help="the app's database file, for the double-booking check")
     parser.add_argument("--seed", type=int, help="for repeatable choices (default: different each run)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -626,6 +633,35 @@ def cpu_waited_us() -> int | None:
     return int(line.rsplit("total=", 1)[1])
 
 
+@contextmanager
+def app_priority(pid: int | None, nice: int | None):
+    """Run the app's threads at niceness ``nice`` (Linux: per thread; threads started meanwhile inherit it from
+    the thread starting them) until the block ends, then as before. Yields what was applied: the niceness, a
+    reason it was not, or None when not asked."""
+    if pid is None or nice is None:
+        yield None
+        return
+    tasks = Path(f"/proc/{pid}/task")
+    before: dict[int, int] = {}
+    try:
+        for task in tasks.iterdir():
+            tid = int(task.name)
+            before[tid] = os.getpriority(os.PRIO_PROCESS, tid)
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
+        applied: int | str = nice
+    except OSError as exc:  # not allowed (a negative niceness needs CAP_SYS_NICE), or the app is gone
+        applied = f"not applied: {exc}"
+    try:
+        yield applied
+    finally:
+        usual = before.get(pid, 0)
+        for task in tasks.iterdir() if tasks.exists() else ():
+            try:
+                os.setpriority(os.PRIO_PROCESS, int(task.name), before.get(int(task.name), usual))
+            except OSError:
+                pass
+
+
 def thread_schedstats(pid: int) -> dict[int, tuple[int, int]]:
     """Per thread of the process: (ns run on a CPU, ns waited runnable in a run queue) so far
     (/proc/<pid>/task/<tid>/schedstat); {} when unreadable."""
@@ -746,7 +782,7 @@ async def run(args: argparse.Namespace) -> dict:
     days = working_days(args.days, args.ahead, args.today)
     by_browser, by_protocol = Tally(), Tally()
     start = Start(expected=args.sessions, window=args.seconds, gap=args.login_gap)
-    with tempfile.TemporaryDirectory(prefix="civic-load-") as folder:
+    with tempfile.TemporaryDirectory(prefix="civic-load-") as folder, app_priority(args.app_pid, args.app_nice) as nice:
         async with async_playwright() as playwright:
             browser = None
             if args.browsers:
@@ -773,7 +809,7 @@ async def run(args: argparse.Namespace) -> dict:
         "cpu_count": os.cpu_count(), "load_avg_before": [round(x, 2) for x in load_before],
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
         "cpu_percent_of_one_core": machine["cpu"], "cpu_pressure_percent": machine["pressure"],
-        "app_pid": args.app_pid, "app_threads_in_window": machine["app_threads"],
+        "app_pid": args.app_pid, "app_threads_in_window": machine["app_threads"], "app_nice": nice,
         "actions": tally.actions, "actions_per_s": round(tally.actions / elapsed, 2) if elapsed else None,
         **figures_of(tally),
         "by_kind": {kind: figures_of(part) for kind, part in (("protocol", by_protocol), ("browser", by_browser))
@@ -810,6 +846,9 @@ def print_report(report: dict) -> None:
     if report.get("cpu_pressure_percent") is not None:
         print(f"Some task on the machine waited for a CPU during {report['cpu_pressure_percent']}% of the window "
               "(/proc/pressure/cpu: the app's runs queue behind the generator's and everyone else's work)")
+    if report.get("app_nice") is not None:
+        print(f"The app's threads ran at niceness {report['app_nice']} during the run (--app-nice: ahead of other work "
+              "on this shared machine, as on its own server)")
     if report.get("app_threads_in_window"):
         threads = report["app_threads_in_window"]
         print(f"The app's threads in the window: ran {threads['running_s']} s on a CPU, waited runnable for a CPU "

@@ -4,8 +4,13 @@ sorted as the browser's is (no server, no timing asserted)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import subprocess
+import sys
+import time
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -124,3 +129,22 @@ def test_booking_days_count_from_the_apps_date_and_skip_weekends_and_holidays():
     days = load.working_days(3, 1, date(2026, 12, 24))  # Thursday; 25 and 26 Dec are holidays, then a weekend
     assert days == [date(2026, 12, 28), date(2026, 12, 29), date(2026, 12, 30)]
     assert load.parse(["--today", "2026-11-18"]).today == date(2026, 11, 18)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="Linux only")
+def test_app_priority_sets_every_thread_of_the_app_for_the_run_only():
+    child = subprocess.Popen([sys.executable, "-c", "import threading, time; threading.Thread(target=time.sleep, "
+                              "args=(30,)).start(); time.sleep(30)"])
+    try:
+        time.sleep(0.3)  # its second thread started
+        tids = [int(task.name) for task in Path(f"/proc/{child.pid}/task").iterdir()]
+        with load.app_priority(child.pid, 4) as applied:
+            assert applied == 4
+            assert {os.getpriority(os.PRIO_PROCESS, tid) for tid in tids} == {4}
+        if os.geteuid() == 0:  # lowering it back needs the privilege
+            assert {os.getpriority(os.PRIO_PROCESS, tid) for tid in tids} == {0}
+        with load.app_priority(None, 4) as applied:
+            assert applied is None
+    finally:
+        child.kill()
+        child.wait()
