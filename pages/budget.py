@@ -101,15 +101,22 @@ else:
                                       measures, thousands=" " if lang == "pl" else ",")
     st.altair_chart(charts.themed(chart, height=360), theme=None, width="stretch")
 
-    with st.expander(t("report.budget.details")):
-        lines = frame.assign(category=frame["category_code"].map(category_names),
-                             source=frame["source_code"].map(source_names),
-                             planned_text=cells.money(frame["planned"], lang), actual_text=cells.money(frame["actual"], lang),
-                             remaining_text=cells.money(frame["remaining"], lang), used=frame["share"].map(pct))
-        ui.table(lines, {"category": "report.col.category", **columns}, key="budget_lines")
+    # Drawn only while open (opening reruns the page), as the forms below: a closed expander's table and form
+    # fields still cost the browser their drawing on every switch to the page (issue 20).
+    details = st.expander(t("report.budget.details"), key="budget_details_box", on_change="rerun")
+    if details.open:
+        with details:
+            lines = frame.assign(category=frame["category_code"].map(category_names),
+                                 source=frame["source_code"].map(source_names),
+                                 planned_text=cells.money(frame["planned"], lang),
+                                 actual_text=cells.money(frame["actual"], lang),
+                                 remaining_text=cells.money(frame["remaining"], lang), used=frame["share"].map(pct))
+            ui.table(lines, {"category": "report.col.category", **columns}, key="budget_lines")
 
-if actor.can("settings"):
-    with st.expander(t("report.plan.edit"), expanded=bool(ui.form_errors(PLAN))):
+plan_box = st.expander(t("report.plan.edit"), expanded=bool(ui.form_errors(PLAN)), key="budget_plan_box",
+                       on_change="rerun") if actor.can("settings") else None
+if plan_box is not None and plan_box.open:
+    with plan_box:
         known_years = sorted(set(budget.plan_years(db)) | set(years) | {pilot[0].year})
         year = st.selectbox(t("report.plan.year"), known_years, index=known_years.index(years[0]),
                             key="budget_plan_year")
@@ -187,12 +194,15 @@ if actor.can("write"):
     for field, default in (("spent_on", default_day), ("category_code", None), ("source_code", typed_sources[0]),
                            ("amount_pln", None), ("description", ""), ("document_no", "")):
         st.session_state.setdefault(key(ADD, field), default)
-    with st.expander(t("report.cost.add"), expanded=bool(ui.form_errors(ADD))):
-        ui.form_message(ADD)
-        st.caption(t("report.cost.period_hint", start=fmt_date(pilot[0]), end=fmt_date(pilot[1])))
-        with st.form(ADD, enter_to_submit=False):
-            cost_fields(ADD)
-            st.form_submit_button(t("report.cost.submit"), type="primary", on_click=add)
+    adding = st.expander(t("report.cost.add"), expanded=bool(ui.form_errors(ADD)), key="budget_cost_box",
+                         on_change="rerun")
+    if adding.open:
+        with adding:
+            ui.form_message(ADD)
+            st.caption(t("report.cost.period_hint", start=fmt_date(pilot[0]), end=fmt_date(pilot[1])))
+            with st.form(ADD, enter_to_submit=False):
+                cost_fields(ADD)
+                st.form_submit_button(t("report.cost.submit"), type="primary", on_click=add)
 
 listed = budget.costs(db, actor, date_from, date_to)
 if listed.empty:

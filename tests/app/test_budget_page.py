@@ -1,0 +1,48 @@
+"""AppTest: the budget page's closed sections (the lines of the plan, the plan editor, the new cost's form) are
+drawn only once opened (issue 20: every element drawn costs the browser time on each switch to the page), and
+open as before."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from dashboard.core import clock
+from dashboard.core.i18n import translate
+from tests.app.conftest import DEMO_USERS, page_path
+from tests.conftest import app_as
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    clock.freeze(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))  # Friday 27.11.2026, 10:00 in Łódź
+
+
+def _open_budget(role: str):
+    at = app_as(DEMO_USERS[role])
+    at.run()
+    at.switch_page(page_path("budget.py")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _widget_keys(at) -> set:
+    return {w.key for w in (*at.selectbox, *at.text_input, *at.date_input)}
+
+
+def test_closed_sections_are_not_drawn_until_opened():
+    at = _open_budget("admin")
+    labels = [e.label for e in at.expander]
+    for key in ("report.budget.details", "report.plan.edit", "report.cost.add"):
+        assert translate("pl", key) in labels
+    tables = len(at.dataframe)
+    assert not {"budget_plan_year", "budget_cost__description"} & _widget_keys(at)
+
+    for box in ("budget_details_box", "budget_plan_box", "budget_cost_box"):
+        at.session_state[box] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.dataframe) > tables, "the plan's lines by category"
+    assert {"budget_plan_year", "budget_cost__description", "budget_cost__spent_on"} <= _widget_keys(at)
+    assert translate("pl", "report.plan.save") in [b.proto.label for b in at.button]
