@@ -244,23 +244,34 @@ def _initiative_move(db: Database, module: ModuleType) -> Call:
 
 
 def _live_refresh_after_write(db: Database, module: ModuleType) -> Call:
-    """What the utilisation page reads when a write has made a new stamp (every kept read misses): the resources
-    and the pilot's dates, the "now" strip, the headline figures and every chart's frame, this month, all rooms
-    — the page's four reads (``dashboard/ui/utilisation_view.py``). An unchanged refresh is one ``max(id)`` on
-    the audit log plus dictionary lookups."""
-    from dashboard.services import reservations
-    from dashboard.services.reporting import indicators
+    """A booking made at the front desk, then what the utilisation page reads for the stamp that write made: the
+    resources and the pilot's dates, the "now" strip, the headline figures and every chart's frame, this month, all
+    rooms — the page's four reads, through the page's own store (``dashboard/ui/utilisation_view.py``: ``head``,
+    ``now_figures``, ``figures``, ``frames``; the charts' specs are the page's time, not this call's).
 
-    today = clock.today()
-    date_from, date_to = module.period("month", today, module.pilot_period(db), None)
-    rooms = tuple(int(i) for i in db.query("select id from resource where kind = 'room' and active")["id"])
-    reads = [
-        lambda: (reservations.resources(db), module.pilot_period(db)),
-        lambda: module.now_figures(db, STAFF, clock.local_now().replace(second=0, microsecond=0)),
-        lambda: indicators.values(db, STAFF, date_from, date_to, module.KPIS),
-        lambda: module.chart_frames(db, STAFF, date_from, date_to, rooms),
-    ]
-    return lambda i: [read() for read in reads]
+    Timed: the write (``reservations.create_booking`` of a free hour from tomorrow on, as the booking form sends
+    it; a slot taken meanwhile is retried untimed) and the reads after it. A booking is the write the page sees
+    most, and it changes what rests on bookings — the "now" strip, the rooms' and the organisations' figures, the
+    rooms', workstations', lockers' and new organisations' charts — which are read again in full; what no booking
+    changes (events, advice, volunteering, initiatives, the resources and the pilot's dates) is the page's kept
+    read of the newest other write (``utilisation.BOOKING_WRITES``; the warm-up call fills it). Any other write
+    makes every read miss, as every write did before; an unchanged refresh is one ``max(id)`` on the audit log
+    plus dictionary lookups."""
+    from dashboard.services import reservations
+    from dashboard.ui import utilisation_view as view
+
+    book = _reservation_create_booking(db, reservations)
+    date_from, date_to = module.period("month", clock.today(), module.pilot_period(db), None)
+    rooms = tuple(sorted(int(i) for i in db.query("select id from resource where kind = 'room' and active")["id"]))
+
+    def call(i: int) -> object:
+        book(i)
+        read = view.reader(db, STAFF)  # a rerun after the write: the stamp it made
+        minute = clock.local_now().replace(second=0, microsecond=0)
+        return [view.head(read), view.now_figures(read, minute), view.figures(read, date_from, date_to),
+                view.frames(read, date_from, date_to, rooms)]
+
+    return call
 
 
 def _forum_pptx(db: Database, module: ModuleType) -> Call:

@@ -5,7 +5,6 @@ import streamlit as st
 
 from dashboard.core import clock
 from dashboard.core.i18n import fmt_date, t
-from dashboard.services import reservations
 from dashboard.services.reporting import indicators, utilisation
 from dashboard.ui import cached, period_picker, traceable
 from dashboard.ui import utilisation_view as view
@@ -20,9 +19,8 @@ st.html("""<style>
 st.title(t("page.utilisation"))
 today = clock.today()
 
-# The resources and the pilot's dates change only with a write: kept for the data's stamp like the figures.
-resources, pilot = cached.Reader().view("utilisation.head", (), lambda: (reservations.resources(db),
-                                                                          utilisation.pilot_period(db)))
+# The resources and the pilot's dates change only with a write, and not with a booking: kept like the figures.
+resources, pilot = view.head(cached.Reader())
 c1, c2 = st.columns([3, 2])
 date_from, date_to = period_picker.preset_range("util", utilisation.PRESETS, "month", pilot, today, c1, c2)
 room_ids = [int(i) for i in resources.loc[resources["kind"] == "room", "id"]]

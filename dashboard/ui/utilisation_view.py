@@ -6,6 +6,11 @@ resources or language, so everything that costs is done once under that key (``c
 reads (``utilisation.chart_frames``, the catalogue's figures), the Vega-Lite specs and their data as Arrow
 bytes. A rerun with nothing changed only looks them up and sends them. After a write the frames are read
 again, and a chart's spec is rebuilt only when its frame changed (``_spec`` is keyed by the frame's digest).
+
+Most writes are the front desk's (``utilisation.BOOKING_WRITES``): they change only what rests on bookings. So the
+reads are kept in two halves: what rests on bookings (the "now" strip, ``BOOKING_KPIS``, ``booking_frames``) for the
+stamp, and the rest (the resources and the pilot's dates, ``OTHER_KPIS``, ``other_frames``) for the newest write
+outside the front desk's (``utilisation.other_stamp``). After a booking only the first half is read again.
 """
 
 from __future__ import annotations
@@ -19,9 +24,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.core.i18n import fmt_number, t
+from dashboard.core.roles import Actor
+from dashboard.services import reservations
 from dashboard.services.reporting import indicators, utilisation
 from dashboard.ui import cached, chart_images, charts
 from dashboard.ui import widgets as ui
+from db.connection import Database
 
 # The labels the chart builders read (``labels[...]``), as translation keys.
 LABELS = {"week": "hours.week", "occupancy": "util.occupancy", "resource": "booking.resource",
@@ -58,21 +66,69 @@ def now_view(read: cached.Reader, minute: datetime) -> dict:
     return {"values": now["values"], "lists": lists}
 
 
+def reader(db: Database, actor: Actor) -> cached.Reader:
+    """A ``cached.Reader`` for a caller outside a page run (the benchmark): the same store, keys and stamp."""
+    read = cached.Reader.__new__(cached.Reader)
+    read.db, read.actor = db, actor
+    read.stamp = int(db.scalar("select coalesce(max(id), 0) from audit_log") or 0)
+    read.moment = cached.moment()
+    return read
+
+
+def _other_stamp(read: cached.Reader) -> int:
+    """The newest write outside the front desk's, as of the reader's stamp (one small query per new stamp)."""
+    return read.view("utilisation.other_stamp", (), lambda: utilisation.other_stamp(read.db, read.stamp))
+
+
+def _kept_for_others(read: cached.Reader, name: str, key: tuple, build):
+    """``build()`` kept like ``read.view`` (handed out as is) but for ``_other_stamp``: a booking write leaves it."""
+    stamp = _other_stamp(read)
+    return cached.remember((read.db.path, read.actor.role, "other", stamp, read.moment, name, *key), build,
+                           copy=False)
+
+
+def head(read: cached.Reader) -> tuple[pd.DataFrame, tuple[date, date]]:
+    """The resources and the pilot's dates (they change only with a write outside the front desk's)."""
+    return _kept_for_others(read, "utilisation.head", (), lambda: (reservations.resources(read.db),
+                                                                    utilisation.pilot_period(read.db)))
+
+
 def figures(read: cached.Reader, date_from: date, date_to: date) -> indicators.Values:
-    """The page's headline figures (``utilisation.KPIS``), kept for the stamp, the period and the clock."""
-    return read.view("utilisation.kpis", (date_from, date_to),
-                     lambda: indicators.values(read.db, read.actor, date_from, date_to, utilisation.KPIS))
+    """The page's headline figures (``utilisation.KPIS``), kept for the stamp, the period and the clock: those
+    resting on bookings for the stamp, the others for ``_other_stamp``; each group the catalogue's, as one call."""
+    def build() -> indicators.Values:
+        booked = indicators.values(read.db, read.actor, date_from, date_to, utilisation.BOOKING_KPIS)
+        others = _kept_for_others(read, "utilisation.kpis", (date_from, date_to), lambda: indicators.values(
+            read.db, read.actor, date_from, date_to, utilisation.OTHER_KPIS))
+        both = {**booked.values, **others.values}, {**booked.bases, **others.bases}
+        return indicators.Values(date_from, date_to, booked.now, {k: both[0][k] for k in utilisation.KPIS},
+                                 {k: both[1][k] for k in utilisation.KPIS})
+
+    return read.view("utilisation.kpis", (date_from, date_to), build)
 
 
 def now_figures(read: cached.Reader, minute: datetime) -> dict:
     return read.view("utilisation.now", (minute,), lambda: now_view(read, minute))
 
 
+def frames(read: cached.Reader, date_from: date, date_to: date,
+           resource_ids: tuple[int, ...]) -> dict[str, pd.DataFrame] | None:
+    """Every chart's frame (``utilisation.chart_frames``): the bookings' read for the stamp, the others kept for
+    ``_other_stamp``. Handed out as kept, not copied: the charts are built from them and nothing changes them."""
+    bookings = read.view("utilisation.booking_frames", (date_from, date_to, resource_ids),
+                         lambda: utilisation.booking_frames(read.db, read.actor, date_from, date_to, resource_ids))
+    if bookings is None:
+        return None
+    others = _kept_for_others(read, "utilisation.other_frames", (date_from, date_to),
+                              lambda: utilisation.other_frames(read.db, read.actor, date_from, date_to))
+    return utilisation.merged_frames(bookings, others)
+
+
 def prepared(read: cached.Reader, date_from: date, date_to: date, resource_ids: tuple[int, ...],
              lang: str) -> list[Chart] | None:
     """Every chart of the period, ready to draw (None: nothing recorded in the period), kept for the stamp."""
     return read.view("utilisation.charts", (date_from, date_to, resource_ids, lang),
-                     lambda: _prepare(read(utilisation.chart_frames, date_from, date_to, resource_ids), lang))
+                     lambda: _prepare(frames(read, date_from, date_to, resource_ids), lang))
 
 
 def _prepare(frames: dict[str, pd.DataFrame] | None, lang: str) -> list[Chart] | None:
