@@ -83,7 +83,7 @@ import shutil
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -474,7 +474,11 @@ async def session(browser, args: argparse.Namespace, number: int, start: Start, 
                     tally.errors += [f"{url_path}: {text}" for text in await errors_on(page)]
             except Exception as exc:  # a timeout or a vanished element: the app did not answer in time
                 tally.errors.append(f"session {number}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
-                await login(page, base, args.user, args.password)
+                try:
+                    await login(page, base, args.user, args.password)
+                except Exception as again:  # the app is gone or stuck: this session stops, the others go on
+                    tally.errors.append(f"session {number}: no new login: {type(again).__name__}")
+                    return
                 current = "recepcja"
             pause = rng.uniform(*args.think)
             if pause:
@@ -574,7 +578,11 @@ async def protocol_session(args: argparse.Namespace, number: int, start: Start, 
             except Exception as exc:  # no answer in time, or the connection lost: counted, then a new session
                 tally.errors.append(f"protocol session {number}: {type(exc).__name__}: "
                                     f"{(str(exc).splitlines() or [''])[0][:200]}")
-                await fresh_login()
+                try:
+                    await fresh_login()
+                except Exception as again:  # the app is gone or stuck: this session stops, the others go on
+                    tally.errors.append(f"protocol session {number}: no new login: {type(again).__name__}")
+                    return
     finally:
         await session.close()
 
@@ -751,6 +759,12 @@ def niced_chromium(folder: Path, nice: int) -> str:
     return str(wrapper)
 
 
+@asynccontextmanager
+async def _no_playwright():
+    """No browser session: Playwright's driver (a node process) is not started at all."""
+    yield None
+
+
 def merged(*tallies: Tally) -> Tally:
     whole = Tally()
     for tally in tallies:
@@ -783,7 +797,7 @@ async def run(args: argparse.Namespace) -> dict:
     by_browser, by_protocol = Tally(), Tally()
     start = Start(expected=args.sessions, window=args.seconds, gap=args.login_gap)
     with tempfile.TemporaryDirectory(prefix="civic-load-") as folder, app_priority(args.app_pid, args.app_nice) as nice:
-        async with async_playwright() as playwright:
+        async with (async_playwright() if args.browsers else _no_playwright()) as playwright:
             browser = None
             if args.browsers:
                 browser = await playwright.chromium.launch(executable_path=niced_chromium(Path(folder), args.nice),
