@@ -295,3 +295,15 @@ def test_input_is_saved_as_given_or_refused_cleanly(world, service, field, expec
             assert (grows[table] is None and delta > 0) or delta == grows[table], f"{where}: {table} grew by {delta}"
         else:
             assert delta == 0, f"{where}: {table} changed by {delta} on a save that should not touch it"
+
+
+def test_the_row_counts_see_every_commit_made_since_the_last_count(world):
+    """The counts are reused while the file shows no commit: a row added or removed must still show."""
+    before = world.counts()
+    world.db.write(lambda cur: cur.execute(
+        "insert into topic (code, sort, name_pl, name_en) values ('ZZ', 99, 'Tymczasowy', 'Temporary')"))
+    added = world.counts()
+    world.db.write(lambda cur: cur.execute("delete from topic where code = 'ZZ'"))
+    removed = world.counts()
+    assert added["topic"] == before["topic"] + 1
+    assert removed == before

@@ -203,23 +203,12 @@ class AreaWorld(World):
         self.spheres = {s["code"] for s in initiatives.spheres(db)}
         self.targets = set(results.targets(db)["code"])
         self.pool: dict[str, list] = {}
-        self.cached: dict[str, int] | None = None
         clock.freeze(None)
-
-    def counts_now(self) -> dict[str, int]:
-        """The row counts before a case: those left by the last case when nothing has written since."""
-        cached, self.cached = self.cached, None
-        return cached if cached is not None else self.counts()
-
-    def touch(self) -> None:
-        """A setup wrote rows: the cached counts are stale."""
-        self.cached = None
 
     def pooled(self, key: str, make: Callable[[], Any]) -> Any:
         """A record a refused case left unchanged, or a new one (made before the counts are taken)."""
         if self.pool.get(key):
             return self.pool[key].pop()
-        self.touch()
         return make()
 
     def reusing(self, key: str, record: Any, call: Callable[[], Any]) -> Callable[[], Any]:
@@ -960,11 +949,11 @@ def test_input_is_saved_as_given_or_refused_cleanly(world, service, field, expec
     where = describe(service, field, value)
     expect = _expectation(world, service, field, expect)
     call, grows = setup(world, field, value)
-    before = world.counts_now()
+    before = world.counts()
     try:
         result = call()
     except DomainError as exc:
-        after = world.cached = world.counts()
+        after = world.counts()
         assert after == before, f"{where}: refused ({exc}) but rows changed: " + str(
             {t: (before[t], after[t]) for t in before if before[t] != after[t]})
         assert exc.message.key in PL, f"{where}: message key {exc.message.key!r} missing from the Polish catalogue"
@@ -981,7 +970,7 @@ def test_input_is_saved_as_given_or_refused_cleanly(world, service, field, expec
     row = read(world, result)
     stored = row[field]
     assert _same(stored, expected), f"{where}: stored {stored!r:.80}, expected {expected!r:.80}"
-    after = world.cached = world.counts()
+    after = world.counts()
     for table in before:
         delta = after[table] - before[table]
         assert _delta_ok(grows.get(table, 0), delta), f"{where}: {table} changed by {delta}"
