@@ -250,13 +250,13 @@ def _live_refresh_after_write(db: Database, module: ModuleType) -> Call:
     ``now_figures``, ``figures``, ``frames``; the charts' specs are the page's time, not this call's).
 
     Timed: the write (``reservations.create_booking`` of a free hour from tomorrow on, as the booking form sends
-    it; a slot taken meanwhile is retried untimed) and the reads after it. A booking is the write the page sees
-    most, and it changes what rests on bookings — the "now" strip, the rooms' and the organisations' figures, the
-    rooms', workstations', lockers' and new organisations' charts — which are read again in full; what no booking
-    changes (events, advice, volunteering, initiatives, the resources and the pilot's dates) is the page's kept
-    read of the newest other write (``utilisation.BOOKING_WRITES``; the warm-up call fills it). Any other write
-    makes every read miss, as every write did before; an unchanged refresh is one ``max(id)`` on the audit log
-    plus dictionary lookups."""
+    it; a slot taken meanwhile is retried untimed) and the reads after it. A booking made is the write the page sees
+    most, and what rests on bookings — the "now" strip, the rooms' figures, the rooms' and workstations' charts — is
+    read again in full; what no booking made changes is the page's kept read (``utilisation.kept_stamps``; the
+    warm-up call fills it): organisations served and new ones (a check-in changes them: after one they are read
+    again too, ~12 ms more at city scale), and events, advice, volunteering, initiatives, lockers, the resources
+    and the pilot's dates (no booking write changes them). Any other write makes every read miss, as every write
+    did before; an unchanged refresh is one ``max(id)`` on the audit log plus dictionary lookups."""
     from dashboard.services import reservations
     from dashboard.ui import utilisation_view as view
 

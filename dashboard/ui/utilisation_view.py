@@ -8,9 +8,11 @@ bytes. A rerun with nothing changed only looks them up and sends them. After a w
 again, and a chart's spec is rebuilt only when its frame changed (``_spec`` is keyed by the frame's digest).
 
 Most writes are the front desk's (``utilisation.BOOKING_WRITES``): they change only what rests on bookings. So the
-reads are kept in two halves: what rests on bookings (the "now" strip, ``BOOKING_KPIS``, ``booking_frames``) for the
-stamp, and the rest (the resources and the pilot's dates, ``OTHER_KPIS``, ``other_frames``) for the newest write
-outside the front desk's (``utilisation.other_stamp``). After a booking only the first half is read again.
+reads are kept in three parts: what rests on bookings (the "now" strip, ``BOOKING_KPIS``, ``booking_frames``) for the
+stamp; organisations served and new ones (``SERVED_KPIS``, ``served_frames``) for the newest write that is no
+calendar write (a check-in, or anything outside the front desk); the rest (the resources and the pilot's dates,
+``OTHER_KPIS``, ``other_frames``) for the newest write that is no booking write (``utilisation.kept_stamps``).
+After a booking is made, moved or cancelled only the first part is read again.
 """
 
 from __future__ import annotations
@@ -75,34 +77,38 @@ def reader(db: Database, actor: Actor) -> cached.Reader:
     return read
 
 
-def _other_stamp(read: cached.Reader) -> int:
-    """The newest write outside the front desk's, as of the reader's stamp (one small query per new stamp)."""
-    return read.view("utilisation.other_stamp", (), lambda: utilisation.other_stamp(read.db, read.stamp))
+def _stamps(read: cached.Reader) -> dict[str, int]:
+    """What the parts are kept for, as of the reader's stamp (one small query per new stamp)."""
+    return read.view("utilisation.kept_stamps", (), lambda: utilisation.kept_stamps(read.db, read.stamp))
 
 
-def _kept_for_others(read: cached.Reader, name: str, key: tuple, build):
-    """``build()`` kept like ``read.view`` (handed out as is) but for ``_other_stamp``: a booking write leaves it."""
-    stamp = _other_stamp(read)
-    return cached.remember((read.db.path, read.actor.role, "other", stamp, read.moment, name, *key), build,
-                           copy=False)
+def _kept(read: cached.Reader, part: str, name: str, key: tuple, build):
+    """``build()`` kept like ``read.view`` (handed out as is) but for the part's stamp (``"served"``, ``"other"``):
+    a write that cannot change it leaves it where it was."""
+    return cached.remember((read.db.path, read.actor.role, part, _stamps(read)[part], read.moment, name, *key),
+                           build, copy=False)
 
 
 def head(read: cached.Reader) -> tuple[pd.DataFrame, tuple[date, date]]:
     """The resources and the pilot's dates (they change only with a write outside the front desk's)."""
-    return _kept_for_others(read, "utilisation.head", (), lambda: (reservations.resources(read.db),
-                                                                    utilisation.pilot_period(read.db)))
+    return _kept(read, "other", "utilisation.head", (), lambda: (reservations.resources(read.db),
+                                                                 utilisation.pilot_period(read.db)))
 
 
 def figures(read: cached.Reader, date_from: date, date_to: date) -> indicators.Values:
-    """The page's headline figures (``utilisation.KPIS``), kept for the stamp, the period and the clock: those
-    resting on bookings for the stamp, the others for ``_other_stamp``; each group the catalogue's, as one call."""
+    """The page's headline figures (``utilisation.KPIS``), kept for the stamp, the period and the clock; each part
+    (the catalogue's, one call each) kept for its own stamp (``_kept``)."""
+    def part(ids: tuple[str, ...]) -> indicators.Values:
+        return indicators.values(read.db, read.actor, date_from, date_to, ids)
+
     def build() -> indicators.Values:
-        booked = indicators.values(read.db, read.actor, date_from, date_to, utilisation.BOOKING_KPIS)
-        others = _kept_for_others(read, "utilisation.kpis", (date_from, date_to), lambda: indicators.values(
-            read.db, read.actor, date_from, date_to, utilisation.OTHER_KPIS))
-        both = {**booked.values, **others.values}, {**booked.bases, **others.bases}
-        return indicators.Values(date_from, date_to, booked.now, {k: both[0][k] for k in utilisation.KPIS},
-                                 {k: both[1][k] for k in utilisation.KPIS})
+        parts = [part(utilisation.BOOKING_KPIS),
+                 _kept(read, "served", "utilisation.kpis", (date_from, date_to), lambda: part(utilisation.SERVED_KPIS)),
+                 _kept(read, "other", "utilisation.kpis", (date_from, date_to), lambda: part(utilisation.OTHER_KPIS))]
+        values = {k: v for p in parts for k, v in p.values.items()}
+        bases = {k: v for p in parts for k, v in p.bases.items()}
+        return indicators.Values(date_from, date_to, parts[0].now, {k: values[k] for k in utilisation.KPIS},
+                                 {k: bases[k] for k in utilisation.KPIS})
 
     return read.view("utilisation.kpis", (date_from, date_to), build)
 
@@ -113,15 +119,18 @@ def now_figures(read: cached.Reader, minute: datetime) -> dict:
 
 def frames(read: cached.Reader, date_from: date, date_to: date,
            resource_ids: tuple[int, ...]) -> dict[str, pd.DataFrame] | None:
-    """Every chart's frame (``utilisation.chart_frames``): the bookings' read for the stamp, the others kept for
-    ``_other_stamp``. Handed out as kept, not copied: the charts are built from them and nothing changes them."""
+    """Every chart's frame (``utilisation.chart_frames``): the bookings' read for the stamp, new organisations and
+    the others kept for their own stamps (``_kept``). Handed out as kept, not copied: the charts are built from
+    them and nothing changes them."""
     bookings = read.view("utilisation.booking_frames", (date_from, date_to, resource_ids),
                          lambda: utilisation.booking_frames(read.db, read.actor, date_from, date_to, resource_ids))
     if bookings is None:
         return None
-    others = _kept_for_others(read, "utilisation.other_frames", (date_from, date_to),
-                              lambda: utilisation.other_frames(read.db, read.actor, date_from, date_to))
-    return utilisation.merged_frames(bookings, others)
+    served = _kept(read, "served", "utilisation.served_frames", (date_from, date_to),
+                   lambda: utilisation.served_frames(read.db, read.actor, date_from, date_to))
+    others = _kept(read, "other", "utilisation.other_frames", (date_from, date_to),
+                   lambda: utilisation.other_frames(read.db, read.actor, date_from, date_to))
+    return utilisation.merged_frames(bookings, served, others)
 
 
 def prepared(read: cached.Reader, date_from: date, date_to: date, resource_ids: tuple[int, ...],

@@ -1,10 +1,12 @@
 """After a write, the utilisation page reads again only what the write can change.
 
-The page keeps its reads in two halves (``dashboard/ui/utilisation_view.py``): what rests on bookings, for the
-data's stamp, and the rest (events, advice, volunteering, initiatives, lockers, the resources and the pilot's
-dates), for the newest write that is not the front desk's (``utilisation.BOOKING_WRITES``). These tests hold that
-to what the page showed before: after a booking, after a check-in and after any other write, every figure and
-every chart's frame is what the services give for the data as it is now — nothing kept that a write changed.
+The page keeps its reads in three parts (``dashboard/ui/utilisation_view.py``): what rests on bookings, for the
+data's stamp; organisations served and new ones, for the newest write that is no calendar write (a check-in
+changes them, a booking made does not); the rest (events, advice, volunteering, initiatives, lockers, the
+resources and the pilot's dates), for the newest write that is no booking write (``utilisation.kept_stamps``).
+These tests hold that to what the page showed before: after a booking, after a check-in and after any other
+write, every figure and every chart's frame is what the services give for the data as it is now — nothing kept
+that a write changed.
 """
 
 from __future__ import annotations
@@ -103,59 +105,66 @@ def counting(monkeypatch, name: str) -> list:
     return calls
 
 
-def test_a_booking_reads_again_only_what_rests_on_bookings(demo, monkeypatch):
+def test_a_booking_made_reads_again_only_what_rests_on_bookings(demo, monkeypatch):
     assert_fresh(demo, page_reads(demo))
-    others = counting(monkeypatch, "other_frames")
-    bookings = counting(monkeypatch, "booking_frames")
+    calls = {name: counting(monkeypatch, name) for name in ("booking_frames", "served_frames", "other_frames")}
 
     book_tomorrow(demo)
     shown = page_reads(demo)
 
-    assert (len(bookings), len(others)) == (1, 0)  # the bookings' frames read again, the rest kept
+    assert {name: len(c) for name, c in calls.items()} == {"booking_frames": 1, "served_frames": 0,
+                                                          "other_frames": 0}
     assert_fresh(demo, shown)
 
 
-def test_a_check_in_is_read_again(demo, monkeypatch):
+def test_a_check_in_reads_again_the_organisations_served_too(demo, monkeypatch):
     page_reads(demo)
-    bookings = counting(monkeypatch, "booking_frames")
+    calls = {name: counting(monkeypatch, name) for name in ("booking_frames", "served_frames", "other_frames")}
     booking_id = demo.scalar("select min(b.id) from booking b join resource r on r.id = b.resource_id "
                              "where r.kind = 'room' and b.status in ('requested', 'confirmed') "
                              "and b.starts_at::date = ?", [clock.today()])
     reservations.check_in(demo, STAFF, int(booking_id), 3)
     shown = page_reads(demo)
 
-    assert len(bookings) == 1
+    assert {name: len(c) for name, c in calls.items()} == {"booking_frames": 1, "served_frames": 1,
+                                                          "other_frames": 0}
     assert_fresh(demo, shown)
 
 
 def test_any_other_write_reads_everything_again(demo, monkeypatch):
     page_reads(demo)
-    others = counting(monkeypatch, "other_frames")
+    calls = {name: counting(monkeypatch, name) for name in ("booking_frames", "served_frames", "other_frames")}
 
     organisations.create(demo, STAFF, {"name": "Stowarzyszenie Nowe po zapisie", "legal_form": "stowarzyszenie"})
     shown = page_reads(demo)
 
-    assert len(others) == 1
+    assert {name: len(c) for name, c in calls.items()} == {"booking_frames": 1, "served_frames": 1,
+                                                          "other_frames": 1}
     assert_fresh(demo, shown)
 
 
-def test_the_other_stamp_skips_only_the_front_desks_writes(demo):
+def test_the_kept_stamps_skip_only_the_front_desks_writes(demo):
     stamp = int(demo.scalar("select max(id) from audit_log"))
-    before = utilisation.other_stamp(demo, stamp)
-    assert before == stamp  # the demo fill (its bookings too) is no front-desk write
+    assert utilisation.kept_stamps(demo, stamp) == {"served": stamp, "other": stamp}  # a demo fill is none of them
 
     book_tomorrow(demo)
-    after_booking = int(demo.scalar("select max(id) from audit_log"))
-    assert after_booking > stamp and utilisation.other_stamp(demo, after_booking) == before
+    booked = int(demo.scalar("select max(id) from audit_log"))
+    assert booked > stamp and utilisation.kept_stamps(demo, booked) == {"served": stamp, "other": stamp}
+
+    booking_id = demo.scalar("select min(id) from booking where status = 'confirmed' and starts_at::date = ?",
+                             [clock.today()])
+    reservations.check_in(demo, STAFF, int(booking_id), 2)
+    checked = int(demo.scalar("select max(id) from audit_log"))
+    assert utilisation.kept_stamps(demo, checked) == {"served": checked, "other": stamp}
 
     demo.write(lambda cur: audit.record(cur, "recepcja", "create", "locker_assignment", 1, None, {}))
     latest = int(demo.scalar("select max(id) from audit_log"))
-    assert utilisation.other_stamp(demo, latest) == latest  # a locker lent is read again with everything
-    assert utilisation.other_stamp(demo, after_booking) == before  # as of an older stamp: that stamp's
+    assert utilisation.kept_stamps(demo, latest) == {"served": latest, "other": latest}  # a locker: everything
+    assert utilisation.kept_stamps(demo, booked) == {"served": stamp, "other": stamp}  # as of an older stamp
 
 
-def test_the_halves_cover_the_page_once():
-    assert set(utilisation.BOOKING_KPIS) | set(utilisation.OTHER_KPIS) == set(utilisation.KPIS)
-    assert not set(utilisation.BOOKING_KPIS) & set(utilisation.OTHER_KPIS)
-    assert set(utilisation.BOOKING_CHARTS) | set(utilisation.OTHER_CHARTS) == set(utilisation.CHARTS)
-    assert not set(utilisation.BOOKING_CHARTS) & set(utilisation.OTHER_CHARTS)
+def test_the_parts_cover_the_page_once():
+    kpis = utilisation.BOOKING_KPIS + utilisation.SERVED_KPIS + utilisation.OTHER_KPIS
+    charts = utilisation.BOOKING_CHARTS + utilisation.SERVED_CHARTS + utilisation.OTHER_CHARTS
+    assert sorted(kpis) == sorted(utilisation.KPIS) and sorted(charts) == sorted(utilisation.CHARTS)
+    assert set(utilisation.CALENDAR_WRITES) < set(utilisation.BOOKING_WRITES)

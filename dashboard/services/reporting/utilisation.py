@@ -39,18 +39,22 @@ KPIS = ("organisations_served", "bookings_held", "no_show_rate", "occupancy",
         "advisory_hours", "volunteer_hours_register", "volunteer_hours_centre", "volunteer_value_centre")
 # The "now" strip above them: rooms in use now, bookings still to come today, today's events.
 NOW_STRIP = ("resources_in_use", "bookings_planned", "events_scheduled")
-# The writes made at the front desk all day: a booking made, changed, confirmed, checked in, marked a no-show or
-# cancelled, a weekly series (audit ``entity:action``). They change only the rooms' and the organisations' figures,
-# so the page keeps everything else for the newest write *outside* them (``other_stamp``) and reads again after one
-# of them only what rests on bookings (``BOOKING_KPIS``, ``BOOKING_CHARTS``). A demo fill or an import is not one of
-# them, whatever its entity; nor is anything else (a locker lent, a closure, an event…): after it, everything is
-# read again.
-BOOKING_WRITES = ("booking:create", "booking:update", "booking:confirm", "booking:check_in", "booking:no_show",
-                  "booking:cancel", "booking_series:create", "booking_series:cancel")
-# The headline figures that rest on bookings (the catalogue's rooms and organisations groups: a service received is
-# a booking held too); the others — events, advice, volunteering — no booking write changes.
-BOOKING_KPIS = tuple(k for k in KPIS if indicators.CATALOGUE[k].group in ("rooms", "organisations"))
-OTHER_KPIS = tuple(k for k in KPIS if k not in BOOKING_KPIS)
+# The writes made at the front desk all day (audit ``entity:action``). They change only what rests on bookings, so
+# the page keeps the rest for the newest write *outside* them (``kept_stamps``) and reads again after one of them
+# only what they can change. A demo fill or an import is none of them, whatever its entity; nor is anything else (a
+# locker lent, a closure, an event…): after it, everything is read again.
+# The calendar's writes: a booking made, moved, confirmed, marked a no-show or cancelled, a weekly series. None of
+# them touches a booking that was held (only requested and confirmed ones can change), so an organisation served
+# (``indicators.SERVED``: a booking held, a place at an event, advice) is not one of them.
+CALENDAR_WRITES = ("booking:create", "booking:update", "booking:confirm", "booking:no_show", "booking:cancel",
+                   "booking_series:create", "booking_series:cancel")
+# ... and a check-in: a booking held, so an organisation served too.
+BOOKING_WRITES = (*CALENDAR_WRITES, "booking:check_in")
+# The headline figures in three parts, by the writes that change them: every booking write (the rooms' figures),
+# a check-in but no other booking write (organisations served), and no booking write (events, advice, volunteering).
+BOOKING_KPIS = tuple(k for k in KPIS if indicators.CATALOGUE[k].group == "rooms")
+SERVED_KPIS = tuple(k for k in KPIS if indicators.CATALOGUE[k].group == "organisations")
+OTHER_KPIS = tuple(k for k in KPIS if k not in BOOKING_KPIS + SERVED_KPIS)
 
 
 def period(preset: str, today: date, pilot: tuple[date, date] | None = None,
@@ -580,32 +584,34 @@ def chart_frames(db: Database, actor: Actor, date_from: date, date_to: date,
     """Every chart's frame of the period (``CHARTS``), small and aggregated in DuckDB; None when nothing was
     recorded in the period (``period_has_data``).
 
-    The bookings' frames (``booking_frames``) and the others (``other_frames``) together: the page keeps the two
-    apart, so a booking write reads again only the first (see ``BOOKING_WRITES``).
+    The bookings' frames (``booking_frames``), new organisations (``served_frames``) and the others
+    (``other_frames``) together: the page keeps them apart, so a booking write reads again only what it can change
+    (see ``BOOKING_WRITES``).
     """
     bookings = booking_frames(db, actor, date_from, date_to, resource_ids)
     if bookings is None:
         return None
-    return merged_frames(bookings, other_frames(db, actor, date_from, date_to))
+    return merged_frames(bookings, served_frames(db, actor, date_from, date_to),
+                         other_frames(db, actor, date_from, date_to))
 
 
-# The charts whose frames rest on bookings, and the others.
-BOOKING_CHARTS = ("occupancy", "heatmap", "outcomes", "evenings", "workstations", "new_orgs")
-OTHER_CHARTS = tuple(c for c in CHARTS if c not in BOOKING_CHARTS)
+# The charts in the same three parts as the headline figures (``BOOKING_KPIS``, ``SERVED_KPIS``, ``OTHER_KPIS``).
+BOOKING_CHARTS = ("occupancy", "heatmap", "outcomes", "evenings", "workstations")
+SERVED_CHARTS = ("new_orgs",)
+OTHER_CHARTS = tuple(c for c in CHARTS if c not in BOOKING_CHARTS + SERVED_CHARTS)
 
 
-def merged_frames(bookings: dict[str, pd.DataFrame], others: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """``booking_frames`` and ``other_frames`` of one period as ``chart_frames`` gives them (in ``CHARTS`` order)."""
-    return {name: bookings[name] if name in BOOKING_CHARTS else others[name] for name in CHARTS}
+def merged_frames(*parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The parts' frames of one period as ``chart_frames`` gives them (in ``CHARTS`` order)."""
+    every = {name: frame for part in parts for name, frame in part.items()}
+    return {name: every[name] for name in CHARTS}
 
 
 def booking_frames(db: Database, actor: Actor, date_from: date, date_to: date,
                    resource_ids: list[int]) -> dict[str, pd.DataFrame] | None:
     """The frames of ``BOOKING_CHARTS``; None when nothing was recorded in the period (any area: whether the page
-    has charts at all is read again after every write).
-
-    The rooms' and the workstations' weeks come from one pass over the opening hours; new organisations are
-    here because a booking held is a service received."""
+    has charts at all is read again after every write). The rooms' and the workstations' weeks come from one pass
+    over the opening hours."""
     require(actor, "read")
     if not period_has_data(db, actor, date_from, date_to):
         return None
@@ -617,8 +623,13 @@ def booking_frames(db: Database, actor: Actor, date_from: date, date_to: date,
         "outcomes": booking_outcomes(db, actor, date_from, date_to, ids),
         "evenings": _evenings_of(weekly, ids),
         "workstations": _workstations(weekly[_OCCUPANCY_COLUMNS], desks).reset_index(drop=True),
-        "new_orgs": new_organisations_by_month(db, actor, date_from, date_to),
     }
+
+
+def served_frames(db: Database, actor: Actor, date_from: date, date_to: date) -> dict[str, pd.DataFrame]:
+    """The frames of ``SERVED_CHARTS``: new organisations per month (a check-in changes them, no other booking
+    write does)."""
+    return {"new_orgs": new_organisations_by_month(db, actor, date_from, date_to)}
 
 
 def other_frames(db: Database, actor: Actor, date_from: date, date_to: date) -> dict[str, pd.DataFrame]:
@@ -641,12 +652,15 @@ def other_frames(db: Database, actor: Actor, date_from: date, date_to: date) -> 
     }
 
 
-def other_stamp(db: Database, stamp: int) -> int:
-    """The newest audit row up to ``stamp`` that is not one of ``BOOKING_WRITES``: what the page keeps its figures
-    of events, advice, volunteering and initiatives (and the resources, the pilot's dates) for. 0: none yet."""
-    return int(db.scalar("select coalesce(max(id), 0) from audit_log where id <= ? "
-                         "and not list_contains(?::varchar[], entity || ':' || action)",
-                         [int(stamp), list(BOOKING_WRITES)]) or 0)
+def kept_stamps(db: Database, stamp: int) -> dict[str, int]:
+    """What the page keeps its parts for, as of the data's ``stamp`` (0: no such write yet): ``served`` — the newest
+    audit row up to ``stamp`` that is no calendar write (``CALENDAR_WRITES``), and ``other`` — the newest that is
+    no booking write at all (``BOOKING_WRITES``). One small query per new stamp."""
+    served, other = db.one(
+        "select coalesce(max(id) filter (where not list_contains(?::varchar[], entity || ':' || action)), 0), "
+        "coalesce(max(id) filter (where not list_contains(?::varchar[], entity || ':' || action)), 0) "
+        "from audit_log where id <= ?", [list(CALENDAR_WRITES), list(BOOKING_WRITES), int(stamp)])
+    return {"served": int(served), "other": int(other)}
 
 
 def area_available(db: Database, area: str) -> bool:
