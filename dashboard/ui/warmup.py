@@ -10,7 +10,11 @@ It starts working only once the login form is on the screen, the first thing a s
 the browser still fetches the scripts that draw the form's widgets from this process, and an import
 holding the interpreter makes each of those requests wait: so the warm-up waits until the process has
 been idle for a moment (``_until_quiet``), or until the next run begins (the person has sent the form),
-at most ``QUIET_WAIT_S``.
+at most ``QUIET_WAIT_S``. And it gives way to people: before each of its steps (one module, one chart)
+it waits while a run of the entry file is going on (``_give_way``), so a login sent at once, or a page
+opened while it works, is not slowed by imports that run does not need; what the run does need it
+imports itself, or waits for the warm-up's import of it to finish. These waits have a budget
+(``GIVE_WAY_BUDGET_S``): on a server kept busy from the start the warm-up still ends, with its GC settings.
 
 Then ``tune_gc``: Python's full collection walks every object the process holds, and a server holds
 hundreds of thousands that live as long as it does (modules, the Vega-Lite schema, Streamlit itself);
@@ -34,6 +38,7 @@ import os
 import pkgutil
 import threading
 import time
+import weakref
 from datetime import date
 
 _log = logging.getLogger(__name__)
@@ -51,37 +56,41 @@ M_ARENA_MAX, MALLOC_ARENAS = -8, 2  # glibc's mallopt parameter number (malloc.h
 # scripts some tens of milliseconds after the run's last message, so QUIET_S is longer than that gap.
 RUN_WAIT_S = 1.5
 QUIET_S, QUIET_CPU, QUIET_WAIT_S = 0.25, 0.1, 1.5
+GIVE_WAY_BUDGET_S = 10.0
 _POLL_S = 0.025
 # Modules never imported ahead: the deck's writer (python-pptx, see above) and the chart-image child.
 _SKIPPED = ("dashboard.ui.forum_pptx", "dashboard.ui.chart_images")
 
 _lock = threading.Lock()
-_state: dict = {"thread": None, "gc_tuned": False}
+_state: dict = {"thread": None, "gc_tuned": False, "give_way_left": GIVE_WAY_BUDGET_S}
 _next_run = threading.Event()  # set by the entry file's next run: the login form is drawn, and sent
+# The threads of the entry file's runs (Streamlit runs a session's runs in a thread that ends when no rerun
+# waits): while one is alive, a person is waiting for a page.
+_runs: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
 
 
 def start_in_server(db) -> None:
     """The entry file's call, on every run: under ``streamlit run`` the first starts the warm-up, to work once
-    that run (the login form) has ended and the form is drawn; the next tells it a later run has begun. Not in
+    that run (the login form) has ended and the form is drawn; each later one tells it a run is going on. Not in
     AppTest, whose process is a test's or the benchmark's: bench/pages.py calls ``start`` and ``wait`` itself."""
     from streamlit import runtime
 
     if not runtime.exists():
         return
+    _runs.add(threading.current_thread())
     if _state["thread"] is None:
-        start(db, after=threading.current_thread())
+        start(db, in_server=True)
     else:
         _next_run.set()
 
 
-def start(db=None, *, after: threading.Thread | None = None) -> threading.Thread:
-    """Start the warm-up in a background thread, once per process (later calls return the same thread); with
-    ``after``, the thread of the run that started it, it works once that run has ended and the process is
-    quiet (see the module's docstring)."""
+def start(db=None, *, in_server: bool = False) -> threading.Thread:
+    """Start the warm-up in a background thread, once per process (later calls return the same thread); in the
+    server it works once the login form is out and gives way to runs (see the module's docstring)."""
     with _lock:
         if _state["thread"] is None:
             fewer_malloc_arenas()
-            _state["thread"] = threading.Thread(target=_warm, args=(db, after), name="civic-warmup", daemon=True)
+            _state["thread"] = threading.Thread(target=_warm, args=(db, in_server), name="civic-warmup", daemon=True)
             _state["thread"].start()
         return _state["thread"]
 
@@ -124,13 +133,17 @@ def tune_gc() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-def _until_quiet(after: threading.Thread) -> None:
-    """Return once ``after`` (a script run's thread, which ends when its session has no rerun waiting) has ended
-    and the process has then used less than QUIET_CPU of a core for QUIET_S; or as soon as a later run begins;
-    each wait bounded (RUN_WAIT_S, QUIET_WAIT_S)."""
+def _running() -> bool:
+    """Whether a run of the entry file is going on."""
+    return any(thread.is_alive() for thread in list(_runs))
+
+
+def _until_quiet() -> None:
+    """Return once the run that started the warm-up has ended and the process has then used less than QUIET_CPU
+    of a core for QUIET_S; or as soon as a later run begins; each wait bounded (RUN_WAIT_S, QUIET_WAIT_S)."""
     deadline = time.monotonic() + RUN_WAIT_S
-    while after.is_alive() and time.monotonic() < deadline and not _next_run.is_set():
-        after.join(_POLL_S)
+    while _running() and time.monotonic() < deadline and not _next_run.is_set():
+        time.sleep(_POLL_S)
     deadline = time.monotonic() + QUIET_WAIT_S
     quiet_since, cpu = time.monotonic(), time.process_time()
     while not _next_run.is_set():
@@ -143,17 +156,29 @@ def _until_quiet(after: threading.Thread) -> None:
             return
 
 
-def _warm(db, after: threading.Thread | None = None) -> None:
-    if after is not None:
-        _until_quiet(after)
+def _give_way() -> None:
+    """Wait while a run of the entry file is going on, from what is left of the budget."""
+    if not _running() or _state["give_way_left"] <= 0:
+        return
+    began = time.monotonic()
+    while _running() and time.monotonic() - began < _state["give_way_left"]:
+        time.sleep(_POLL_S)
+    _state["give_way_left"] -= time.monotonic() - began
+
+
+def _warm(db, in_server: bool = False) -> None:
+    if in_server:
+        _until_quiet()
     started = time.perf_counter()
     steps = (("modules", _import_app_modules), ("catalogues", _catalogues), ("charts", _first_chart),
              ("styler", _styler), ("database", lambda: _database(db)))
     for name, step in steps:
+        _give_way()
         try:
             step()
         except Exception:  # a warm-up failing must never stop the server: the page pays the cost instead
             _log.warning("warm-up step %s failed", name, exc_info=True)
+    _give_way()  # the full collection before the freeze holds the interpreter for a while
     tune_gc()
     _log.info("warm-up done in %.1f s", time.perf_counter() - started)
 
@@ -162,11 +187,13 @@ def _import_app_modules() -> None:
     """Every module of dashboard.core, dashboard.services and dashboard.ui (what the pages import), and what
     the login imports when the password is sent (dashboard/ui/auth.py)."""
     for name in ("streamlit_authenticator.controllers", "streamlit_authenticator.utilities.exceptions", "jwt"):
+        _give_way()
         importlib.import_module(name)
     for package in ("dashboard.core", "dashboard.services", "dashboard.ui"):
         root = importlib.import_module(package)
         for info in pkgutil.walk_packages(root.__path__, package + "."):
             if not info.name.startswith(_SKIPPED):
+                _give_way()
                 importlib.import_module(info.name)
                 time.sleep(0)  # a running script may take the interpreter between two imports
 

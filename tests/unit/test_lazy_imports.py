@@ -10,7 +10,8 @@ what it draws: no pandas, numpy or pyarrow (~0.4 s of CPU, loaded with the first
 no altair and not the login library (loaded when a password is checked). The warm-up thread loads them
 once the form is out (dashboard/ui/warmup.py). So the entry file's first run is made in a fresh
 interpreter, and those libraries may not be loaded after it; and the warm-up waits for that run to end
-and for the browser to have fetched what draws the form (the process quiet), or for the next run.
+and for the browser to have fetched what draws the form (the process quiet), or for the next run; and
+then gives way to people's runs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("fpdf", "xlsxwriter", "openpyxl", "pptx", "vl_convert")
@@ -132,17 +136,32 @@ def _spin(until: float, ended: dict) -> None:
     ended["at"] = time.monotonic()
 
 
-def test_the_warm_up_waits_for_the_form_run_and_then_for_a_quiet_process(monkeypatch):
+@pytest.fixture
+def warm_up_state(monkeypatch):
+    """dashboard.ui.warmup's record of runs, next-run signal and give-way budget, fresh for one test."""
     from dashboard.ui import warmup
 
     monkeypatch.setattr(warmup, "_next_run", threading.Event())
+    monkeypatch.setattr(warmup, "_runs", weakref.WeakSet())
+    monkeypatch.setitem(warmup._state, "give_way_left", warmup.GIVE_WAY_BUDGET_S)
+    return warmup
+
+
+def a_run(seconds: float) -> threading.Thread:
+    run = threading.Thread(target=time.sleep, args=(seconds,))
+    run.start()
+    return run
+
+
+def test_the_warm_up_waits_for_the_form_run_and_then_for_a_quiet_process(warm_up_state, monkeypatch):
+    warmup = warm_up_state
     monkeypatch.setattr(warmup, "QUIET_CPU", 0.01)  # a loaded test machine still gives the spinner more than this
     began, spun = time.monotonic(), {}
-    run = threading.Thread(target=time.sleep, args=(0.3,))  # the login form's run
+    run = a_run(0.3)  # the login form's run
+    warmup._runs.add(run)
     serving = threading.Thread(target=_spin, args=(began + 0.7, spun))  # then the form's scripts served
-    run.start()
     serving.start()
-    warmup._until_quiet(run)
+    warmup._until_quiet()
     returned = time.monotonic()
     serving.join()
     assert not run.is_alive()
@@ -150,17 +169,34 @@ def test_the_warm_up_waits_for_the_form_run_and_then_for_a_quiet_process(monkeyp
     assert returned - began < 0.3 + warmup.RUN_WAIT_S + warmup.QUIET_WAIT_S
 
 
-def test_the_warm_up_starts_at_once_when_the_next_run_begins(monkeypatch):
-    from dashboard.ui import warmup
-
-    monkeypatch.setattr(warmup, "_next_run", threading.Event())
+def test_the_warm_up_stops_waiting_when_the_next_run_begins(warm_up_state):
+    warmup = warm_up_state
     began, spun = time.monotonic(), {}
-    run = threading.Thread(target=time.sleep, args=(0.2,))
+    warmup._runs.add(a_run(0.2))
     busy = threading.Thread(target=_spin, args=(began + 3.0, spun))  # never quiet before the cap
-    run.start()
     busy.start()
     threading.Timer(0.4, warmup._next_run.set).start()  # the person sent the login form
-    warmup._until_quiet(run)
+    warmup._until_quiet()
     returned = time.monotonic() - began
     busy.join()
     assert 0.4 <= returned < 1.2
+
+
+def test_the_warm_up_gives_way_to_a_run_within_its_budget(warm_up_state, monkeypatch):
+    warmup = warm_up_state
+    began = time.monotonic()
+    warmup._give_way()  # no run going on: no wait
+    assert time.monotonic() - began < 0.1
+    warmup._runs.add(a_run(0.3))  # a page being drawn
+    warmup._give_way()
+    assert 0.3 <= time.monotonic() - began < 1.0
+    monkeypatch.setitem(warmup._state, "give_way_left", 0.2)
+    began = time.monotonic()
+    long_run = a_run(2.0)
+    warmup._runs.add(long_run)
+    warmup._give_way()  # waits only what is left of the budget
+    assert 0.2 <= time.monotonic() - began < 1.0 and long_run.is_alive()
+    began = time.monotonic()
+    warmup._give_way()  # budget spent: no more waiting
+    assert time.monotonic() - began < 0.1
+    long_run.join()
