@@ -707,9 +707,17 @@ async def cpu_in_window(start: Start, app_pid: int | None = None, poll_s: float 
     pressure = None if waited is None or waited_after is None else round((waited_after - waited) / 1e4 / span)
     threads = None
     if latest:
-        ran = sum(r - at_start.get(tid, (0, 0))[0] for tid, (r, _) in latest.items()) / 1e9
-        queued = sum(w - at_start.get(tid, (0, 0))[1] for tid, (_, w) in latest.items()) / 1e9
-        threads = {"running_s": round(ran, 1), "waiting_for_cpu_s": round(queued, 1), "threads_seen": len(latest)}
+        def spent(tids) -> tuple[float, float]:
+            return (sum(latest[t][0] - at_start.get(t, (0, 0))[0] for t in tids) / 1e9,
+                    sum(latest[t][1] - at_start.get(t, (0, 0))[1] for t in tids) / 1e9)
+
+        # Threads already there when the window opened live on (the event loop, DuckDB's workers); those started
+        # in it are, nearly all, Streamlit's one thread per script run: their wait is the runs' own queueing.
+        ran, queued = spent(latest)
+        new_ran, new_queued = spent([t for t in latest if t not in at_start])
+        threads = {"running_s": round(ran, 1), "waiting_for_cpu_s": round(queued, 1), "threads_seen": len(latest),
+                   "started_in_window": sum(t not in at_start for t in latest),
+                   "of_which_started_in_window": {"running_s": round(new_ran, 1), "waiting_for_cpu_s": round(new_queued, 1)}}
     return {"cpu": {side: round(100 * (last[side] - first.get(side, 0.0)) / span) for side in last},
             "pressure": pressure, "app_threads": threads}
 
@@ -865,8 +873,11 @@ def print_report(report: dict) -> None:
               "on this shared machine, as on its own server)")
     if report.get("app_threads_in_window"):
         threads = report["app_threads_in_window"]
+        new = threads["of_which_started_in_window"]
         print(f"The app's threads in the window: ran {threads['running_s']} s on a CPU, waited runnable for a CPU "
-              f"{threads['waiting_for_cpu_s']} s ({threads['threads_seen']} threads seen)")
+              f"{threads['waiting_for_cpu_s']} s ({threads['threads_seen']} threads seen); of which the "
+              f"{threads['started_in_window']} started in the window (script runs) ran {new['running_s']} s, "
+              f"waited {new['waiting_for_cpu_s']} s")
     for kind, part in report["by_kind"].items():
         print(f"\n{KINDS[kind]}")
         print(f"{'action':<20}{'n':>6}{'median s':>11}{'p95 s':>9}{'max s':>9}")
