@@ -53,6 +53,24 @@ DEMO = {"admin": ("admin", "demo-admin-2026"), "staff": ("recepcja", "demo-recep
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 APP_RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
 
+# Installed in every page of a watched context (``watch_runs``): when the person last acted, when a script run
+# last started and when the app's run state last changed, so ``wait_for_app`` waits only for time not yet past.
+RUN_WATCH = """(() => {
+  const w = window.__civicRuns = {inputAt: 0, startedAt: 0, changedAt: 0};
+  const acted = () => { w.inputAt = performance.now(); };
+  for (const kind of ['pointerdown', 'keydown', 'input', 'change']) addEventListener(kind, acted, true);
+  new MutationObserver(records => {
+    for (const r of records) {
+      if (r.target.getAttribute('data-testid') !== 'stApp') continue;
+      const now = performance.now();
+      w.changedAt = now;
+      if (r.target.getAttribute('data-test-script-state') === 'running') w.startedAt = now;
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+})();"""
+RUN_STARTED_SINCE_INPUT = "() => { const w = window.__civicRuns; return !!w && w.startedAt > w.inputAt; }"
+QUIET_FOR = "ms => { const w = window.__civicRuns; return !w || performance.now() - w.changedAt >= ms; }"
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -240,6 +258,18 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": VIEWPORT, "locale": "pl-PL", "timezone_id": "Europe/Warsaw"}
 
 
+def watch_runs(context: BrowserContext) -> BrowserContext:
+    """Let ``wait_for_app`` see when runs started and ended in every page of ``context`` (see ``RUN_WATCH``)."""
+    context.add_init_script(RUN_WATCH)
+    return context
+
+
+@pytest.fixture
+def context(context: BrowserContext) -> BrowserContext:
+    """pytest-playwright's context, watched."""
+    return watch_runs(context)
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -253,19 +283,25 @@ def wait_for_app(page: Page, timeout: float = 30_000, quiet_ms: int = 250) -> No
     Right after a click the run may not have started yet, so first give it a moment to leave
     the idle state. A run can be followed at once by another (a browser component such as the
     cookie writer reports back), so "finished" means: idle, no skeleton placeholders, no stale
-    elements of the previous run, and still idle a moment later.
+    elements of the previous run, and still idle a moment later. In a watched page (``watch_runs``) the
+    moment already past counts: a run that started after the last click or key is not waited for again,
+    and "a moment later" is measured from the last change of the run state, not from now.
     """
-    try:
-        page.wait_for_selector(APP_RUNNING, timeout=300)
-    except PlaywrightTimeout:  # the run was quicker than we looked, or nothing had to run
-        pass
+    if not page.evaluate(RUN_STARTED_SINCE_INPUT):
+        try:
+            page.wait_for_selector(APP_RUNNING, timeout=300)
+        except PlaywrightTimeout:  # the run was quicker than we looked, or nothing had to run
+            pass
     deadline = time.monotonic() + timeout / 1000
     while True:
         page.wait_for_selector(APP_IDLE, timeout=timeout)
         page.wait_for_function(
             "() => !document.querySelector('[data-testid=\"stSkeleton\"], [data-stale=\"true\"]')",
             timeout=timeout)
-        page.wait_for_timeout(quiet_ms)
+        if page.evaluate("() => !!window.__civicRuns"):
+            page.wait_for_function(QUIET_FOR, arg=quiet_ms, timeout=timeout, polling=50)
+        else:
+            page.wait_for_timeout(quiet_ms)
         if page.locator(APP_RUNNING).count() == 0 and page.locator(APP_IDLE).count() == 1:
             return
         if time.monotonic() > deadline:

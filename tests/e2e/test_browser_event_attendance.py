@@ -40,6 +40,7 @@ from tests.e2e.conftest import (
     server_today,
     wait_for_app,
     wait_until_still,
+    watch_runs,
 )
 from tests.e2e.shifted_server import offset_to, write_offset
 
@@ -108,8 +109,8 @@ def shifted_server(tmp_path_factory, demo_install):
 @pytest.fixture
 def shifted_page(browser: Browser, shifted_server):
     """A page of a fresh context aimed at the shifted server (conftest's ``page`` would start the normal one)."""
-    context = browser.new_context(base_url=shifted_server.base, viewport=VIEWPORT, locale="pl-PL",
-                                  timezone_id="Europe/Warsaw", accept_downloads=True)
+    context = watch_runs(browser.new_context(base_url=shifted_server.base, viewport=VIEWPORT, locale="pl-PL",
+                                             timezone_id="Europe/Warsaw", accept_downloads=True))
     page = context.new_page()
     yield page
     context.close()

@@ -43,6 +43,7 @@ from tests.e2e.conftest import (
     server_today,
     wait_for_app,
     wait_until_still,
+    watch_runs,
 )
 from tests.e2e.shifted_server import offset_to, write_offset
 
@@ -131,8 +132,8 @@ def day_server(tmp_path_factory, demo_install):
 @pytest.fixture
 def staff_page(browser: Browser, day_server):
     """A signed-in front-desk session on a server of the test's own (a rerun starts afresh)."""
-    context = browser.new_context(base_url=day_server.base, viewport=VIEWPORT, locale="pl-PL",
-                                  timezone_id="Europe/Warsaw")
+    context = watch_runs(browser.new_context(base_url=day_server.base, viewport=VIEWPORT, locale="pl-PL",
+                                             timezone_id="Europe/Warsaw"))
     page = context.new_page()
     page.goto("/")
     wait_for_app(page)

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dashboard.core.i18n import translate
-from tests.e2e.conftest import login, open_app, screenshot, wait_for_app
+from tests.e2e.conftest import login, open_app, screenshot, wait_for_app, watch_runs
 
 pytestmark = pytest.mark.e2e
 
@@ -163,8 +163,8 @@ def test_week_calendar_books_a_free_slot_and_opens_the_booking(page: Page, auth_
 
 
 def test_on_a_phone_the_calendar_is_a_day_at_a_time(browser: Browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True,
-                                  user_agent=PHONE_AGENT, locale="pl-PL", timezone_id="Europe/Warsaw")
+    context = watch_runs(browser.new_context(base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True,
+                                             user_agent=PHONE_AGENT, locale="pl-PL", timezone_id="Europe/Warsaw"))
     page = context.new_page()
     try:
         open_app(page, "/kalendarz")
