@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 import weakref
 from pathlib import Path
 
@@ -200,3 +201,15 @@ def test_the_warm_up_gives_way_to_a_run_within_its_budget(warm_up_state, monkeyp
     warmup._give_way()  # budget spent: no more waiting
     assert time.monotonic() - began < 0.1
     long_run.join()
+
+
+def test_the_server_start_does_not_wait_on_streamlit_secrets_files():
+    """Streamlit polls each file of ``secrets.files`` from before the server answers, retrying a missing one for
+    ~0.5 s; the app keeps its own secrets (dashboard/core/secrets_file.py), so the list is empty, and so no
+    code may read ``st.secrets`` (it would find nothing)."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["secrets"]["files"] == []
+    assert config["server"]["fileWatcherType"] == "none"
+    readers = [str(path.relative_to(ROOT)) for folder in ("dashboard", "pages", "db") for path in (ROOT / folder).rglob("*.py")
+               if "st.secrets" in path.read_text(encoding="utf-8")]
+    assert readers == []
