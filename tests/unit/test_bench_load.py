@@ -148,3 +148,22 @@ def test_app_priority_sets_every_thread_of_the_app_for_the_run_only():
     finally:
         child.kill()
         child.wait()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="Linux only")
+def test_the_window_counts_the_apps_threads_and_tells_those_started_in_it_apart():
+    import threading
+
+    start = load.Start(expected=0, window=0.8)
+
+    async def window():
+        start.gave_up()  # nobody to wait for: the window opens now
+        stop = threading.Event()
+        asyncio.get_running_loop().call_later(0.2, lambda: threading.Thread(target=stop.wait, args=(0.5,)).start())
+        return await load.cpu_in_window(start, os.getpid(), poll_s=0.05)
+
+    found = asyncio.run(window())
+    threads = found["app_threads"]
+    assert set(found["cpu"]) == {"load_generator", "generator_process", "chromium", "app"}
+    assert threads["started_in_window"] >= 1 and threads["threads_seen"] > threads["started_in_window"]
+    assert set(threads["of_which_started_in_window"]) == {"running_s", "waiting_for_cpu_s"}
