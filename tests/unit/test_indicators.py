@@ -155,7 +155,8 @@ def test_a_figure_asked_for_alone_is_the_one_the_whole_catalogue_gives(pilot, co
     alone, are still the very values of the whole catalogue, their bases too."""
     whole = indicators.values(pilot.db, coordinator, *period)
 
-    for asked in (utilisation.NOW_STRIP, utilisation.KPIS, *((i,) for i in indicators.IDS)):
+    parts = (utilisation.BOOKING_KPIS, utilisation.SERVED_KPIS, utilisation.OTHER_KPIS)  # the page's kept parts
+    for asked in (utilisation.NOW_STRIP, utilisation.KPIS, *parts, *((i,) for i in indicators.IDS)):
         some = indicators.values(pilot.db, coordinator, *period, asked)
         assert some.values == {i: whole[i] for i in asked}, asked
         assert some.bases == {i: whole.bases[i] for i in asked}, asked
