@@ -10,7 +10,8 @@ import streamlit as st
 from dashboard.core import clock
 from dashboard.core.i18n import current_language, fmt_date, fmt_money, fmt_number, t, tm
 from dashboard.services.reporting import budget, indicators
-from dashboard.ui import cached, cells, charts, period_picker
+from dashboard.ui import budget_view as view
+from dashboard.ui import cached, period_picker
 from dashboard.ui import widgets as ui
 
 db, actor = ui.db(), ui.actor()
@@ -24,22 +25,18 @@ st.html("""<style>
 st.title(t("page.budget"))
 ui.show_flash()
 today = clock.today()
-pilot = budget.pilot_period(db)
 lang = current_language()
-categories, sources = budget.categories(db), budget.sources(db)
-name_column = "name_pl" if lang == "pl" else "name_en"
-category_names = dict(zip(categories["code"], categories[name_column]))
-source_names = dict(zip(sources["code"], sources[name_column]))
-typed_sources = [code for code, register in zip(sources["code"], sources["from_register"]) if not register]
+# Cached on the newest audit row like the other figure pages (a cost saved here makes a new one); the tables and
+# the chart prepared once per data, period and language (dashboard/ui/budget_view.py).
+read = cached.Reader()
+refs = view.references(read, lang)
+pilot, categories, sources = refs["pilot"], refs["categories"], refs["sources"]
+category_names, source_names, typed_sources = refs["category_names"], refs["source_names"], refs["typed_sources"]
 
 
 def whole(amount) -> str:
     """Money without the grosze, so a metric tile shows the whole figure."""
     return t("report.budget.pln", amount=fmt_number(round(float(amount))))
-
-
-def pct(value) -> str:
-    return "—" if value is None or value != value else fmt_number(value * 100, digits=1) + " %"
 
 
 period = period_picker.pick("budget", pilot, today)
@@ -49,11 +46,9 @@ date_from, date_to = period
 years = list(range(date_from.year, date_to.year + 1))
 st.caption(t("report.budget.plan_years", years=", ".join(map(str, years))))
 
-# Cached on the newest audit row like the other figure pages (a cost saved here makes a new one).
-read = cached.Reader()
-frame = read(budget.plan_vs_actual, date_from, date_to)
+shown_plan = view.plan_vs_actual(read, refs, date_from, date_to, lang)
+frame = shown_plan["frame"]
 figures = read(indicators.values, date_from, date_to, budget.PAGE_INDICATORS + budget.CAPTION_INDICATORS)
-by_source = budget.totals_by(frame, "source_code")
 
 
 def also(indicator_id: str) -> str:
@@ -74,44 +69,20 @@ st.subheader(t("report.budget.plan_vs_actual"))
 if frame.empty:
     st.info(t("report.budget.nothing"))
 else:
-    shown = by_source.assign(source=by_source["source_code"].map(source_names),
-                             planned_text=cells.money(by_source["planned"], lang),
-                             actual_text=cells.money(by_source["actual"], lang),
-                             remaining_text=cells.money(by_source["remaining"], lang), used=by_source["share"].map(pct))
-    columns = {"source": "report.col.source", "planned_text": "report.col.planned", "actual_text": "report.col.actual",
-               "remaining_text": "report.col.remaining", "used": "report.col.used"}
-    ui.table(shown, columns, key="budget_sources")
+    ui.table(shown_plan["sources"], view.SOURCE_COLUMNS, key="budget_sources")
     st.caption(t("report.budget.structure", grant=indicators.text("grant_share_planned", figures["grant_share_planned"]),
                  own=indicators.text("own_share_planned", figures["own_share_planned"]),
                  actual_grant=indicators.text("grant_share_actual", figures["grant_share_actual"])),
                help="\n\n".join(f"**{name}** — {text}" for name, text in indicators.definitions(
                    ("grant_share_planned", "own_share_planned", "grant_share_actual"), current_language())))
-
-    measures = [t("report.budget.measure_plan"), t("report.budget.measure_actual")]
-    source_order = [source_names[c] for c in sources["code"]]
-    long = pd.concat([
-        pd.DataFrame({"category": frame["category_code"].map(category_names),
-                      "source": frame["source_code"].map(source_names), "measure": label, "amount": frame[column],
-                      "source_order": frame["source_sort"]})
-        for label, column in zip(measures, ("planned", "actual"))], ignore_index=True)
-    long = long[long["amount"] > 0]
-    labels = {"amount": t("report.budget.amount_axis"), "source": t("report.col.source"),
-              "category": t("report.col.category"), "measure": t("report.budget.measure")}
-    chart = charts.budget_plan_actual(long, labels, [category_names[c] for c in categories["code"]], source_order,
-                                      measures, thousands=" " if lang == "pl" else ",")
-    st.altair_chart(charts.themed(chart, height=360), theme=None, width="stretch")
+    st.vega_lite_chart(spec=shown_plan["chart"], theme=None, width="stretch")
 
     # Drawn only while open (opening reruns the page), as the forms below: a closed expander's table and form
     # fields still cost the browser their drawing on every switch to the page (issue 20).
     details = st.expander(t("report.budget.details"), key="budget_details_box", on_change="rerun")
     if details.open:
         with details:
-            lines = frame.assign(category=frame["category_code"].map(category_names),
-                                 source=frame["source_code"].map(source_names),
-                                 planned_text=cells.money(frame["planned"], lang),
-                                 actual_text=cells.money(frame["actual"], lang),
-                                 remaining_text=cells.money(frame["remaining"], lang), used=frame["share"].map(pct))
-            ui.table(lines, {"category": "report.col.category", **columns}, key="budget_lines")
+            ui.table(shown_plan["lines"], {"category": "report.col.category", **view.SOURCE_COLUMNS}, key="budget_lines")
 
 plan_box = st.expander(t("report.plan.edit"), expanded=bool(ui.form_errors(PLAN)), key="budget_plan_box",
                        on_change="rerun") if actor.can("settings") else None
@@ -204,17 +175,13 @@ if actor.can("write"):
                 cost_fields(ADD)
                 st.form_submit_button(t("report.cost.submit"), type="primary", on_click=add)
 
-listed = budget.costs(db, actor, date_from, date_to)
+kept_costs = view.costs(read, refs, date_from, date_to, lang)
+listed, shown = kept_costs["listed"], kept_costs["shown"]
 if listed.empty:
     st.info(t("report.cost.none"))
     st.stop()
-shown = listed.assign(spent_on_text=cells.dates(listed["spent_on"], lang),
-                      category=listed["category_code"].map(category_names),
-                      source=listed["source_code"].map(source_names), amount=cells.money(listed["amount_pln"], lang))
 st.caption(t("report.cost.count", count=len(listed), total=fmt_money(listed["amount_pln"].sum())))
-columns = {"spent_on_text": "report.cost.spent_on", "category": "report.cost.category", "source": "report.cost.source",
-           "amount": "report.cost.amount", "description": "report.cost.description",
-           "document_no": "report.cost.document_no"}
+columns = view.COST_COLUMNS
 if not actor.can("write"):
     ui.table(shown, columns, key="budget_costs")
     st.stop()
