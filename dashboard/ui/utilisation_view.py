@@ -8,10 +8,11 @@ bytes. A rerun with nothing changed only looks them up and sends them. After a w
 again, and a chart's spec is rebuilt only when its frame changed (``_spec`` is keyed by the frame's digest).
 
 Most writes are the front desk's (``utilisation.BOOKING_WRITES``): they change only what rests on bookings. So the
-reads are kept in three parts: what rests on bookings (the "now" strip, ``BOOKING_KPIS``, ``booking_frames``) for the
-stamp; organisations served and new ones (``SERVED_KPIS``, ``served_frames``) for the newest write that is no
-calendar write (a check-in, or anything outside the front desk); the rest (the resources and the pilot's dates,
-``OTHER_KPIS``, ``other_frames``) for the newest write that is no booking write (``utilisation.kept_stamps``).
+reads are kept in three parts: what rests on bookings (the "now" strip's rooms and bookings, ``BOOKING_KPIS``,
+``booking_frames``) for the stamp; organisations served and new ones (``SERVED_KPIS``, ``served_frames``) for the
+newest write that is no calendar write (a check-in, or anything outside the front desk); the rest (the resources and
+the pilot's dates, today's events, ``OTHER_KPIS``, ``other_frames``) for the newest write that is no booking write
+(``utilisation.kept_stamps``).
 After a booking is made, moved or cancelled only the first part is read again.
 """
 
@@ -60,7 +61,9 @@ class Chart:
 
 def now_view(read: cached.Reader, minute: datetime) -> dict:
     """The "now" strip of a minute: the catalogue's figures and, as their help, what they count."""
-    now = read(utilisation.now_figures, minute)
+    events = _kept(read, "other", "utilisation.now_events", (minute,),
+                   lambda: utilisation.now_events(read.db, read.actor, minute))
+    now = utilisation.merged_now(read(utilisation.now_bookings, minute), events)
     strip = now["lists"]
     lists = {"resources_in_use": ", ".join(f"{r.resource}: {r.organisation}" for r in strip["in_use"].itertuples()),
              "bookings_planned": ", ".join(f"{r.starts_at:%H:%M} {r.resource}" for r in strip["upcoming"].itertuples()),
@@ -114,6 +117,7 @@ def figures(read: cached.Reader, date_from: date, date_to: date) -> indicators.V
 
 
 def now_figures(read: cached.Reader, minute: datetime) -> dict:
+    """The "now" strip of a minute (``now_view``), kept for the stamp: a write or the next minute reads it again."""
     return read.view("utilisation.now", (minute,), lambda: now_view(read, minute))
 
 

@@ -533,6 +533,11 @@ def initiatives_by_osiedle(db: Database, actor: Actor, date_from: date, date_to:
 def now_strip(db: Database, actor: Actor, now: datetime) -> dict:
     """Rooms in use right now, the next bookings today, and today's events (the lists behind the "now" strip;
     its figures are the catalogue's ``NOW_STRIP``)."""
+    return {**_now_booking_lists(db, actor, now), **_now_event_lists(db, actor, now)}
+
+
+def _now_booking_lists(db: Database, actor: Actor, now: datetime) -> dict:
+    """The strip's rooms in use and next bookings: apart from the events, which no booking write changes."""
     require(actor, "read")
     in_use = db.query(
         "select r.name as resource, o.name as organisation, b.ends_at from booking b join resource r on r.id = b.resource_id "
@@ -543,11 +548,17 @@ def now_strip(db: Database, actor: Actor, now: datetime) -> dict:
         "join resource r on r.id = b.resource_id join organisation o on o.id = b.organisation_id "
         "where b.starts_at > ? and b.starts_at < ?::date + interval 1 day "
         "and b.status in ('requested', 'confirmed') order by b.starts_at, r.name, b.id limit 5", [now, now])
+    return {"in_use": in_use, "upcoming": upcoming}
+
+
+def _now_event_lists(db: Database, actor: Actor, now: datetime) -> dict:
+    """Today's event sessions, not cancelled, in the order they start."""
+    require(actor, "read")
     events = db.query(
         "select e.title, s.starts_at, s.ends_at from event_session s join event e on e.id = s.event_id "
         "where s.starts_at >= ?::date and s.starts_at < ?::date + interval 1 day and e.status <> 'cancelled' "
         "order by s.starts_at, e.title, s.id", [now, now])
-    return {"in_use": in_use, "upcoming": upcoming, "events": events}
+    return {"events": events}
 
 
 def period_has_data(db: Database, actor: Actor, date_from: date, date_to: date) -> bool:
@@ -574,9 +585,37 @@ CHARTS = ("occupancy", "heatmap", "outcomes", "evenings", "workstations", "locke
 
 
 def now_figures(db: Database, actor: Actor, now: datetime) -> dict:
-    """The "now" strip of a minute: its lists (``now_strip``) and its figures (the catalogue's ``NOW_STRIP``)."""
-    return {"lists": now_strip(db, actor, now),
-            "values": indicators.values(db, actor, now.date(), now.date(), NOW_STRIP, at=now)}
+    """The "now" strip of a minute: its lists (``now_strip``) and its figures (the catalogue's ``NOW_STRIP``) —
+    the bookings' part and the events' part (``now_bookings``, ``now_events``) together."""
+    return merged_now(now_bookings(db, actor, now), now_events(db, actor, now))
+
+
+# The "now" strip's figures that rest on bookings; today's events are the other part (no booking write changes it).
+NOW_BOOKINGS = ("resources_in_use", "bookings_planned")
+
+
+def now_bookings(db: Database, actor: Actor, now: datetime) -> dict:
+    """The "now" strip's rooms in use and bookings still to come today: their lists and their figures."""
+    return {"lists": _now_booking_lists(db, actor, now),
+            "values": indicators.values(db, actor, now.date(), now.date(), NOW_BOOKINGS, at=now)}
+
+
+def now_events(db: Database, actor: Actor, now: datetime) -> dict:
+    """The "now" strip's events today: their list and their figure."""
+    ids = tuple(i for i in NOW_STRIP if i not in NOW_BOOKINGS)
+    return {"lists": _now_event_lists(db, actor, now),
+            "values": indicators.values(db, actor, now.date(), now.date(), ids, at=now)}
+
+
+def merged_now(*parts: dict) -> dict:
+    """The parts of a minute's "now" strip as ``now_figures`` gives it (lists and figures in the strip's order)."""
+    lists = {name: frame for part in parts for name, frame in part["lists"].items()}
+    values = {i: v for part in parts for i, v in part["values"].values.items()}
+    bases = {i: v for part in parts for i, v in part["values"].bases.items()}
+    first = parts[0]["values"]
+    return {"lists": {name: lists[name] for name in ("in_use", "upcoming", "events")},
+            "values": indicators.Values(first.date_from, first.date_to, first.now,
+                                        {i: values[i] for i in NOW_STRIP}, {i: bases[i] for i in NOW_STRIP})}
 
 
 def chart_frames(db: Database, actor: Actor, date_from: date, date_to: date,
