@@ -107,13 +107,14 @@ def counting(monkeypatch, name: str) -> list:
 
 def test_a_booking_made_reads_again_only_what_rests_on_bookings(demo, monkeypatch):
     assert_fresh(demo, page_reads(demo))
-    calls = {name: counting(monkeypatch, name) for name in ("booking_frames", "served_frames", "other_frames")}
+    calls = {name: counting(monkeypatch, name) for name in ("booking_frames", "served_frames", "other_frames",
+                                                              "now_bookings", "now_events")}
 
     book_tomorrow(demo)
     shown = page_reads(demo)
 
     assert {name: len(c) for name, c in calls.items()} == {"booking_frames": 1, "served_frames": 0,
-                                                          "other_frames": 0}
+                                                          "other_frames": 0, "now_bookings": 1, "now_events": 0}
     assert_fresh(demo, shown)
 
 
