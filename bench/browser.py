@@ -313,13 +313,14 @@ async def drive(args: argparse.Namespace, folder: Path, db_path: Path) -> dict:
 
 
 def run_load(base: str, seconds: float, db_path: Path, folder: Path, pid: int) -> dict:
-    """``python -m bench.load --sessions 10`` (9 protocol sessions, 1 chromium page) against the server: its
-    report, with the server's CPU share over the whole run (logins included) beside the window's."""
+    """``python -m bench.load --sessions 10`` (9 protocol sessions, 1 chromium page) against the server, after
+    one protocol session alone (up to 30 s, the same machine's figure without the concurrency): its report, with
+    the server's CPU share over the whole run (logins included) beside the window's."""
     out = folder / "load.json"
     cpu_before, began, load_before = cpu_s(pid), time.monotonic(), loadavg()
     done = subprocess.run([sys.executable, "-m", "bench.load", "--url", base, "--sessions", "10",
                            "--seconds", f"{seconds:g}", "--db", str(db_path), "--json", str(out),
-                           "--app-pid", str(pid), "--today", FIXED_MOMENT[:10]],
+                           "--app-pid", str(pid), "--today", FIXED_MOMENT[:10], "--alone-seconds", f"{min(seconds, 30):g}"],
                           cwd=ROOT, capture_output=True, text=True, check=False)
     span = time.monotonic() - began
     print(done.stdout[-4000:], flush=True)
@@ -394,6 +395,11 @@ def load_lines(report: dict) -> list[str]:
         row = part["overall"]
         lines.append(f"  {load.KINDS[kind]}: p95 {row['p95_s']} s, median {row['median_s']} s, max {row['max_s']} s "
                      f"over {row['n']} actions (target p95 ≤ {LOAD_P95_S:g} s)")
+    alone = report.get("alone") or {}
+    if alone.get("overall"):
+        row = alone["overall"]
+        lines.append(f"  one protocol session alone just before (no pauses): p95 {row['p95_s']} s, median {row['median_s']} s "
+                     f"over {row['n']} actions, CPU pressure {alone.get('cpu_pressure_percent')}%")
     checked = report.get("double_bookings") or {}
     cpu = report.get("cpu_percent_of_one_core") or {}
     lines.append(f"  errors {report['errors']}, bookings {report['booked']} (refused as taken "

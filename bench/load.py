@@ -66,7 +66,10 @@ with the CPU pressure and the app threads' wait for a CPU. ``--today`` gives the
 clock is pinned (bench.browser's is), so that the booking days stay within its booking horizon.
 ``--app-nice -5`` (with ``--app-pid``) runs the app's threads ahead of the machine's other work during
 the run, then as before: the app as on its own server, where nothing but it and its users compete;
-reported beside the figures, and to be compared with a run without it.
+reported beside the figures, and to be compared with a run without it. ``--alone-seconds 60`` first
+runs one protocol session alone, the same actions without pauses (one request at a time, about as many
+bookings a second as the ten make), on the same machine a minute earlier: what the ten sessions'
+figures add to it is the cost of the concurrency, the rest is the machine's.
 
 Targets (issue 20): 0 errors, 0 double bookings, p95 at most 1 s for both kinds. Exit code 1 when missed.
 """
@@ -227,6 +230,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--app-nice", type=int,
                         help="with --app-pid: run the app's threads at this niceness during the run (e.g. -5), then as "
                              "before: on a shared machine, the app first, as on its own server; reported with the figures")
+    parser.add_argument("--alone-seconds", type=float, default=0,
+                        help="first, one protocol session alone for this long (same actions): the machine's figure "
+                             "without the concurrency, to compare with the ten sessions' (default 0: not run)")
     parser.add_argument("--db", type=Path, help="the app's database file, for the double-booking check")
     parser.add_argument("--seed", type=int, help="for repeatable choices (default: different each run)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -234,7 +240,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     wrong = args.sessions < 1 or args.seconds <= 0 or not 0 <= args.book_share <= 1 or args.days < 1
     wrong = wrong or not 0 <= args.think[0] <= args.think[1] or not 0 <= args.browsers <= args.sessions
-    if wrong or (args.ahead is not None and args.ahead < 1) or args.login_gap < 0:
+    if wrong or (args.ahead is not None and args.ahead < 1) or args.login_gap < 0 or args.alone_seconds < 0:
         parser.error("--sessions ≥ 1, 0 ≤ --browsers ≤ --sessions, --seconds > 0, --book-share in [0, 1], --days ≥ 1, "
                      "--ahead ≥ 1, --login-gap ≥ 0, 0 ≤ --think MIN ≤ MAX")
     if args.seed is None:
@@ -797,6 +803,21 @@ def figures_of(tally: Tally) -> dict:
             "overall": summary(everything) if everything else None}
 
 
+async def baseline(args: argparse.Namespace, days: list[date]) -> dict:
+    """One protocol session alone for ``--alone-seconds``, the same actions without pauses (one request at a
+    time, never two at once; about as many bookings a second as the ten sessions make, so the pages' caches
+    are renewed about as often): on the same machine a minute apart, the difference to the ten sessions'
+    figures is what the concurrency costs."""
+    tally, start = Tally(), Start(expected=1, window=args.alone_seconds, gap=0)
+    alone = argparse.Namespace(**{**vars(args), "think": (0.0, 0.0)})
+    machine, _ = await asyncio.gather(cpu_in_window(start, args.app_pid),
+                                      protocol_session(alone, args.sessions, start, tally, days))
+    return {"seconds": args.alone_seconds, **figures_of(tally), "errors": len(tally.errors),
+            "error_samples": tally.errors[:5], "booked": tally.booked,
+            "cpu_percent_of_one_core": machine["cpu"], "cpu_pressure_percent": machine["pressure"],
+            "app_threads_in_window": machine["app_threads"], "load_avg_after": [round(x, 2) for x in os.getloadavg()]}
+
+
 async def run(args: argparse.Namespace) -> dict:
     from playwright.async_api import async_playwright
 
@@ -805,6 +826,7 @@ async def run(args: argparse.Namespace) -> dict:
     by_browser, by_protocol = Tally(), Tally()
     start = Start(expected=args.sessions, window=args.seconds, gap=args.login_gap)
     with tempfile.TemporaryDirectory(prefix="civic-load-") as folder, app_priority(args.app_pid, args.app_nice) as nice:
+        alone = await baseline(args, days) if args.alone_seconds else None
         async with (async_playwright() if args.browsers else _no_playwright()) as playwright:
             browser = None
             if args.browsers:
@@ -837,6 +859,7 @@ async def run(args: argparse.Namespace) -> dict:
         "by_kind": {kind: figures_of(part) for kind, part in (("protocol", by_protocol), ("browser", by_browser))
                     if part.actions},
         "live_refresh": summary(tally.refreshes) if tally.refreshes else None,
+        "alone": alone,
         "errors": len(tally.errors), "error_samples": tally.errors[:15], "lost_clicks": tally.lost_clicks,
         "lost_clicks_by_action": tally.lost_by_action,
         "booked": tally.booked, "refused_slot_taken": len(tally.refused), "refused_samples": tally.refused[:5],
@@ -886,6 +909,12 @@ def print_report(report: dict) -> None:
         row = part["overall"]
         print(f"{'all':<20}{row['n']:>6}{row['median_s']:>11.3f}{row['p95_s']:>9.3f}{row['max_s']:>9.3f}"
               f"   (target p95 ≤ {TARGET_P95_S} s)")
+    if report.get("alone") and report["alone"]["overall"]:
+        alone, row = report["alone"], report["alone"]["overall"]
+        print(f"one protocol session alone just before ({alone['seconds']:g} s, no pauses, {alone['booked']} bookings): "
+              f"p95 {row['p95_s']:.3f} s, median {row['median_s']:.3f} s over {row['n']} actions, errors "
+              f"{alone['errors']} {alone['error_samples'] or ''}(CPU pressure {alone['cpu_pressure_percent']}%, "
+              f"load after {alone['load_avg_after']})")
     if report["live_refresh"]:
         row = report["live_refresh"]
         print(f"live refreshes (fragment auto-reruns, not actions): n {row['n']}, median {row['median_s']:.3f} s, "
@@ -913,7 +942,8 @@ def met(report: dict) -> bool:
     kinds = report["by_kind"]
     expected = {kind for kind, count in (("protocol", report["protocol_sessions"]),
                                          ("browser", report["browser_sessions"])) if count}
-    return (report["errors"] == 0 and checked["overlapping_pairs"] == 0 and checked["bookings_without_their_slots"] == 0
+    return (report["errors"] == 0 and not (report.get("alone") or {}).get("errors")
+            and checked["overlapping_pairs"] == 0 and checked["bookings_without_their_slots"] == 0
             and set(kinds) == expected and all(part["overall"]["p95_s"] <= TARGET_P95_S for part in kinds.values()))
 
 
