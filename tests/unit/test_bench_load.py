@@ -35,6 +35,8 @@ def test_met_needs_both_kinds_within_the_target_no_error_and_no_double_booking()
     assert not load.met(report(browser_p95=None))  # the browser session timed nothing
     assert not load.met(report(errors=1))
     assert not load.met(report(pairs=1))
+    assert not load.met(report() | {"alone": {"errors": 1}})  # the session alone before them showed an error
+    assert load.met(report() | {"alone": {"errors": 0}})
 
 
 def test_sessions_default_to_one_browser_and_the_rest_protocol():
