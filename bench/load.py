@@ -887,7 +887,7 @@ def print_report(report: dict) -> None:
         cpu = report["cpu_percent_of_one_core"]
         print(f"CPU used in the window (100% = one core of {report['cpu_count']}): the app {cpu['app']}%, "
               f"load generator {cpu['load_generator']}% (its process with the protocol sessions "
-              f"{cpu['generator_process']}%, chromium {cpu['chromium']}%)")
+              f"{cpu['generator_process']}%, chromium with Playwright's driver {cpu['chromium']}%)")
     if report.get("cpu_pressure_percent") is not None:
         print(f"Some task on the machine waited for a CPU during {report['cpu_pressure_percent']}% of the window "
               "(/proc/pressure/cpu: the app's runs queue behind the generator's and everyone else's work)")
