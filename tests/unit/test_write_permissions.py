@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -470,42 +471,60 @@ def test_the_same_call_by_a_role_allowed_to_make_it_writes(name, world_file, tmp
 def _call_sites(function) -> list[str]:
     """'path:line' of every call of ``function`` in the app's code (dashboard/, pages/), resolved through the
     file's imports of dashboard.services (only those are imported here: never a page or the app itself)."""
-    sites = []
+    target, sites = _calls_by_target().get(id(function), (None, []))
+    return sites if target is function else []
+
+
+@functools.cache
+def _calls_by_target() -> dict[int, tuple[Any, list[str]]]:
+    """Every resolvable call in the app's code: (the object called, its 'path:line's) by the object's id. The
+    code is parsed once, not once per writer asked about; each object is held, so no id is reused."""
+    found: dict[int, tuple[Any, list[str]]] = {}
     files = sorted((ROOT / "dashboard").rglob("*.py")) + sorted((ROOT / "pages").rglob("*.py"))
     for path in files:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
         relative = path.relative_to(ROOT).as_posix()
-        names: dict[str, Any] = {}
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = _service_names(tree, relative)
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dashboard.services"):
-                module = importlib.import_module(node.module)
-                for alias in node.names:
-                    value = getattr(module, alias.name, None)
-                    if value is None:
-                        value = importlib.import_module(f"{node.module}.{alias.name}")
-                    names[alias.asname or alias.name] = value
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.name.startswith("dashboard.services") and alias.asname:
-                        names[alias.asname] = importlib.import_module(alias.name)
-        module_name = relative.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
-        if module_name.startswith("dashboard.services."):  # the module's own functions, called by plain name
-            names = {**vars(importlib.import_module(module_name)), **names}
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            chain, base = [], node.func
-            while isinstance(base, ast.Attribute):
-                chain.append(base.attr)
-                base = base.value
-            if not isinstance(base, ast.Name) or base.id not in names:
-                continue
-            target = names[base.id]
-            for attribute in reversed(chain):
-                target = getattr(target, attribute, None)
-            if target is function:
-                sites.append(f"{relative}:{node.lineno}")
-    return sites
+            target = _called(node, names) if isinstance(node, ast.Call) else None
+            if target is not None:
+                found.setdefault(id(target), (target, []))[1].append(f"{relative}:{node.lineno}")
+    return found
+
+
+def _service_names(tree: ast.AST, relative: str) -> dict[str, Any]:
+    """The names a file binds to dashboard.services modules and functions (and, in a service module, its own)."""
+    names: dict[str, Any] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dashboard.services"):
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                value = getattr(module, alias.name, None)
+                if value is None:
+                    value = importlib.import_module(f"{node.module}.{alias.name}")
+                names[alias.asname or alias.name] = value
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("dashboard.services") and alias.asname:
+                    names[alias.asname] = importlib.import_module(alias.name)
+    module_name = relative.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+    if module_name.startswith("dashboard.services."):  # the module's own functions, called by plain name
+        names = {**vars(importlib.import_module(module_name)), **names}
+    return names
+
+
+def _called(node: ast.Call, names: dict[str, Any]) -> Any:
+    """The object a call's ``name.attr.attr`` resolves to, or None."""
+    chain, base = [], node.func
+    while isinstance(base, ast.Attribute):
+        chain.append(base.attr)
+        base = base.value
+    if not isinstance(base, ast.Name) or base.id not in names:
+        return None
+    target = names[base.id]
+    for attribute in reversed(chain):
+        target = getattr(target, attribute, None)
+    return target
 
 
 def test_writers_without_a_role_check_are_called_only_where_they_may_be():
