@@ -169,3 +169,14 @@ def test_the_parts_cover_the_page_once():
     charts = utilisation.BOOKING_CHARTS + utilisation.SERVED_CHARTS + utilisation.OTHER_CHARTS
     assert sorted(kpis) == sorted(utilisation.KPIS) and sorted(charts) == sorted(utilisation.CHARTS)
     assert set(utilisation.CALENDAR_WRITES) < set(utilisation.BOOKING_WRITES)
+
+
+def test_the_kept_stamps_look_past_the_newest_rows_when_they_must(demo, monkeypatch):
+    stamp = int(demo.scalar("select max(id) from audit_log"))
+    book_tomorrow(demo)
+    book_tomorrow(demo)
+    booked = int(demo.scalar("select max(id) from audit_log"))
+    whole = utilisation.kept_stamps(demo, booked)
+
+    monkeypatch.setattr(utilisation, "KEPT_WINDOW", 1)  # the newest row is a booking: the whole log is read
+    assert utilisation.kept_stamps(demo, booked) == whole == {"served": stamp, "other": stamp}

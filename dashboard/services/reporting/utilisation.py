@@ -691,15 +691,25 @@ def other_frames(db: Database, actor: Actor, date_from: date, date_to: date) -> 
     }
 
 
+# How many of the newest audit rows ``kept_stamps`` looks through first: the log grows by every write the app makes,
+# and the newest write outside the front desk's is almost always among the last ones.
+KEPT_WINDOW = 1000
+
+
 def kept_stamps(db: Database, stamp: int) -> dict[str, int]:
     """What the page keeps its parts for, as of the data's ``stamp`` (0: no such write yet): ``served`` — the newest
     audit row up to ``stamp`` that is no calendar write (``CALENDAR_WRITES``), and ``other`` — the newest that is
-    no booking write at all (``BOOKING_WRITES``). One small query per new stamp."""
-    served, other = db.one(
-        "select coalesce(max(id) filter (where not list_contains(?::varchar[], entity || ':' || action)), 0), "
-        "coalesce(max(id) filter (where not list_contains(?::varchar[], entity || ':' || action)), 0) "
-        "from audit_log where id <= ?", [list(CALENDAR_WRITES), list(BOOKING_WRITES), int(stamp)])
-    return {"served": int(served), "other": int(other)}
+    no booking write at all (``BOOKING_WRITES``). One small query per new stamp: the last ``KEPT_WINDOW`` rows
+    first, the whole log only when none of them is outside the front desk's."""
+    for newer_than in (int(stamp) - KEPT_WINDOW, -1):
+        served, other = db.one(
+            "select max(id) filter (where not list_contains(?::varchar[], entity || ':' || action)), "
+            "max(id) filter (where not list_contains(?::varchar[], entity || ':' || action)) "
+            "from audit_log where id <= ? and id > ?", [list(CALENDAR_WRITES), list(BOOKING_WRITES), int(stamp),
+                                                        newer_than])
+        if other is not None:
+            break
+    return {"served": int(served or 0), "other": int(other or 0)}
 
 
 def area_available(db: Database, area: str) -> bool:
