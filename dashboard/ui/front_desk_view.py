@@ -35,7 +35,9 @@ ARRIVAL_WINDOW = timedelta(hours=1)
 USED_FORMS = "_desk_forms_used"
 
 # Static (no user text): the cards look as Streamlit's bordered containers and coloured Markdown do in the
-# app's light theme (.streamlit/config.toml), so an HTML card and a container card side by side match.
+# app's light theme (.streamlit/config.toml), so an HTML card and a container card side by side match. A card
+# with arriving groups is a grid by its key's class (st-key-desk_card_<id>) over its element containers: should a
+# Streamlit upgrade rename those, the rows fall back to the text above its buttons, still usable.
 STYLE = """<style>
 .desk-card { border: 1px solid rgba(31, 31, 31, 0.2); border-radius: 0.35rem; padding: calc(1rem - 1px);
   margin-bottom: 1rem; line-height: 1.6; }
@@ -45,9 +47,19 @@ STYLE = """<style>
 .desk-part ul:first-child { margin-top: 0; }
 .desk-card li, .desk-part li { margin: 0.2em 0; padding-left: 0.3em; }
 .desk-arrival { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 5fr) minmax(0, 2fr); column-gap: 1rem;
-  line-height: 1.6; overflow-wrap: anywhere; }
-[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > .desk-arrival) { flex: 1 1 0 !important;
-  min-width: 16rem; }
+  line-height: 1.6; overflow-wrap: break-word; }
+[class*="st-key-desk_card_"] { display: grid !important; grid-template-columns: minmax(0, 1fr) auto auto;
+  align-items: center; }
+[class*="st-key-desk_card_"] > * { grid-column: 1 / -1; }
+[class*="st-key-desk_card_"] > :has(> [data-testid="stHtml"] > .desk-arrival) { grid-column: 1; }
+[class*="st-key-desk_card_"] > [class*="st-key-desk_in_"], [class*="st-key-desk_card_"] > [class*="st-key-desk_ns_"] {
+  grid-column: auto; }
+@media (max-width: 640px) {
+  [class*="st-key-desk_card_"] { grid-template-columns: auto auto 1fr; }
+  [class*="st-key-desk_card_"] > :has(> [data-testid="stHtml"] > .desk-arrival) { grid-column: 1 / -1; }
+  .desk-arrival { grid-template-columns: auto minmax(0, 1fr); }
+  .desk-arrival > :last-child { grid-column: 2; }
+}
 .desk-card b, .desk-part b, .desk-arrival b { font-weight: 600; }
 .desk-red { color: #9E303B; } .desk-green { color: #0C5A44; } .desk-orange { color: #8F4A00; }
 .desk-gray { color: #686255; }
@@ -158,21 +170,21 @@ def card_html(desk: Desk, name: str, kind_text: str, shown: DeskResource) -> str
 
 
 def arrival_row(desk: Desk, booking: DeskBooking) -> None:
-    """A booking whose people are arriving now: what it is, then one-click buttons."""
-    # The text takes the row's width left by the buttons (``STYLE``); on a phone the buttons go under it.
-    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
-        st.html(f"<div class=\"desk-arrival\"><span>{hm(booking.starts_at)}–{hm(booking.ends_at)}</span>"
-                f"<span>{escape(booking.organisation)}<br><span class=\"desk-gray\">{escape(booking.purpose)}</span>"
-                f"</span><span>{escape(desk.status_text[booking.status])}<br><span class=\"desk-gray\">"
-                f"{escape(t('desk.expected', count=int(booking.attendees)))}</span></span></div>")
-        # One click records the expected head count (said in the row; ``arrivals_hint`` above the cards says
-        # where to correct it, once: a help tooltip on every button cost the browser ~3 ms a row). A number
-        # field per row made a busy day's page several times slower: every widget copies the session state.
-        form = f"desk_{booking.resource_id}"
-        st.button(desk.check_in_text, key=f"desk_in_{booking.id}", type="primary", on_click=check_in,
-                  args=(int(booking.id), booking.organisation, int(booking.attendees), form))
-        st.button(desk.no_show_text, key=f"desk_ns_{booking.id}", on_click=no_show,
-                  args=(int(booking.id), booking.organisation, form))
+    """A booking whose people are arriving now: what it is, then one-click buttons; three cells of its card's
+    grid (``STYLE``), the text in the width the buttons leave, on a phone the buttons under it. (A row
+    container per group, the obvious way, cost the browser another ~2 ms a row.)"""
+    st.html(f"<div class=\"desk-arrival\"><span>{hm(booking.starts_at)}–{hm(booking.ends_at)}</span>"
+            f"<span>{escape(booking.organisation)}<br><span class=\"desk-gray\">{escape(booking.purpose)}</span>"
+            f"</span><span>{escape(desk.status_text[booking.status])}<br><span class=\"desk-gray\">"
+            f"{escape(t('desk.expected', count=int(booking.attendees)))}</span></span></div>")
+    # One click records the expected head count (said in the row; ``arrivals_hint`` above the cards says
+    # where to correct it, once: a help tooltip on every button cost the browser ~3 ms a row). A number
+    # field per row made a busy day's page several times slower: every widget copies the session state.
+    form = f"desk_{booking.resource_id}"
+    st.button(desk.check_in_text, key=f"desk_in_{booking.id}", type="primary", on_click=check_in,
+              args=(int(booking.id), booking.organisation, int(booking.attendees), form))
+    st.button(desk.no_show_text, key=f"desk_ns_{booking.id}", on_click=no_show,
+              args=(int(booking.id), booking.organisation, form))
 
 
 def card_with_arrivals(desk: Desk, resource_id: int, name: str, kind_text: str, shown: DeskResource) -> None:
@@ -186,7 +198,7 @@ def card_with_arrivals(desk: Desk, resource_id: int, name: str, kind_text: str, 
             parts[-1].append(booking_line(desk, booking))
         else:
             parts.append([booking_line(desk, booking)])
-    with st.container(border=True):
+    with st.container(border=True, key=f"desk_card_{resource_id}"):  # the key: its grid in ``STYLE``
         head = _head(desk, name, kind_text, shown)
         if parts and isinstance(parts[0], list):
             head += _lines(parts.pop(0))
