@@ -10,8 +10,10 @@ format is the same, so ``bcrypt.checkpw`` behaves exactly as at login; one test 
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import datetime
+from pathlib import Path
 
 import bcrypt
 import pytest
@@ -21,6 +23,8 @@ from dashboard.services import reservations as res
 from dashboard.services.admin import users
 from dashboard.services.register import organisations
 from db.connection import close_database, get_database
+from tests.conftest import ADMIN, STAFF
+from tests.unit import forum_dataset
 from tests.unit.builders import NOW, Centre, Place
 
 # A sample NGO as staff would type it on the form (NIP with "PL" and dashes, a 6-digit KRS,
@@ -127,4 +131,32 @@ def wednesday_demo(tmp_path_factory, migrated_template):
     fillers.fill(database, 0.2)
     yield database
     clock.freeze(None)
+    close_database(path)
+
+
+@pytest.fixture(scope="session")
+def forum_february_file(tmp_path_factory, migrated_template) -> tuple[Path, forum_dataset.Pilot]:
+    """``forum_dataset``'s February built once through the services into a closed file (its ids in the Pilot)."""
+    path = tmp_path_factory.mktemp("forum_february") / "civic.duckdb"
+    shutil.copyfile(migrated_template, path)
+    database = get_database(path)
+    try:
+        built = forum_dataset.build(database, ADMIN, STAFF)
+    finally:
+        clock.freeze(None)
+    database.checkpoint()
+    close_database(path)
+    return path, built
+
+
+@pytest.fixture
+def pilot(forum_february_file, tmp_path) -> forum_dataset.Pilot:
+    """The February of ``forum_dataset`` in a database of the test's own (a copy of the one built per session),
+    the clock at its end as after ``build``; the same data, ids and audit rows as a fresh build."""
+    source, built = forum_february_file
+    path = tmp_path / "forum.duckdb"
+    shutil.copyfile(source, path)
+    database = get_database(path)
+    clock.freeze(forum_dataset.END)
+    yield dataclasses.replace(built, db=database)
     close_database(path)

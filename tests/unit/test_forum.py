@@ -15,12 +15,7 @@ from dashboard.core import i18n
 from dashboard.core.errors import ValidationError
 from dashboard.services.reporting import forum
 from dashboard.ui import forum_export
-from tests.unit.forum_dataset import FEBRUARY, build, leaks, personal_values
-
-
-@pytest.fixture
-def pilot(db, admin, staff):
-    return build(db, admin, staff)
+from tests.unit.forum_dataset import FEBRUARY, leaks, personal_values
 
 
 @pytest.fixture

@@ -13,12 +13,11 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from dashboard.services.reporting import forum
 from dashboard.ui import charts, forum_export
-from tests.unit.forum_dataset import FEBRUARY, build
+from tests.unit.forum_dataset import FEBRUARY
 
 
 @pytest.fixture
-def deck_and_slides(db, admin, staff, coordinator):
-    pilot = build(db, admin, staff)
+def deck_and_slides(pilot, coordinator):
     slides = forum.deck(pilot.db, coordinator, *FEBRUARY)
     started = time.perf_counter()
     data = forum_export.to_pptx(slides, "Centrum Obywatelskie", "Brak danych", "„<5” — mniej niż 5")

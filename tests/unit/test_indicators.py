@@ -14,7 +14,7 @@ from dashboard.core.i18n import catalogue, translate
 from dashboard.services import reservations
 from dashboard.services.education import enrolment, trainings
 from dashboard.services.reporting import forum, indicators, overview, pilot_report, results, utilisation
-from tests.unit.forum_dataset import END, FEBRUARY, build
+from tests.unit.forum_dataset import END, FEBRUARY
 
 # Every indicator on February 2026 of forum_dataset (now: Monday 2 March, 10:00), counted by hand from its docstring.
 BY_HAND = {
@@ -64,11 +64,6 @@ BY_HAND = {
     "own_share_actual": 1,
     "in_kind_actual": 0,
 }
-
-
-@pytest.fixture
-def pilot(db, admin, staff):
-    return build(db, admin, staff)
 
 
 def test_the_hand_count_covers_the_whole_catalogue():

@@ -8,18 +8,13 @@ import pytest
 
 from dashboard.core.errors import ValidationError
 from dashboard.services.reporting import results, utilisation
-from tests.unit.forum_dataset import FEBRUARY, build
+from tests.unit.forum_dataset import FEBRUARY
 
 # What each KPI's rows must add up to, counted by hand (forum_dataset's docstring): occupancy is the 12 h
 # booked in February (A 2 + 4, B 2, C's no-show 2, the training's room 2) of its 20 working days × 8 h.
 BY_HAND = {"organisations_served": 5, "bookings_held": 3, "no_show_rate": 0.25, "occupancy": 12 / 160,
            "events_held": 1, "participants": 6, "attendance_rate": 5 / 6, "rating": 4.2, "advisory_hours": 2.5,
            "volunteer_hours_register": 5.5, "volunteer_hours_centre": 5.5, "volunteer_value_centre": 220.0}
-
-
-@pytest.fixture
-def pilot(db, admin, staff):
-    return build(db, admin, staff)
 
 
 def _by_hand(kpi: str, rows: pd.DataFrame) -> float:

@@ -100,19 +100,12 @@ def test_presets_cover_the_expected_dates():
 
 
 # -- on the fixed February of forum_dataset (see its docstring for the hand count) ------------------------------
-@pytest.fixture
-def february(db, admin, staff):
-    from forum_dataset import build
-
-    return build(db, admin, staff)
-
-
 FEB = (date(2026, 2, 1), date(2026, 2, 28))
 
 
-def test_unique_organisations_across_bookings_events_and_advisory(february, coordinator):
-    served = utilisation.organisations_served(february.db, coordinator, *FEB)
-    rows = utilisation.kpi_rows(february.db, coordinator, "organisations_served", *FEB)
+def test_unique_organisations_across_bookings_events_and_advisory(pilot, coordinator):
+    served = utilisation.organisations_served(pilot.db, coordinator, *FEB)
+    rows = utilisation.kpi_rows(pilot.db, coordinator, "organisations_served", *FEB)
 
     # A and B came for rooms and advice, D, E and F for the training (two from D count once);
     # C booked but never came (a no-show serves nobody); the Centre's own booking for the training is not service.
@@ -121,28 +114,28 @@ def test_unique_organisations_across_bookings_events_and_advisory(february, coor
         ["Fundacja Rozwoju Widzewa", 0, 1, 0], ["Fundacja Zielona Łódź", 2, 0, 1],
         ["Stowarzyszenie Kultury Teofilowa", 0, 1, 0], ["Stowarzyszenie Sąsiedzi z Bałut", 1, 0, 1],
         ["Towarzystwo Przyjaciół Chojen", 0, 1, 0]]
-    by_service = utilisation.organisations_by_service(february.db, coordinator, *FEB)
+    by_service = utilisation.organisations_by_service(pilot.db, coordinator, *FEB)
     assert by_service.values.tolist() == [["booking", 2], ["event", 3], ["advisory", 2]]
-    new = utilisation.new_organisations_by_month(february.db, coordinator, *FEB)
+    new = utilisation.new_organisations_by_month(pilot.db, coordinator, *FEB)
     assert [(month.date(), count) for month, count in new.values.tolist()] == [(date(2026, 2, 1), 5)]
-    assert utilisation.new_organisations_by_month(february.db, coordinator, date(2026, 3, 1), date(2026, 3, 31)).empty
+    assert utilisation.new_organisations_by_month(pilot.db, coordinator, date(2026, 3, 1), date(2026, 3, 31)).empty
 
 
-def test_volunteer_hours_are_valued_at_the_hourly_rate(february, admin, coordinator):
+def test_volunteer_hours_are_valued_at_the_hourly_rate(pilot, admin, coordinator):
     from dashboard.services.admin import app_settings
 
-    assert utilisation.volunteer_hours(february.db, coordinator, *FEB) == {
+    assert utilisation.volunteer_hours(pilot.db, coordinator, *FEB) == {
         "hours": 5.5, "value_pln": 220.0, "rate": 40.0, "volunteers": 1, "entries": 2}  # 3.5 h + 2 h at 40 zł
-    app_settings.set_setting(february.db, admin, "volunteer_hourly_rate_pln", 37.5)
-    assert utilisation.volunteer_hours(february.db, coordinator, *FEB)["value_pln"] == 206.25
-    assert utilisation.volunteer_hours(february.db, coordinator, date(2026, 2, 11), date(2026, 2, 28))["hours"] == 2
+    app_settings.set_setting(pilot.db, admin, "volunteer_hourly_rate_pln", 37.5)
+    assert utilisation.volunteer_hours(pilot.db, coordinator, *FEB)["value_pln"] == 206.25
+    assert utilisation.volunteer_hours(pilot.db, coordinator, date(2026, 2, 11), date(2026, 2, 28))["hours"] == 2
 
 
-def test_bookings_held_no_shows_and_evenings_on_the_long_days(february, coordinator):
-    rooms = [february.room]
-    visits = utilisation.attendance(february.db, coordinator, *FEB, rooms)
-    outcomes = utilisation.booking_outcomes(february.db, coordinator, *FEB, rooms)
-    evenings = utilisation.evening_use(february.db, coordinator, *FEB, rooms)
+def test_bookings_held_no_shows_and_evenings_on_the_long_days(pilot, coordinator):
+    rooms = [pilot.room]
+    visits = utilisation.attendance(pilot.db, coordinator, *FEB, rooms)
+    outcomes = utilisation.booking_outcomes(pilot.db, coordinator, *FEB, rooms)
+    evenings = utilisation.evening_use(pilot.db, coordinator, *FEB, rooms)
 
     assert visits == {"held": 3, "no_show": 1, "no_show_rate": 0.25, "evening": 1, "people": 19}  # 8 + 5 + 6 people
     assert outcomes.values.tolist() == [[date(2026, 2, 2), "checked_in", 2], [date(2026, 2, 2), "no_show", 1],
@@ -153,15 +146,15 @@ def test_bookings_held_no_shows_and_evenings_on_the_long_days(february, coordina
                                         [date(2026, 2, 16), 2, 0, 4.0, 0.0], [date(2026, 2, 23), 2, 0, 4.0, 0.0]]
 
 
-def test_lockers_occupied_per_day(february, admin, staff, coordinator):
+def test_lockers_occupied_per_day(pilot, admin, staff, coordinator):
     from dashboard.services.reservations import lockers
 
-    locker = reservations.create_resource(february.db, admin, {"kind": "locker", "name": "Szafka 1"})
-    reservations.create_resource(february.db, admin, {"kind": "locker", "name": "Szafka 2"})
-    lockers.assign_locker(february.db, staff, {"resource_id": locker, "organisation_id": february.organisations["A"],
+    locker = reservations.create_resource(pilot.db, admin, {"kind": "locker", "name": "Szafka 1"})
+    reservations.create_resource(pilot.db, admin, {"kind": "locker", "name": "Szafka 2"})
+    lockers.assign_locker(pilot.db, staff, {"resource_id": locker, "organisation_id": pilot.organisations["A"],
                                                "date_from": date(2026, 2, 10), "date_to": date(2026, 2, 20)})
 
-    frame = utilisation.lockers_occupied(february.db, coordinator, date(2026, 2, 9), date(2026, 2, 21))
+    frame = utilisation.lockers_occupied(pilot.db, coordinator, date(2026, 2, 9), date(2026, 2, 21))
 
     assert frame["lockers"].unique().tolist() == [2]
     assert frame["occupied"].tolist() == [0] + [1] * 11 + [0]
@@ -181,9 +174,9 @@ def test_workstation_use_counts_every_workstation_together(db, admin, staff, coo
     assert frame.values.tolist() == [[date(2026, 11, 2), 5.0, 80.0, 5.0 / 80.0]]
 
 
-def test_a_period_without_anything_recorded_has_no_data(february, coordinator):
-    assert utilisation.period_has_data(february.db, coordinator, *FEB)
-    assert not utilisation.period_has_data(february.db, coordinator, date(2027, 2, 1), date(2027, 2, 28))
+def test_a_period_without_anything_recorded_has_no_data(pilot, coordinator):
+    assert utilisation.period_has_data(pilot.db, coordinator, *FEB)
+    assert not utilisation.period_has_data(pilot.db, coordinator, date(2027, 2, 1), date(2027, 2, 28))
 
 
 def test_open_hours_match_the_compliance_check_around_a_holiday(db, staff, coordinator, centre):
@@ -195,12 +188,12 @@ def test_open_hours_match_the_compliance_check_around_a_holiday(db, staff, coord
     assert days["hours"].sum() == weeks.iloc[0]["hours_open"] == 32.0
 
 
-def test_an_event_counts_as_delivered_only_once_it_has_started(february, coordinator):
+def test_an_event_counts_as_delivered_only_once_it_has_started(pilot, coordinator):
     clock.freeze(datetime(2026, 2, 10, 15, 0, tzinfo=clock.WARSAW))  # the training starts at 16:00 that day
-    before = utilisation.events_summary(february.db, coordinator, *FEB)
+    before = utilisation.events_summary(pilot.db, coordinator, *FEB)
     clock.freeze(datetime(2026, 2, 10, 16, 30, tzinfo=clock.WARSAW))
-    during = utilisation.events_summary(february.db, coordinator, *FEB)
+    during = utilisation.events_summary(pilot.db, coordinator, *FEB)
 
     assert (before["events"], before["participants"]) == (0, 0)
     assert during["events"] == 1 and during["participants"] > 0
-    assert utilisation.kpi_rows(february.db, coordinator, "events_held", *FEB)["id"].tolist() == [february.event]
+    assert utilisation.kpi_rows(pilot.db, coordinator, "events_held", *FEB)["id"].tolist() == [pilot.event]
