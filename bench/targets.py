@@ -17,7 +17,7 @@ PAGE_P95_MS: dict[str, float] = {}  # the same for p95
 SERVICE_MS: dict[str, float] = {  # keyed by the name in bench/services.py REGISTRY
     "certificates.certificate_pdf": 150.0,
     "volunteer_work.matching": 100.0,
-    "utilisation.live_refresh_after_write": 100.0,  # the live refresh (here its worst case)
+    "utilisation.live_refresh_after_write": 100.0,  # a booking made, then the page's reads after it
     "forum.deck_to_pptx": 2000.0,
 }
 DATASET_BUILD_S = 60.0
