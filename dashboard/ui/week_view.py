@@ -79,7 +79,22 @@ def _vega_lite(chart) -> dict:
     """The spec ``st.altair_chart`` sends for ``chart``, data sets as Arrow, by Streamlit's own conversion
     (private: a Streamlit upgrade that moves it fails tests/app/test_week_calendar_page.py, not silently).
     ``charts.vega_spec`` goes through Altair's ``to_dict``, which inlines the rows as JSON and refuses more
-    than 5,000 (a week of every resource has ~3,000 free half hours), and its Arrow types can differ."""
+    than 5,000 (a week of every resource has ~3,000 free half hours), and its Arrow types can differ.
+
+    Without Altair's check of the spec against the Vega-Lite JSON schema: the check changes nothing in what
+    is made, and it was most of the conversion (all resources, city scale: ~100 ms CPU of it, ~33 ms
+    without), paid again by every session whose week calendar a booking made stale. The builder's output is
+    checked once per shape in tests/unit/test_week_spec_unvalidated.py (the same spec, validated)."""
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
-    return _convert_altair_to_vega_lite_spec(chart)
+    return _convert_altair_to_vega_lite_spec(_Unvalidated(chart))
+
+
+class _Unvalidated:
+    """``chart`` as Streamlit's conversion sees it (it only calls ``to_dict()``), converted unvalidated."""
+
+    def __init__(self, chart) -> None:
+        self.chart = chart
+
+    def to_dict(self) -> dict:
+        return self.chart.to_dict(validate=False)
