@@ -46,24 +46,96 @@ def _call(module: str, name: str, database: str, role: str, stamp: int, moment: 
     return service(_db, _actor, *args, **dict(kwargs))
 
 
+class _Flight:
+    """One computation of a key under way: its thread, and what it came to once ``done`` is set."""
+
+    __slots__ = ("done", "failed", "kept", "owner")
+
+    def __init__(self) -> None:
+        self.owner = threading.get_ident()
+        self.done = threading.Event()
+        self.kept: tuple[float, bool, Any] | None = None
+        self.failed = False
+
+
+_FLIGHTS: dict[Hashable, _Flight] = {}   # keys being computed now, under _LOCK
+_WAITING: dict[int, _Flight] = {}        # thread -> the computation it waits for, under _LOCK
+
+
+def _would_wait_on_itself(flight: _Flight, me: int) -> bool:
+    """Whether waiting for ``flight`` closes a ring: its thread is (through others) waiting for this one,
+    as when a computation reads the very key it is computing, or two computations read each other's key."""
+    seen: set[int] = set()
+    owner = flight.owner
+    while owner not in seen:
+        if owner == me:
+            return True
+        seen.add(owner)
+        waited = _WAITING.get(owner)
+        if waited is None:
+            return False
+        owner = waited.owner
+    return False
+
+
 def remember(key: Hashable, compute: Callable[[], T], *, copy: bool = True) -> T:
     """``compute()``, kept under ``key`` for ``TTL_S`` (the least recently used go past ``MAX_ENTRIES``).
 
     ``copy``: every caller gets its own copy (a pickled one, as ``st.cache_data`` gives), so a page that
     changes a frame it was given cannot change what the next rerun reads. ``copy=False`` hands out the
     kept object itself, for things built once and only read (a page's prepared charts), where even the
-    copy would cost. Two sessions missing the same key at once both compute; the last one is kept.
+    copy would cost.
+
+    Single flight: sessions that miss the same key at once (a booking makes every screen's figures stale
+    together) do not each compute it: the first computes, the others wait for its result. No lock is held
+    while computing, so other keys are read and computed meanwhile. A computation that fails keeps
+    nothing: each waiter then tries again itself (one of them computing, the others waiting), so every
+    caller gets a result or its own exception. A wait that would close a ring (a computation reading its
+    own key, or two reading each other's) computes instead of waiting.
     """
-    now = time.monotonic()
-    with _LOCK:
-        hit = _STORE.get(key)
-        fresh = hit is not None and now - hit[0] < TTL_S
-        if fresh:
-            _STORE.move_to_end(key)
-    if fresh:
-        return pickle.loads(hit[2]) if hit[1] else hit[2]
-    value = compute()  # the caller's own: what is kept is a pickled copy, or (copy=False) this very object
-    kept = (now, copy, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) if copy else value)
+    me = threading.get_ident()
+    while True:
+        now = time.monotonic()
+        with _LOCK:
+            hit = _STORE.get(key)
+            if hit is not None and now - hit[0] < TTL_S:
+                _STORE.move_to_end(key)
+                break
+            flight = _FLIGHTS.get(key)
+            if flight is None:
+                flight = _FLIGHTS[key] = _Flight()
+                leading = True
+            elif _would_wait_on_itself(flight, me):
+                leading = None
+            else:
+                _WAITING[me] = flight
+                leading = False
+        if leading is None:
+            return compute()   # not kept: the computation under way keeps its own
+        if leading:
+            return _compute(key, compute, copy, flight, now)
+        try:
+            flight.done.wait()
+        finally:
+            with _LOCK:
+                _WAITING.pop(me, None)
+        if not flight.failed:
+            hit = flight.kept
+            break
+    return pickle.loads(hit[2]) if hit[1] else hit[2]
+
+
+def _compute(key: Hashable, compute: Callable[[], T], copy: bool, flight: _Flight, now: float) -> T:
+    """Compute ``key`` as its flight's leader, keep it, and hand it to whoever waits."""
+    try:
+        value = compute()  # the caller's own: what is kept is a pickled copy, or (copy=False) this very object
+        kept = (now, copy, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) if copy else value)
+    except BaseException:  # a script stopped or rerun mid-way too: nothing kept, the waiters try again
+        with _LOCK:
+            flight.failed = True
+            _FLIGHTS.pop(key, None)
+        flight.done.set()
+        raise
     with _LOCK:
         _STORE[key] = kept
         _STORE.move_to_end(key)
@@ -71,6 +143,9 @@ def remember(key: Hashable, compute: Callable[[], T], *, copy: bool = True) -> T
         # they are past TTL_S (from the least recently used end), not only when the store is full.
         while _STORE and (len(_STORE) > MAX_ENTRIES or now - next(iter(_STORE.values()))[0] >= TTL_S):
             _STORE.popitem(last=False)
+        flight.kept = kept
+        _FLIGHTS.pop(key, None)
+    flight.done.set()
     return value
 
 
