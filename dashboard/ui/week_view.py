@@ -8,6 +8,8 @@ that key (``cached.Reader.view``); a rerun with nothing changed only looks it up
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -37,26 +39,42 @@ def week_title(monday: date, lang: str) -> str:
 def prepared(reader: cached.Reader, ids: list[int], names: dict[int, str], date_from: date, date_to: date,
              now: datetime, lang: str, *, day_view: bool, can_book: bool, on_phone: bool) -> dict:
     """{"spec": the calendar's Vega-Lite spec (None when nothing opens), "count": the bookings, "table": them
-    as the table under the chart (None when there are none)}, kept per data stamp and by what decides it.
+    as the table under the chart (None when there are none)}, kept per data stamp and by what decides it,
+    and the drawing also by the rows it was drawn from (``_fingerprint``).
 
     Free half hours start on whole minutes, so "not yet begun at now" reads the same for any now up to the
     next whole minute (``timegrid.minute_up``): the calendar is kept by that minute. The page only reads
     what it is handed (it is not copied).
     """
     bookable_from = timegrid.minute_up(now)
+    shape = (tuple(ids), tuple(names.get(i) for i in ids), date_from, date_to, bookable_from, lang, day_view,
+             can_book, on_phone)
 
     def build() -> dict:
         data = booking_views.calendar(reader.db, ids, date_from, date_to, bookable_from,
                                       lambda d: reservations.holiday_name(d, lang))
-        spec = None if data["days"].empty else _vega_lite(charts.booking_calendar(
-            data, names, _labels(), {s: t(f"booking_status.{s}") for s in booking_views.STATUSES},
-            lambda d: f"{t(f'weekday_short.{d.weekday()}')} {d:%d.%m}", fmt_date, now=now, day_view=day_view,
-            can_book=can_book, width=340 if on_phone else 1000))
-        bookings = data["bookings"]
-        return {"spec": spec, "count": len(bookings), "table": None if bookings.empty else _table(bookings)}
 
-    return reader.view("week_calendar", (tuple(ids), date_from, date_to, bookable_from, lang, day_view, can_book,
-                                         on_phone), build)
+        def draw() -> dict:
+            spec = None if data["days"].empty else _vega_lite(charts.booking_calendar(
+                data, names, _labels(), {s: t(f"booking_status.{s}") for s in booking_views.STATUSES},
+                lambda d: f"{t(f'weekday_short.{d.weekday()}')} {d:%d.%m}", fmt_date, now=now, day_view=day_view,
+                can_book=can_book, width=340 if on_phone else 1000))
+            bookings = data["bookings"]
+            return {"spec": spec, "count": len(bookings), "table": None if bookings.empty else _table(bookings)}
+
+        # Most writes leave the week drawn as it was (a booking in another week or room, a check-in, any other
+        # area's write): the chart is a function of what was read and of the shape, so it is kept by those too,
+        # across stamps, and a new stamp with the same rows only reads them again.
+        return cached.remember(("week_calendar_drawn", reader.db.path, _fingerprint(data), *shape), draw, copy=False)
+
+    return reader.view("week_calendar", shape, build)
+
+
+def _fingerprint(data: dict[str, pd.DataFrame]) -> str:
+    """A digest of every row and column of the calendar's frames: equal only for the same data (a pickle that
+    differs for the same rows only costs a new drawing)."""
+    return hashlib.blake2b(pickle.dumps([data[k] for k in sorted(data)], protocol=pickle.HIGHEST_PROTOCOL),
+                           digest_size=20).hexdigest()
 
 
 def _labels() -> dict[str, str]:
