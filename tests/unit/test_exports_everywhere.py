@@ -82,7 +82,7 @@ def read_csv(data: bytes) -> list[list[str]]:
 
 
 def read_xlsx(data: bytes, columns: int, rows: int) -> list[list]:
-    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
     cells = [list(r) for r in sheet.iter_rows(min_row=1, max_row=rows + 1, max_col=max(columns, 1))]
     for row in cells:
         for cell in row:
