@@ -3,7 +3,9 @@
 Building the calendar's nine Altair layers and turning them into Vega-Lite costs ~150 ms at city scale,
 and it comes out the same on every rerun until the data change (a new audit stamp), or the person
 picks another week, view or resource, or the language or the minute changes. So it is made once under
-that key (``cached.Reader.view``); a rerun with nothing changed only looks it up and sends it.
+that key (``cached.Reader.view``); a rerun with nothing changed only looks it up and sends it. A new stamp
+reads the week again, and draws it again only if its rows changed: most writes (a booking in another week
+or room, another area's write) leave it as it was, so the drawing is also kept by the rows (issue 20).
 """
 
 from __future__ import annotations
