@@ -9,9 +9,13 @@ room is open Tuesday 12:00–20:00 and Wednesday 10:00–18:00. The initiative t
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from dashboard.core import clock
 from dashboard.services.initiatives import records as initiatives
@@ -201,3 +205,10 @@ def bring_to(db, actor, stage: str, details: dict | None = None, **overrides) ->
     for step in PATH[stage]:
         initiative_stages.move(db, actor, new_id, step, details={**DETAILS.get(step, {}), **(details or {})})
     return new_id
+
+
+def run_coroutine(coroutine: Coroutine) -> Any:
+    """``asyncio.run`` in a thread of its own: a worker that ran the browser tests first still has
+    Playwright's event loop running in its main thread, where ``asyncio.run`` refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as apart:
+        return apart.submit(asyncio.run, coroutine).result()

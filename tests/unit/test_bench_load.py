@@ -19,6 +19,7 @@ from streamlit.proto.Alert_pb2 import Alert
 from bench import load
 from bench.protocol import Run
 from dashboard.core.i18n import translate
+from tests.unit.builders import run_coroutine
 
 
 def report(protocol_p95: float | None = 0.5, browser_p95: float | None = 0.8, errors: int = 0, pairs: int = 0) -> dict:
@@ -78,7 +79,7 @@ class FakeSession:
 
 def book(alerts: list[tuple[int, str]]) -> tuple[load.Tally, FakeSession]:
     tally, session = load.Tally(), FakeSession(alerts)
-    asyncio.run(load.protocol_book(session, tally, random.Random(1), [date(2027, 1, 13)]))
+    run_coroutine(load.protocol_book(session, tally, random.Random(1), [date(2027, 1, 13)]))
     return tally, session
 
 
@@ -123,7 +124,7 @@ def test_protocol_login_submits_the_login_form_when_no_sidebar_is_drawn():
         def errors(self):
             return []
 
-    asyncio.run(load.protocol_login(LoginSession(), "recepcja", "secret-password"))
+    run_coroutine(load.protocol_login(LoginSession(), "recepcja", "secret-password"))
     assert calls == [("open", "recepcja"), ("submit", ["recepcja", "secret-password"], translate("pl", "login.submit"))]
 
 
@@ -164,7 +165,7 @@ def test_the_window_counts_the_apps_threads_and_tells_those_started_in_it_apart(
         asyncio.get_running_loop().call_later(0.2, lambda: threading.Thread(target=stop.wait, args=(0.5,)).start())
         return await load.cpu_in_window(start, os.getpid(), poll_s=0.05)
 
-    found = asyncio.run(window())
+    found = run_coroutine(window())
     threads = found["app_threads"]
     assert set(found["cpu"]) == {"load_generator", "generator_process", "chromium", "app"}
     assert threads["started_in_window"] >= 1 and threads["threads_seen"] > threads["started_in_window"]

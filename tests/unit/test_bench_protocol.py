@@ -3,7 +3,6 @@ the messages a real one sends (no timing asserted)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
 import pytest
@@ -12,6 +11,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.protocol import ProtocolError, ProtocolSession, widget_state
+from tests.unit.builders import run_coroutine
 
 PAGES = {"": "hash-home", "recepcja": "hash-desk", "nowa-rezerwacja": "hash-new"}
 
@@ -102,7 +102,7 @@ def run(replies: list[list[ForwardMsg]], session_steps):
             await server.wait_closed()
         return session, received, results
 
-    return asyncio.run(main())
+    return run_coroutine(main())
 
 
 def test_open_switch_and_submit_send_what_the_frontend_sends():
