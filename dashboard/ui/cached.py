@@ -126,27 +126,25 @@ def remember(key: Hashable, compute: Callable[[], T], *, copy: bool = True) -> T
 
 
 def _compute(key: Hashable, compute: Callable[[], T], copy: bool, flight: _Flight, now: float) -> T:
-    """Compute ``key`` as its flight's leader, keep it, and hand it to whoever waits."""
+    """Compute ``key`` as its flight's leader, keep it, and hand it to whoever waits (whatever happens, the
+    flight ends: a waiter never waits for a computation that is over)."""
     try:
         value = compute()  # the caller's own: what is kept is a pickled copy, or (copy=False) this very object
         kept = (now, copy, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) if copy else value)
-    except BaseException:  # a script stopped or rerun mid-way too: nothing kept, the waiters try again
         with _LOCK:
-            flight.failed = True
+            _STORE[key] = kept
+            _STORE.move_to_end(key)
+            # Every write makes a new stamp, so the old stamp's entries are never asked for again: drop them once
+            # they are past TTL_S (from the least recently used end), not only when the store is full.
+            while _STORE and (len(_STORE) > MAX_ENTRIES or now - next(iter(_STORE.values()))[0] >= TTL_S):
+                _STORE.popitem(last=False)
+            flight.kept = kept
+        return value
+    finally:  # a failure, a script stopped or rerun mid-way too: nothing kept, the waiters try again
+        with _LOCK:
+            flight.failed = flight.kept is None
             _FLIGHTS.pop(key, None)
         flight.done.set()
-        raise
-    with _LOCK:
-        _STORE[key] = kept
-        _STORE.move_to_end(key)
-        # Every write makes a new stamp, so the old stamp's entries are never asked for again: drop them once
-        # they are past TTL_S (from the least recently used end), not only when the store is full.
-        while _STORE and (len(_STORE) > MAX_ENTRIES or now - next(iter(_STORE.values()))[0] >= TTL_S):
-            _STORE.popitem(last=False)
-        flight.kept = kept
-        _FLIGHTS.pop(key, None)
-    flight.done.set()
-    return value
 
 
 def clear() -> None:
