@@ -189,3 +189,24 @@ def test_other_keys_are_served_while_one_is_computed():
     assert cached.remember(("quick",), lambda: "quick") == "quick"   # the slow one is still computing
     release.set()
     _joined(threads)
+
+
+def test_a_result_that_cannot_be_kept_releases_the_waiters():
+    """The value computed does not pickle (copy=True): nothing kept, the waiter is not left waiting."""
+    key, release, errors = ("figures", 4), threading.Event(), []
+
+    def unpicklable():
+        release.wait(LIMIT_S)
+        return threading.Lock()
+
+    def session():
+        try:
+            cached.remember(key, unpicklable)
+        except TypeError as error:
+            errors.append(error)
+
+    threads = _run(session, session)
+    _until(lambda: _waiting_for(key) == 1, "the second session waiting")
+    release.set()
+    _joined(threads)
+    assert len(errors) == 2 and not cached._FLIGHTS and not cached._WAITING
