@@ -35,10 +35,12 @@ run: setup
 	@echo "The dashboard starts at http://localhost:$(PORT)  (stop with Ctrl+C)"
 	$(BIN)/python -m streamlit run dashboard/app.py --server.port $(PORT)
 
-# Debian's chromium for the browser tests; Playwright never downloads a browser here.
+# Debian's chromium for the browser tests (its headless shell, lighter, drives them when installed);
+# Playwright never downloads a browser here.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+	@{ command -v chromium && command -v chromium-headless-shell; } >/dev/null 2>&1 || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+			chromium-headless-shell fonts-dejavu-core; }
 
 # Compiled modules, pytest's rewritten test modules included, are kept under .venv/pycache even where the
 # environment sets PYTHONDONTWRITEBYTECODE: else every xdist worker, browser-test server and CLI subprocess
