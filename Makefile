@@ -47,6 +47,11 @@ chromium:
 # compiles every module again (collection alone: 10.8 CPU-s a worker, 4.7 with the cache).
 test: export PYTHONDONTWRITEBYTECODE :=
 test: export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
+# Temporary files (each test's copy of the database, the browser tests' servers) in memory when the
+# machine's /dev/shm has room for them (8 GB free): a 10 MB copy there costs 4.5 ms of CPU, 22 ms on disk.
+ifeq ($(shell test "$$(df --output=avail -k /dev/shm 2>/dev/null | tail -n 1)" -gt 8000000 2>/dev/null && echo yes),yes)
+test: export TMPDIR := /dev/shm
+endif
 test: setup-dev chromium
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
