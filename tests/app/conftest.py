@@ -12,6 +12,7 @@ import uuid
 import pytest
 
 from dashboard.core.roles import SYSTEM
+from tests.conftest import app_as
 
 # Demo logins (dashboard/demo) for each role.
 DEMO_USERS = {"admin": "admin", "staff": "recepcja", "coordinator": "koordynator"}
@@ -46,6 +47,15 @@ def make_user(app_db):
 
 def page_path(file: str) -> str:
     return ENTRY_RELATIVE.format(file=file)
+
+
+def open_page_as(role: str, file: str):
+    """An AppTest logged in with the role's demo login, switched to ``pages/<file>``, run without an exception."""
+    at = app_as(DEMO_USERS[role])
+    at.run()
+    at.switch_page(page_path(file)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def texts(elements) -> list[str]:

@@ -10,8 +10,7 @@ import pytest
 
 from dashboard.core import clock
 from dashboard.core.i18n import translate
-from tests.app.conftest import DEMO_USERS, page_path
-from tests.conftest import app_as
+from tests.app.conftest import open_page_as
 
 
 @pytest.fixture(autouse=True)
@@ -20,11 +19,7 @@ def _frozen_today():
 
 
 def _open_budget(role: str):
-    at = app_as(DEMO_USERS[role])
-    at.run()
-    at.switch_page(page_path("budget.py")).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page_as(role, "budget.py")
 
 
 def _widget_keys(at) -> set:

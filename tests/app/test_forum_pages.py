@@ -14,7 +14,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from dashboard.core.i18n import translate
 from dashboard.core.roles import ROLES
 from dashboard.services.reporting import utilisation
-from tests.app.conftest import DEMO_USERS, page_path, texts
+from tests.app.conftest import DEMO_USERS, open_page_as, page_path, texts
 from tests.conftest import app_as
 from tests.unit.forum_dataset import leaks, personal_values
 
@@ -51,11 +51,7 @@ def rendered_text(at) -> str:
 
 
 def _forum(role: str):
-    at = app_as(DEMO_USERS[role])
-    at.run()
-    at.switch_page(page_path("forum.py")).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page_as(role, "forum.py")
 
 
 def _counter(at) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 import phonenumbers
@@ -18,6 +17,7 @@ from dashboard.core import clock
 from dashboard.core.roles import Actor
 from dashboard.services import reservations as res
 from dashboard.services.register import organisations
+from tests.unit.builders import committed_stamp
 
 ADMIN = Actor("ala.admin", "admin", "Ala Admin")
 STAFF = Actor("staszek", "staff", "Staszek Recepcja")
@@ -171,22 +171,11 @@ class World:
         last counts still hold. A refused call, the common case, then costs a ``stat`` instead of a
         55-table count.
         """
-        stamp = self._file_stamp()
+        stamp = committed_stamp(self.db)
         if stamp is None or self._counted is None or self._counted[0] != stamp:
             sql = " union all ".join(f"select '{t}', count(*) from {t}" for t in self.tables)  # catalogue names
             self._counted = (stamp, dict(self.db.rows(sql)))
         return dict(self._counted[1])
-
-    def _file_stamp(self) -> tuple | None:
-        if self.db.path == ":memory:":
-            return None
-        def of(path: Path) -> tuple:
-            try:
-                found = path.stat()
-            except FileNotFoundError:
-                return (None, None)
-            return (found.st_size, found.st_mtime_ns)
-        return of(Path(self.db.path)) + of(Path(self.db.path + ".wal"))
 
 
 def describe(service: str, field: str, value: Any) -> str:

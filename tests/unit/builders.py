@@ -15,6 +15,7 @@ from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from dashboard.core import clock
@@ -212,3 +213,19 @@ def run_coroutine(coroutine: Coroutine) -> Any:
     Playwright's event loop running in its main thread, where ``asyncio.run`` refuses to start."""
     with ThreadPoolExecutor(max_workers=1) as apart:
         return apart.submit(asyncio.run, coroutine).result()
+
+
+def committed_stamp(db: Database) -> tuple | None:
+    """The database file's and its write-ahead log's size and time, or None for an in-memory database. Every
+    commit appends to the log (a checkpoint writes the file), so while the stamp stays the same no row of any
+    table can have changed: a test may skip re-reading what it read at that stamp."""
+    if db.path == ":memory:":
+        return None
+
+    def of(path: Path) -> tuple:
+        try:
+            found = path.stat()
+        except FileNotFoundError:
+            return (None, None)
+        return (found.st_size, found.st_mtime_ns)
+    return of(Path(db.path)) + of(Path(db.path + ".wal"))

@@ -43,7 +43,7 @@ from dashboard.services.reservations import lockers
 from dashboard.services.volunteers import gdpr, work
 from dashboard.services.volunteers import register as vol
 from db.connection import base_tables, close_database, get_database, quote_ident
-from tests.unit.builders import DETAILS, NEXT_TUESDAY, NOW, TUESDAY, WEDNESDAY, group_initiative
+from tests.unit.builders import DETAILS, NEXT_TUESDAY, NOW, TUESDAY, WEDNESDAY, committed_stamp, group_initiative
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = Actor("ala.admin", "admin", "Ala Admin")
@@ -399,7 +399,7 @@ def _open_copy(world_file: tuple[Path, World], folder: Path) -> World:
 def world(world_file, tmp_path_factory):
     """One copy of the world for every refusal (a refusal changes nothing, so they can share it)."""
     opened = _open_copy(world_file, tmp_path_factory.mktemp("refusals"))
-    opened.state, opened.files = _state(opened.db), _files(opened.db)
+    opened.state, opened.files = _state(opened.db), committed_stamp(opened.db)
     yield opened
     close_database(opened.db.path)
 
@@ -421,18 +421,6 @@ def _state_sql(db) -> str:
                 f"select '{table}', count(*), coalesce(sum(hash(t)), 0) from {quote_ident(table)} t"
                 for table in base_tables(cur)))
     return _STATE_SQL[0]
-
-
-def _files(db) -> tuple:
-    """The file's and its write-ahead log's size and time: every commit appends to the log, so while they stay
-    the same no row can have changed."""
-    def of(path: Path) -> tuple:
-        try:
-            found = path.stat()
-        except FileNotFoundError:
-            return (None, None)
-        return (found.st_size, found.st_mtime_ns)
-    return of(Path(db.path)) + of(Path(db.path + ".wal"))
 
 
 # -- the tests ------------------------------------------------------------------------------------------------
@@ -461,9 +449,9 @@ def test_a_coordinator_is_refused_before_anything_is_written(name, world, coordi
             WRITERS[name](**arguments(name, world, coordinator))
 
     assert refused.value.message.key == "error.permission"
-    if _files(world.db) != world.files:  # something committed: the rows must still be the same
+    if committed_stamp(world.db) != world.files:  # something committed: the rows must still be the same
         assert _state(world.db) == world.state, f"{name} changed rows before refusing the coordinator"
-        world.files = _files(world.db)
+        world.files = committed_stamp(world.db)
 
 
 def _call(name: str, world: World, actor: Actor) -> None:
