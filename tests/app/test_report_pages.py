@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.core import clock
 from dashboard.core.i18n import translate
-from tests.app.conftest import DEMO_USERS, page_path, texts
+from tests.app.conftest import DEMO_USERS, open_page_as, page_path, texts
 from tests.conftest import app_as
 
 COST_SUBMIT = "FormSubmitter:budget_cost-" + translate("pl", "report.cost.submit")
@@ -20,14 +20,6 @@ SPENT_ON = date(2026, 10, 14)  # inside the default pilot period (1.07–31.12.2
 @pytest.fixture(autouse=True)
 def _frozen_today():
     clock.freeze(datetime(2026, 11, 27, 9, 0, tzinfo=UTC))  # Friday 27.11.2026, 10:00 in Łódź
-
-
-def _open(page: str, role: str):
-    at = app_as(DEMO_USERS[role])
-    at.run()
-    at.switch_page(page_path(page)).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _unescape(markdown: str) -> str:
@@ -49,7 +41,7 @@ def _fill_cost(at, amount, description: str) -> None:
 
 @pytest.mark.parametrize("role", ["admin", "staff", "coordinator"])
 def test_the_budget_page_renders_for_every_role(role):
-    at = _open("budget.py", role)
+    at = open_page_as(role, "budget.py")
 
     assert translate("pl", "page.budget") in texts(at.title)
     assert translate("pl", "report.budget.plan_vs_actual") in texts(at.subheader)
@@ -60,7 +52,7 @@ def test_the_budget_page_renders_for_every_role(role):
 
 @pytest.mark.parametrize("role", ["admin", "staff", "coordinator"])
 def test_the_report_page_renders_for_every_role_with_both_downloads(role):
-    at = _open("report.py", role)
+    at = open_page_as(role, "report.py")
 
     assert translate("pl", "page.report") in texts(at.title)
     labels = [b.proto.label for b in at.get("download_button")]
@@ -70,7 +62,7 @@ def test_the_report_page_renders_for_every_role_with_both_downloads(role):
 
 def test_staff_add_a_cost_and_it_counts_in_the_actual(app_db):
     description = f"Plakaty na Dni Organizacji {uuid.uuid4().hex[:6]}"
-    at = _open("budget.py", "staff")
+    at = open_page_as("staff", "budget.py")
 
     _fill_cost(at, 1234.5, description)
 
@@ -86,7 +78,7 @@ def test_staff_add_a_cost_and_it_counts_in_the_actual(app_db):
 @pytest.mark.parametrize("amount", [0.0, -250.0])
 def test_a_bad_amount_is_shown_under_its_field_and_nothing_is_saved(app_db, amount):
     description = f"Kwota do poprawy {uuid.uuid4().hex[:6]}"
-    at = _open("budget.py", "staff")
+    at = open_page_as("staff", "budget.py")
 
     _fill_cost(at, amount, description)
 
@@ -98,7 +90,7 @@ def test_a_bad_amount_is_shown_under_its_field_and_nothing_is_saved(app_db, amou
 
 
 def test_a_reversed_custom_period_is_refused_under_the_end_date():
-    at = _open("report.py", "coordinator")
+    at = open_page_as("coordinator", "report.py")
     at.segmented_control(key="report_preset").set_value("custom").run()
     at.date_input(key="report_from").set_value(date(2026, 10, 31))
     at.date_input(key="report_to").set_value(date(2026, 10, 1)).run()
@@ -110,7 +102,7 @@ def test_a_reversed_custom_period_is_refused_under_the_end_date():
 
 
 def test_a_period_without_data_still_offers_both_files():
-    at = _open("report.py", "admin")
+    at = open_page_as("admin", "report.py")
     at.segmented_control(key="report_preset").set_value("custom").run()
     at.date_input(key="report_from").set_value(date(2031, 3, 1))
     at.date_input(key="report_to").set_value(date(2031, 3, 31)).run()
