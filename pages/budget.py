@@ -77,17 +77,16 @@ else:
                    ("grant_share_planned", "own_share_planned", "grant_share_actual"), current_language())))
     st.vega_lite_chart(spec=shown_plan["chart"], theme=None, width="stretch")
 
-    # Drawn only while open (opening reruns the page), as the forms below: a closed expander's table and form
-    # fields still cost the browser their drawing on every switch to the page (issue 20).
+    # Drawn only while open (opening reruns the page): a closed expander's table still costs the browser its
+    # drawing on every switch to the page (issue 20). The forms below are always drawn: closing one must not
+    # lose what was typed into it.
     details = st.expander(t("report.budget.details"), key="budget_details_box", on_change="rerun")
     if details.open:
         with details:
             ui.table(shown_plan["lines"], {"category": "report.col.category", **view.SOURCE_COLUMNS}, key="budget_lines")
 
-plan_box = st.expander(t("report.plan.edit"), expanded=bool(ui.form_errors(PLAN)), key="budget_plan_box",
-                       on_change="rerun") if actor.can("settings") else None
-if plan_box is not None and plan_box.open:
-    with plan_box:
+if actor.can("settings"):
+    with st.expander(t("report.plan.edit"), expanded=bool(ui.form_errors(PLAN))):
         known_years = sorted(set(budget.plan_years(db)) | set(years) | {pilot[0].year})
         year = st.selectbox(t("report.plan.year"), known_years, index=known_years.index(years[0]),
                             key="budget_plan_year")
@@ -165,15 +164,12 @@ if actor.can("write"):
     for field, default in (("spent_on", default_day), ("category_code", None), ("source_code", typed_sources[0]),
                            ("amount_pln", None), ("description", ""), ("document_no", "")):
         st.session_state.setdefault(key(ADD, field), default)
-    adding = st.expander(t("report.cost.add"), expanded=bool(ui.form_errors(ADD)), key="budget_cost_box",
-                         on_change="rerun")
-    if adding.open:
-        with adding:
-            ui.form_message(ADD)
-            st.caption(t("report.cost.period_hint", start=fmt_date(pilot[0]), end=fmt_date(pilot[1])))
-            with st.form(ADD, enter_to_submit=False):
-                cost_fields(ADD)
-                st.form_submit_button(t("report.cost.submit"), type="primary", on_click=add)
+    with st.expander(t("report.cost.add"), expanded=bool(ui.form_errors(ADD))):
+        ui.form_message(ADD)
+        st.caption(t("report.cost.period_hint", start=fmt_date(pilot[0]), end=fmt_date(pilot[1])))
+        with st.form(ADD, enter_to_submit=False):
+            cost_fields(ADD)
+            st.form_submit_button(t("report.cost.submit"), type="primary", on_click=add)
 
 kept_costs = view.costs(read, refs, date_from, date_to, lang)
 listed, shown = kept_costs["listed"], kept_costs["shown"]

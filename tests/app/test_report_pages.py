@@ -27,8 +27,6 @@ def _unescape(markdown: str) -> str:
 
 
 def _fill_cost(at, amount, description: str) -> None:
-    at.session_state["budget_cost_box"] = True  # the form is drawn while its expander is open
-    at.run()
     at.date_input(key="budget_cost__spent_on").set_value(SPENT_ON)
     at.selectbox(key="budget_cost__category_code").set_value("promotion")
     at.selectbox(key="budget_cost__source_code").set_value("city_grant")
