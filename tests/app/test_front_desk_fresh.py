@@ -69,3 +69,23 @@ def test_the_desk_shows_what_changed_since_the_last_rerun(app_db, room):
     clock.freeze(datetime(2026, 11, 30, 9, 15, tzinfo=UTC))  # 10:15: nothing written, the clock moved on
     at.run()
     assert f"zajęte — Fundacja Poranna {room['tag']} do 11:30" in _room_card(at, room)
+
+
+def test_names_and_purposes_reach_the_desk_escaped(app_db, room):
+    """The desk draws its cards as HTML: what staff typed is shown as text, never as markup."""
+    hostile = organisations.create(app_db, SYSTEM, {"name": f"<script>alert(1)</script> & <b>Co</b> {room['tag']}",
+                                                    "legal_form": "fundacja"}, confirm_duplicate=True)
+    reservations.create_booking(app_db, SYSTEM, {
+        "resource_id": room["id"], "organisation_id": hostile, "contact_person": "Anna Kowalska",
+        "purpose": "<img src=x onerror=alert(2)>", "statutory_declared": True, "attendees": 8, "day": MONDAY,
+        "start": time(14), "end": time(15)})
+    at = app_as("recepcja")
+    at.run()
+    at.switch_page(page_path("front_desk.py")).run()
+    assert not at.exception
+
+    drawn = "".join(texts(at.html))
+    assert "<script>" not in drawn and "<img" not in drawn and "<b>Co</b>" not in drawn
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;Co&lt;/b&gt;" in drawn
+    assert "<script>alert(1)</script> & <b>Co</b>" in _room_card(at, room)
+    assert "<img src=x onerror=alert(2)>" in _room_card(at, room)
