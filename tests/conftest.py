@@ -7,6 +7,7 @@ session (each xdist worker) migrates one template file once and every test gets 
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from dashboard.core import clock
 from dashboard.core.roles import Actor
+from db import connection
 from db.connection import Database, close_database, get_database, migrate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +26,21 @@ APP = ROOT / "dashboard" / "app.py"
 ADMIN = Actor("ala.admin", "admin", "Ala Admin")
 STAFF = Actor("staszek", "staff", "Staszek Recepcja")
 COORDINATOR = Actor("koordynatorka", "coordinator", "Kinga Koordynatorka")
+
+# `make test` runs a worker per core and more: DuckDB's own worker threads in each of them only made the
+# workers take the cores from each other (2.5 of 42 CPU-s in the bad-input and export tests). Same answers.
+connection.CONFIG["threads"] = 1
+
+
+def pytest_collection_finish(session) -> None:
+    """Once the test modules are imported, set the collector as the server's warm-up does
+    (dashboard/ui/warmup.py ``tune_gc``): a worker holds every test module, Streamlit, pandas and altair, and
+    Python's full collections walked all of it again and again (about 5% of the unit tests' CPU)."""
+    from dashboard.ui.warmup import GC_THRESHOLDS
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 @pytest.fixture(scope="session")

@@ -74,6 +74,11 @@ RUN_WATCH = """(() => {
 })();"""
 RUN_STARTED_SINCE_INPUT = "() => { const w = window.__civicRuns; return !!w && w.startedAt > w.inputAt; }"
 QUIET_FOR = "ms => { const w = window.__civicRuns; return !w || performance.now() - w.changedAt >= ms; }"
+# Waits that may last seconds look in the page every POLL_MS: Playwright's own waits (wait_for_selector, a
+# locator's wait, expect) look again after growing pauses, up to 500 ms apart, so each long wait for a run
+# came back a quarter of a second late on average.
+PRESENT = "selector => !!document.querySelector(selector)"
+POLL_MS = 50
 
 
 def _free_port() -> int:
@@ -298,12 +303,12 @@ def wait_for_app(page: Page, timeout: float = 30_000, quiet_ms: int = 250) -> No
             pass
     deadline = time.monotonic() + timeout / 1000
     while True:
-        page.wait_for_selector(APP_IDLE, timeout=timeout)
+        page.wait_for_function(PRESENT, arg=APP_IDLE, timeout=timeout, polling=POLL_MS)
         page.wait_for_function(
             "() => !document.querySelector('[data-testid=\"stSkeleton\"], [data-stale=\"true\"]')",
             timeout=timeout)
         if page.evaluate("() => !!window.__civicRuns"):
-            page.wait_for_function(QUIET_FOR, arg=quiet_ms, timeout=timeout, polling=50)
+            page.wait_for_function(QUIET_FOR, arg=quiet_ms, timeout=timeout, polling=POLL_MS)
         else:
             page.wait_for_timeout(quiet_ms)
         if page.locator(APP_RUNNING).count() == 0 and page.locator(APP_IDLE).count() == 1:
