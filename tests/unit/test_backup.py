@@ -23,6 +23,8 @@ from dashboard.services.admin import app_settings, backup, users
 from dashboard.services.register import organisations
 from db.connection import DatabaseError, DatabaseLocked, close_database, code_schema_version, get_database
 
+pytestmark = pytest.mark.file_layout  # reads the database file itself: the app's own block size
+
 
 def state(db) -> dict:
     """What an admin would compare: row counts and the rows of the register and accounts."""

@@ -20,6 +20,8 @@ from dashboard.services.volunteers import register as vol
 from db import connection
 from db.connection import close_database, get_database
 
+pytestmark = pytest.mark.file_layout  # reads the database file itself: the app's own block size
+
 EMAIL = "Gertruda.Zapamietywalska-7731@Przyklad-Lodz.pl"
 FIRST, LAST = "Gertruda", "Ślimakowska-Żółtodziób"
 PHONE_TYPED, PHONE_STORED = "601 998 877", "+48601998877"
