@@ -60,36 +60,36 @@ def _visible_controls(page: Page) -> list[str]:
 
 
 VIEWPORTS = [(1280, 720), (1366, 768), (1440, 900), (1920, 1080)]
+# Every chart of the slide as wide as its place on the page (the browser draws it again when the screen changes).
+CHARTS_FIT = """() => [...document.querySelectorAll('.st-key-forum_stage [data-testid="stVegaLiteChart"]')].every(e => {
+    const drawn = e.querySelector('svg, canvas');
+    return drawn && Math.abs(drawn.getBoundingClientRect().width - e.getBoundingClientRect().width) <= 1; })"""
 
 
-def _check_every_slide_fits(page: Page, width: int, height: int) -> None:
-    """Slide by slide from the first: nothing but the slide, every box inside the screen, no scrolling."""
+def _check_the_slide_fits(page: Page, number: int, last: bool, width: int, height: int) -> None:
+    """The slide shown, at this screen size: nothing but the slide, every box inside the screen, no scrolling."""
     page.set_viewport_size({"width": width, "height": height})
-    if counter(page)[0] != 1:
-        press(page, "Home", 1)
-    total = counter(page)[1]
-    for number in range(1, total + 1):
-        if number > 1:
-            press(page, "ArrowRight", number)
-        page.wait_for_timeout(300)   # charts draw after the run
-        screenshot(page, f"forum-show-{width}x{height}-{number:02d}", full=False)
-        assert _visible_controls(page) == [], (width, number, _visible_controls(page))
-        boxes = page.evaluate("""() => [...document.querySelectorAll(
-            '.st-key-forum_stage, .st-key-forum_stage [data-testid="stVegaLiteChart"], .st-key-forum_stage [data-testid="stMetric"],'
-            + ' .st-key-forum_stage [data-testid="stTable"], .st-key-forum_stage h1, .st-key-forum_stage h2, .st-key-forum_counter')]
-            .map(e => { const r = e.getBoundingClientRect(); return [e.className.toString().slice(0, 40), r.left, r.top, r.right, r.bottom]; })""")
-        for name, left, top, right, bottom in boxes:
-            assert left >= -1 and top >= -1 and right <= width + 1 and bottom <= height + 1, (width, number, name, boxes)
-        scroll = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
-                               " return m.scrollHeight - m.clientHeight; }")
-        assert scroll <= 1, (width, number, scroll)
-        if number == 2:
-            sizes = page.evaluate("""() => [...document.querySelectorAll('.st-key-forum_stage svg text')]
-                .map(t => parseFloat(getComputedStyle(t).fontSize))""")
-            assert not sizes or min(sizes) >= 16, (width, sizes)
-    axis = page.evaluate("""() => [...document.querySelectorAll('.st-key-forum_stage [data-testid="stVegaLiteChart"] svg text')]
-        .map(t => parseFloat(t.getAttribute('font-size') || getComputedStyle(t).fontSize))""")
-    assert all(size >= 16 for size in axis), (width, axis)
+    page.wait_for_function(CHARTS_FIT, polling=50)   # a chart is drawn again at its new width after a resize
+    page.wait_for_timeout(300)   # charts draw after the run
+    screenshot(page, f"forum-show-{width}x{height}-{number:02d}", full=False)
+    assert _visible_controls(page) == [], (width, number, _visible_controls(page))
+    boxes = page.evaluate("""() => [...document.querySelectorAll(
+        '.st-key-forum_stage, .st-key-forum_stage [data-testid="stVegaLiteChart"], .st-key-forum_stage [data-testid="stMetric"],'
+        + ' .st-key-forum_stage [data-testid="stTable"], .st-key-forum_stage h1, .st-key-forum_stage h2, .st-key-forum_counter')]
+        .map(e => { const r = e.getBoundingClientRect(); return [e.className.toString().slice(0, 40), r.left, r.top, r.right, r.bottom]; })""")
+    for name, left, top, right, bottom in boxes:
+        assert left >= -1 and top >= -1 and right <= width + 1 and bottom <= height + 1, (width, number, name, boxes)
+    scroll = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                           " return m.scrollHeight - m.clientHeight; }")
+    assert scroll <= 1, (width, number, scroll)
+    if number == 2:
+        sizes = page.evaluate("""() => [...document.querySelectorAll('.st-key-forum_stage svg text')]
+            .map(t => parseFloat(getComputedStyle(t).fontSize))""")
+        assert not sizes or min(sizes) >= 16, (width, sizes)
+    if last:
+        axis = page.evaluate("""() => [...document.querySelectorAll('.st-key-forum_stage [data-testid="stVegaLiteChart"] svg text')]
+            .map(t => parseFloat(t.getAttribute('font-size') || getComputedStyle(t).fontSize))""")
+        assert all(size >= 16 for size in axis), (width, axis)
 
 
 def test_show_mode_shows_only_the_slide_and_every_slide_fits(page: Page, auth_cookie_name):
@@ -99,7 +99,15 @@ def test_show_mode_shows_only_the_slide_and_every_slide_fits(page: Page, auth_co
     page.get_by_role("button", name="Pokaz").click()
     wait_for_app(page)
     expect(page.locator(".st-key-forum_toolbar")).to_be_hidden()
-    for width, height in VIEWPORTS:
-        _check_every_slide_fits(page, width, height)
+    # Slide by slide from the first, each slide at every screen size: a resize redraws the slide in the browser
+    # alone, a new slide is a run of the server. Each slide starts at the size the last one ended at.
+    total = counter(page)[1]
+    sizes = VIEWPORTS
+    for number in range(1, total + 1):
+        if number > 1:
+            press(page, "ArrowRight", number)
+        for width, height in sizes:
+            _check_the_slide_fits(page, number, number == total, width, height)
+        sizes = sizes[::-1]
     page.keyboard.press("Escape")
     expect(page.locator(".st-key-forum_toolbar")).to_be_visible(timeout=15_000)
