@@ -237,6 +237,34 @@ def cookie_name_of(folder: Path) -> str:
     return tomllib.loads((folder / "secrets.toml").read_text())["auth"]["cookie_name"]
 
 
+def sign_in_by_cookie(target: BrowserContext | Page, role_or_username: str, secrets_folder: Path) -> BrowserContext:
+    """Come back signed in, as a person whose login cookie is still valid: the browser context gets the re-login
+    cookie a login through the form leaves (dashboard/ui/auth.py), so the first page it opens is drawn signed in.
+    Call it before the context's first ``goto``; ``secrets_folder`` holds the secrets of the server the pages are
+    opened on (``e2e_dir`` for the session's shared server, a server of the test's own has its own folder).
+
+    The cookie is the app's own: its token made by the app's ``login_token`` with the server's cookie key and
+    the session length of the app's settings (as in the test process, whose environment the servers inherit),
+    under the name from the same secrets file, for path /, SameSite Strict, expiring with the token, as
+    ``auth.cookie_script`` writes it. The server takes it as any returning user's (``_sign_in_from_cookie``).
+
+    For tests whose subject is not logging in: a login through the form costs a page with the login form, bcrypt
+    on the server and two more runs, about 1.5 CPU-s a test. These still log in through the form:
+    tests/e2e/test_browser_session.py (all of it: reload, deep link before login and logout are its subject;
+    admin and staff) and test_browser_tour.py's test_tour_as_admin (admin) and test_organisations_as_coordinator
+    (coordinator)."""
+    from dashboard.core import settings
+    from dashboard.ui.auth import login_token
+
+    context = target.context if isinstance(target, Page) else target
+    username = DEMO.get(role_or_username, (role_or_username, None))[0]
+    auth = tomllib.loads((secrets_folder / "secrets.toml").read_text())["auth"]
+    token, expires = login_token(username, auth["cookie_key"], settings.load().session_hours)
+    context.add_cookies([{"name": auth["cookie_name"], "value": token, "domain": "127.0.0.1", "path": "/",
+                          "expires": expires, "sameSite": "Strict"}])
+    return context
+
+
 @pytest.fixture(scope="session")
 def app_server(e2e_dir, demo_install):
     """The session's shared server: a copy of the demo install, served through shifted_server.py (its clock at
@@ -255,6 +283,13 @@ def base_url(app_server) -> str:
 @pytest.fixture(scope="session")
 def auth_cookie_name(app_server, e2e_dir) -> str:
     return cookie_name_of(e2e_dir)
+
+
+@pytest.fixture
+def signed_in(context: BrowserContext, app_server, e2e_dir):
+    """``signed_in(role)``: the test's browser context comes back signed in as ``role`` (a role of ``DEMO`` or a
+    username) on the session's shared server; see ``sign_in_by_cookie``."""
+    return lambda role_or_username: sign_in_by_cookie(context, role_or_username, e2e_dir)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Slot, login, next_open_slot, open_app, screenshot, server_today, wait_for_app
+from tests.e2e.conftest import Slot, next_open_slot, open_app, screenshot, server_today, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -78,10 +78,9 @@ def _book(page: Page, room: str, slot: Slot) -> None:
     wait_for_app(page)
 
 
-def test_book_see_in_week_and_be_refused_the_same_slot(page: Page, auth_cookie_name):
+def test_book_see_in_week_and_be_refused_the_same_slot(page: Page, signed_in):
     room = f"Sala E2E {uuid.uuid4().hex[:5]}"
-    open_app(page, "/ustawienia")
-    login(page, "admin", cookie=auth_cookie_name)
+    signed_in("admin")
     _add_room(page, room)
     slot = next_open_slot(after=server_today())
     day = slot.day

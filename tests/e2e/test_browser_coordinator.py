@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login, open_app, screenshot, wait_for_app
+from tests.e2e.conftest import open_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -29,10 +29,9 @@ def visible_text(page: Page) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
 
 
-def test_the_coordinator_reads_everything_and_sees_no_contact_data(page: Page, auth_cookie_name):
+def test_the_coordinator_reads_everything_and_sees_no_contact_data(page: Page, signed_in):
     page.set_viewport_size({"width": 1440, "height": 900})
-    open_app(page, "/")
-    login(page, "coordinator", cookie=auth_cookie_name)
+    signed_in("coordinator")
     for path, name in JOURNEY:
         open_app(page, f"/{path}")
         wait_for_app(page)

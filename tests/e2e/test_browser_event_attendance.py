@@ -32,12 +32,11 @@ from tests.e2e.conftest import (
     ROOT,
     VIEWPORT,
     _free_port,
-    cookie_name_of,
     copy_of_demo,
-    login,
     running_app,
     screenshot,
     server_today,
+    sign_in_by_cookie,
     wait_for_app,
     wait_until_still,
     watch_runs,
@@ -79,8 +78,9 @@ def L(key: str, **params) -> str:
 class ShiftedServer:
     """The server's base URL, the test's room and day, and the knob that moves the server's clock."""
 
-    def __init__(self, base: str, clock_file: Path, room: str, day: date, cookie_name: str):
-        self.base, self.clock_file, self.room, self.day, self.cookie_name = base, clock_file, room, day, cookie_name
+    def __init__(self, base: str, folder: Path, room: str, day: date):
+        self.base, self.folder, self.room, self.day = base, folder, room, day  # folder: its secrets too
+        self.clock_file = folder / "clock-offset"
 
     def set_now(self, moment: datetime) -> None:
         """Make the server's 'now' this Warsaw wall-clock moment (the offset is taken from the real now,
@@ -98,8 +98,7 @@ def shifted_server(tmp_path_factory, demo_install):
                           cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=120)
     setup = json.loads(made.stdout.strip().splitlines()[-1])
     port = _free_port()
-    shifted = ShiftedServer(f"http://127.0.0.1:{port}", work / "clock-offset", setup["room"],
-                            date.fromisoformat(setup["day"]), cookie_name_of(work))
+    shifted = ShiftedServer(f"http://127.0.0.1:{port}", work, setup["room"], date.fromisoformat(setup["day"]))
     # Noon a week before the training: the new-event form proposes that day (today + 7, a weekday).
     shifted.set_now(datetime.combine(shifted.day - timedelta(days=7), dtime(12)))
     with running_app(port, env, work / "server.log"):
@@ -108,9 +107,11 @@ def shifted_server(tmp_path_factory, demo_install):
 
 @pytest.fixture
 def shifted_page(browser: Browser, shifted_server):
-    """A page of a fresh context aimed at the shifted server (conftest's ``page`` would start the normal one)."""
+    """A page of a fresh context aimed at the shifted server (conftest's ``page`` would start the normal one), the
+    front desk signed in by its login cookie."""
     context = watch_runs(browser.new_context(base_url=shifted_server.base, viewport=VIEWPORT, locale="pl-PL",
                                              timezone_id="Europe/Warsaw", accept_downloads=True))
+    sign_in_by_cookie(context, "staff", shifted_server.folder)
     page = context.new_page()
     yield page
     context.close()
@@ -229,9 +230,6 @@ def _mark_all_present(page: Page) -> list[str]:
 def test_create_enrol_mark_attendance_and_download_a_certificate(shifted_page: Page, shifted_server):
     page, day = shifted_page, shifted_server.day
     title = f"Szkolenie z pisania wniosków {uuid.uuid4().hex[:4]}"
-    _open(page, "/nowe-wydarzenie")
-    login(page, "staff", cookie=shifted_server.cookie_name)  # later page loads sign in by the cookie
-
     event_id = _create_training(page, title, shifted_server.room)
     expect(page.get_by_text(f"{day:%d.%m.%Y} 10:00–14:00")).to_be_visible()
     screenshot(page, "event-01-created")

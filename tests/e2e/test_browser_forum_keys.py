@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login, open_app, screenshot, wait_for_app
+from tests.e2e.conftest import open_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -26,17 +26,16 @@ def press(page: Page, key: str, expected: int) -> None:
     wait_for_app(page)
 
 
-def open_forum(page: Page, cookie: str) -> Page:
+def open_forum(page: Page, signed_in) -> Page:
+    signed_in("coordinator")
     open_app(page, "/forum")
-    if page.get_by_role("button", name="Zaloguj").count():
-        login(page, "coordinator", cookie=cookie)
     expect(page.locator(".st-key-forum_counter")).to_contain_text("Slajd 1 z")
     page.locator(".st-key-forum_stage").click(position={"x": 5, "y": 5})   # the page has focus, no field has
     return page
 
 
-def test_keys_move_between_slides(page: Page, auth_cookie_name):
-    open_forum(page, auth_cookie_name)
+def test_keys_move_between_slides(page: Page, signed_in):
+    open_forum(page, signed_in)
     assert counter(page)[0] == 1
     press(page, "ArrowRight", 2)
     press(page, "PageDown", 3)
@@ -92,10 +91,10 @@ def _check_the_slide_fits(page: Page, number: int, last: bool, width: int, heigh
         assert all(size >= 16 for size in axis), (width, axis)
 
 
-def test_show_mode_shows_only_the_slide_and_every_slide_fits(page: Page, auth_cookie_name):
+def test_show_mode_shows_only_the_slide_and_every_slide_fits(page: Page, signed_in):
     """One show, the screen resized under it as projectors differ: 1280×720 up to 1920×1080."""
     page.set_viewport_size({"width": VIEWPORTS[0][0], "height": VIEWPORTS[0][1]})
-    open_forum(page, auth_cookie_name)
+    open_forum(page, signed_in)
     page.get_by_role("button", name="Pokaz").click()
     wait_for_app(page)
     expect(page.locator(".st-key-forum_toolbar")).to_be_hidden()

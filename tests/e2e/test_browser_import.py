@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login, open_app, screenshot, wait_for_app
+from tests.e2e.conftest import open_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ def _upload(page: Page, path: Path) -> None:
     wait_for_app(page)
 
 
-def test_a_cp1250_file_is_previewed_imported_and_a_bad_one_blocked(page: Page, auth_cookie_name, tmp_path):
+def test_a_cp1250_file_is_previewed_imported_and_a_bad_one_blocked(page: Page, signed_in, tmp_path):
     tag = uuid.uuid4().hex[:5]
     good = tmp_path / "organizacje.csv"
     good.write_bytes((f"Nazwa;Forma prawna;Miejscowość\n"
@@ -32,8 +32,8 @@ def test_a_cp1250_file_is_previewed_imported_and_a_bad_one_blocked(page: Page, a
     bad = tmp_path / "z-bledem.csv"
     bad.write_bytes((f"Nazwa;Forma prawna;NIP\nKlub Ósemka {tag};klub;123\n").encode("cp1250"))
 
+    signed_in("staff")
     open_app(page, "/import")
-    login(page, "staff", cookie=auth_cookie_name)
     _upload(page, good)
     expect(page.get_by_text("kodowanie cp1250")).to_be_visible()
     expect(page.get_by_text("Wszystkie wiersze są poprawne.")).to_be_visible()

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login, open_app, screenshot, wait_for_app, wait_until_still
+from tests.e2e.conftest import open_app, screenshot, wait_for_app, wait_until_still
 
 pytestmark = pytest.mark.e2e
 
@@ -68,10 +68,10 @@ def _move(page: Page, stage: str) -> None:
     expect(_message(page, f"Inicjatywa przeszła do etapu „{stage}”.")).to_be_visible()
 
 
-def test_register_accept_and_find_on_the_board_and_in_the_osiedle(page: Page, auth_cookie_name):
+def test_register_accept_and_find_on_the_board_and_in_the_osiedle(page: Page, signed_in):
     title = f"Mural podwórkowy {uuid.uuid4().hex[:5]}"
+    signed_in("staff")
     open_app(page, "/nowa-inicjatywa")
-    login(page, "staff", cookie=auth_cookie_name)
     _register(page, title)
     expect(page.get_by_role("heading", name=title)).to_be_visible()
     expect(_message(page, re.compile(r"Zarejestrowano inicjatywę nr \d+"))).to_be_visible()

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login, open_app, screenshot, wait_for_app, wait_until_still
+from tests.e2e.conftest import open_app, screenshot, wait_for_app, wait_until_still
 
 pytestmark = pytest.mark.e2e
 
@@ -20,9 +20,9 @@ def _message(page: Page, text):
 
 
 @pytest.fixture
-def register(page: Page, auth_cookie_name) -> Page:
+def register(page: Page, signed_in) -> Page:
+    signed_in("staff")
     open_app(page, "/organizacje")
-    login(page, "staff", cookie=auth_cookie_name)
     expect(page.get_by_role("heading", name="Organizacje")).to_be_visible()
     # The table's code is fetched the first time a browser shows one, after the run has ended;
     # when it arrives the table pushes the form ~400 px down, so a click aimed earlier misses.

@@ -35,12 +35,11 @@ from tests.e2e.conftest import (
     LAUNCHER,
     ROOT,
     _free_port,
-    cookie_name_of,
     copy_of_demo,
-    login,
     running_app,
     screenshot,
     server_today,
+    sign_in_by_cookie,
     wait_for_app,
     wait_until_still,
     watch_runs,
@@ -102,8 +101,8 @@ def L(key: str, **params) -> str:
 class Server:
     """The shifted server's address, what the setup made, and the knob that moves the server's clock."""
 
-    def __init__(self, base: str, clock_file: Path, setup: dict, cookie_name: str):
-        self.base, self.clock_file, self.cookie_name = base, clock_file, cookie_name
+    def __init__(self, base: str, folder: Path, setup: dict):
+        self.base, self.folder, self.clock_file = base, folder, folder / "clock-offset"  # folder: its secrets too
         self.setup = setup
         self.day = date.fromisoformat(setup["day"])
 
@@ -123,7 +122,7 @@ def day_server(tmp_path_factory, demo_install):
                           cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=180)
     setup = json.loads(made.stdout.strip().splitlines()[-1])
     port = _free_port()
-    server = Server(f"http://127.0.0.1:{port}", work / "clock-offset", setup, cookie_name_of(work))
+    server = Server(f"http://127.0.0.1:{port}", work, setup)
     server.set_now(datetime.combine(server.day - timedelta(days=7), dtime(9)))
     with running_app(port, env, work / "server.log"):
         yield server
@@ -131,13 +130,12 @@ def day_server(tmp_path_factory, demo_install):
 
 @pytest.fixture
 def staff_page(browser: Browser, day_server):
-    """A signed-in front-desk session on a server of the test's own (a rerun starts afresh)."""
+    """A front-desk session on a server of the test's own (a rerun starts afresh), signed in by its login cookie:
+    the first page the test opens is drawn signed in."""
     context = watch_runs(browser.new_context(base_url=day_server.base, viewport=VIEWPORT, locale="pl-PL",
                                              timezone_id="Europe/Warsaw"))
+    sign_in_by_cookie(context, "staff", day_server.folder)
     page = context.new_page()
-    page.goto("/")
-    wait_for_app(page)
-    login(page, "staff", cookie=day_server.cookie_name)
     yield page
     context.close()
 

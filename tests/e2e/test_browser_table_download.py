@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login, open_app, wait_for_app
+from tests.e2e.conftest import open_app, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -33,9 +33,9 @@ def _hover_first_table(page: Page):
 
 
 @pytest.mark.parametrize("path, role", [("/organizacje", "staff"), ("/rezerwacje", "admin")])
-def test_the_table_toolbar_offers_no_csv_download(page: Page, auth_cookie_name, path, role):
+def test_the_table_toolbar_offers_no_csv_download(page: Page, signed_in, path, role):
+    signed_in(role)
     open_app(page, path)
-    login(page, role, cookie=auth_cookie_name)
 
     _table, toolbar = _hover_first_table(page)
 

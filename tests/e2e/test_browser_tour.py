@@ -54,9 +54,9 @@ def test_organisations_as_coordinator(page: Page, auth_cookie_name):
     screenshot(page, "tour-09-forbidden-coordinator", full=False)
 
 
-def test_home_in_english(page: Page, auth_cookie_name):
+def test_home_in_english(page: Page, signed_in):
+    signed_in("staff")
     open_app(page, "/")
-    login(page, "staff", cookie=auth_cookie_name)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_role("radio", name="EN").click()
     wait_for_app(page)

@@ -12,15 +12,15 @@ import uuid
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
-from tests.e2e.conftest import login, open_app, screenshot, wait_for_app, wait_until_still
+from tests.e2e.conftest import open_app, screenshot, wait_for_app, wait_until_still
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def register(page: Page, auth_cookie_name) -> Page:
+def register(page: Page, signed_in) -> Page:
+    signed_in("staff")
     open_app(page, "/organizacje")
-    login(page, "staff", cookie=auth_cookie_name)
     expect(page.get_by_role("heading", name="Organizacje")).to_be_visible()
     expect(page.get_by_test_id("stDataFrame")).to_be_visible()  # arrives late and pushes the form down
     wait_for_app(page)
@@ -95,10 +95,10 @@ def test_a_search_outside_a_form_is_nothing_to_lose(register: Page):
     assert _reload_asks(page) == []
 
 
-def test_a_form_drawn_by_a_page_itself_is_guarded_too(page: Page, auth_cookie_name):
+def test_a_form_drawn_by_a_page_itself_is_guarded_too(page: Page, signed_in):
     """The advisory log's form is the page's own st.form, not a shared form helper: the guard is on every page."""
+    signed_in("staff")
     open_app(page, "/doradztwo")
-    login(page, "staff", cookie=auth_cookie_name)
     expander = page.get_by_test_id("stExpander").filter(has_text="Zapisz poradę")
     expander.locator("summary").click()
     question = page.get_by_test_id("stForm").get_by_role("textbox", name="Pytanie lub problem *")

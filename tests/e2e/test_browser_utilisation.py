@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import login, open_app, screenshot, wait_for_app
+from tests.e2e.conftest import open_app, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 
-def test_switch_the_period_and_download_a_chart_as_png(page: Page, tmp_path):
+def test_switch_the_period_and_download_a_chart_as_png(page: Page, signed_in, tmp_path):
+    signed_in("coordinator")
     open_app(page, "/wykorzystanie")
-    login(page, "coordinator")
     expect(page.get_by_role("heading", name="Wykorzystanie — na żywo")).to_be_visible()
     month = page.get_by_test_id("stCaptionContainer").filter(has_text="Okres ").first.inner_text()
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from dashboard.core.i18n import translate
 from db.connection import MIGRATIONS_DIR
-from tests.e2e.conftest import login, open_app, screenshot, server_today, wait_for_app, wait_until_still
+from tests.e2e.conftest import open_app, screenshot, server_today, wait_for_app, wait_until_still
 
 pytestmark = pytest.mark.e2e
 
@@ -136,11 +136,10 @@ def _opportunity(page: Page, title: str, today: date) -> int:
     return int(found.group(1))
 
 
-def test_register_agree_assign_log_hours_and_download_the_certificate(page: Page, auth_cookie_name):
+def test_register_agree_assign_log_hours_and_download_the_certificate(page: Page, signed_in):
     today = _today()
     first, last = "Łucja", f"Abramczyk-Żółkiewska-{uuid.uuid4().hex[:4]}"
-    open_app(page, "/nowy-wolontariusz")
-    login(page, "staff", cookie=auth_cookie_name)
+    signed_in("staff")
 
     volunteer_id = _register(page, first, last)
     screenshot(page, "volunteers-01-registered")

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dashboard.core.i18n import translate
-from tests.e2e.conftest import login, open_app, screenshot, wait_for_app, watch_runs
+from tests.e2e.conftest import open_app, screenshot, sign_in_by_cookie, wait_for_app, watch_runs
 
 pytestmark = pytest.mark.e2e
 
@@ -91,11 +91,10 @@ def _fill_and_book(page: Page) -> int:
     return int(re.search(r"nr (\d+)", message.inner_text()).group(1))
 
 
-def test_week_calendar_books_a_free_slot_and_opens_the_booking(page: Page, auth_cookie_name):
+def test_week_calendar_books_a_free_slot_and_opens_the_booking(page: Page, signed_in):
     page.set_viewport_size(DESKTOP)
     room = f"Sala E2E Kalendarz {uuid.uuid4().hex[:5]}"
-    open_app(page, "/ustawienia")
-    login(page, "admin", cookie=auth_cookie_name)
+    signed_in("admin")
     _add_room(page, room)
 
     open_app(page, "/kalendarz")
@@ -162,13 +161,13 @@ def test_week_calendar_books_a_free_slot_and_opens_the_booking(page: Page, auth_
     screenshot(page, "week-calendar-04-booking-opened", full=False)
 
 
-def test_on_a_phone_the_calendar_is_a_day_at_a_time(browser: Browser, base_url):
+def test_on_a_phone_the_calendar_is_a_day_at_a_time(browser: Browser, base_url, e2e_dir):
     context = watch_runs(browser.new_context(base_url=base_url, viewport=PHONE, is_mobile=True, has_touch=True,
                                              user_agent=PHONE_AGENT, locale="pl-PL", timezone_id="Europe/Warsaw"))
+    sign_in_by_cookie(context, "staff", e2e_dir)
     page = context.new_page()
     try:
         open_app(page, "/kalendarz")
-        login(page, "staff")
         expect(page.get_by_text(L("week.tap_hint"))).to_be_visible()  # the day view, worded for a finger
         _click_button(page, L("week.today"))
         today = _date_field(page)
