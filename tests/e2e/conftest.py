@@ -373,6 +373,21 @@ def open_app(page: Page, path: str = "/") -> Page:
     return page
 
 
+def open_from_sidebar(page: Page, path: str, lang: str = "pl") -> Page:
+    """Open a page of the app as a person does once the app is open: by its link in the sidebar, a run of the
+    server in the page already loaded. ``open_app`` loads the whole app again at the page's address, about twice
+    the browser's work; it stays for a test's first page, a deep link or an address with a record's id."""
+    from dashboard.core.i18n import translate
+    from dashboard.ui.navigation import spec_for
+
+    spec = spec_for(path.strip("/"))
+    assert spec is not None, path
+    page.get_by_test_id("stSidebar").get_by_role("link", name=translate(lang, spec.title_key), exact=True).click()
+    wait_for_app(page)
+    expect(page).to_have_url(re.compile(rf"/{re.escape(spec.url_path)}/?$" if spec.url_path != "pulpit" else r"/$"))
+    return page
+
+
 def login(page: Page, role_or_username: str, password: str | None = None, cookie: str | None = None) -> Page:
     """Fill the login form (already shown) and wait for the home page, or the deep-linked one;
     with ``cookie`` (its name), also until the browser holds the login cookie."""

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Slot, next_open_slot, open_app, screenshot, server_today, wait_for_app
+from tests.e2e.conftest import Slot, next_open_slot, open_app, open_from_sidebar, screenshot, server_today, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -58,7 +58,7 @@ def _add_room(page: Page, name: str) -> None:
 
 
 def _book(page: Page, room: str, slot: Slot) -> None:
-    open_app(page, "/nowa-rezerwacja")
+    open_from_sidebar(page, "/nowa-rezerwacja")
     _pick(page, "Sala lub zasób", room)
     _pick(page, "Organizacja", "Fundacja")
     _set_date(page, "Data *", slot.day)
@@ -89,7 +89,7 @@ def test_book_see_in_week_and_be_refused_the_same_slot(page: Page, signed_in):
     expect(_message(page, "Rezerwacja nr")).to_be_visible()
     screenshot(page, "booking-01-booked")
 
-    open_app(page, "/kalendarz")
+    open_from_sidebar(page, "/kalendarz")
     _set_date(page, "Tydzień z dniem", day)
     monday = day - timedelta(days=day.weekday())
     # The heading names the booked week ("Tydzień 28 grudnia 2026 – 3 stycznia 2027"), not today's.

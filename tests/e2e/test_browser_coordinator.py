@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import open_app, screenshot, wait_for_app
+from tests.e2e.conftest import open_app, open_from_sidebar, screenshot, wait_for_app, wait_until_still
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +25,9 @@ JOURNEY = [("wykorzystanie", "utilisation"), ("rezultaty", "results"), ("raport"
            ("historia-zmian", "history")]
 
 
+ROW_PX = 35  # the height of a table's header and of each of its rows
+
+
 def visible_text(page: Page) -> str:
     return page.locator("[data-testid='stMain']").inner_text()
 
@@ -32,19 +35,26 @@ def visible_text(page: Page) -> str:
 def test_the_coordinator_reads_everything_and_sees_no_contact_data(page: Page, signed_in):
     page.set_viewport_size({"width": 1440, "height": 900})
     signed_in("coordinator")
-    for path, name in JOURNEY:
-        open_app(page, f"/{path}")
-        wait_for_app(page)
+    open_app(page, f"/{JOURNEY[0][0]}")
+    for number, (path, name) in enumerate(JOURNEY):
+        if number:
+            open_from_sidebar(page, f"/{path}")  # page to page through the sidebar, as the coordinator does
         expect(page.get_by_test_id("stException")).to_have_count(0)
         text = visible_text(page)
         assert not UNMASKED_EMAIL.search(text), f"{path}: {UNMASKED_EMAIL.search(text).group(0)}"
         assert not UNMASKED_PHONE.search(text), f"{path}: {UNMASKED_PHONE.search(text).group(0)}"
         screenshot(page, f"coordinator-{name}")
-    # One volunteer's card, opened from the register as the coordinator would.
-    open_app(page, "/wolontariusze")
+    # One volunteer's card, opened from the register as the coordinator would: a click on its first row.
+    open_from_sidebar(page, "/wolontariusze")
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible()
+    wait_until_still(grid)
+    box = grid.locator("canvas").first.bounding_box()
+    assert box, "the register's table"
+    page.mouse.click(box["x"] + 15, box["y"] + ROW_PX * 1.5)  # the first row, below the header
     wait_for_app(page)
-    open_app(page, "/wolontariusz?id=1")
-    wait_for_app(page)
+    expect(page).to_have_url(re.compile(r"/wolontariusz\?id=\d+$"))
+    expect(page.get_by_test_id("stMain").get_by_role("heading", level=1)).to_have_count(1)
     text = visible_text(page)
     assert not UNMASKED_EMAIL.search(text) and not UNMASKED_PHONE.search(text), text[:500]
     screenshot(page, "coordinator-volunteer-card")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import open_app, screenshot, wait_for_app
+from tests.e2e.conftest import open_app, open_from_sidebar, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +48,7 @@ def test_a_cp1250_file_is_previewed_imported_and_a_bad_one_blocked(page: Page, s
     expect(page.get_by_text("Import jest zablokowany")).to_be_visible()
     screenshot(page, "import-02-blocked")
 
-    open_app(page, "/organizacje")
+    open_from_sidebar(page, "/organizacje")
     page.get_by_role("textbox", name="Szukaj").fill(tag)
     page.keyboard.press("Enter")
     wait_for_app(page)

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import open_app, screenshot, wait_for_app, wait_until_still
+from tests.e2e.conftest import open_app, open_from_sidebar, screenshot, wait_for_app, wait_until_still
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +84,7 @@ def test_register_accept_and_find_on_the_board_and_in_the_osiedle(page: Page, si
     screenshot(page, "initiative-02-accepted")
     number = re.search(r"nr (\d+)", page.get_by_text(re.compile(r"^nr \d+ · ")).first.inner_text()).group(1)
 
-    open_app(page, "/inicjatywy-etapy")
+    open_from_sidebar(page, "/inicjatywy-etapy")
     column = page.get_by_test_id("stColumn").filter(has_text="Przyjęty do realizacji ·")
     card = column.get_by_test_id("stVerticalBlock").filter(has_text=title).last  # the innermost block: the card
     expect(card).to_be_visible()
@@ -92,7 +92,7 @@ def test_register_accept_and_find_on_the_board_and_in_the_osiedle(page: Page, si
     expect(card.get_by_role("link", name=f"Otwórz (nr {number})")).to_be_visible()
     screenshot(page, "initiative-03-board")
 
-    open_app(page, "/inicjatywy-osiedla")
+    open_from_sidebar(page, "/inicjatywy-osiedla")
     _pick(page, "Osiedle", OSIEDLE)
     wait_for_app(page)
     expect(page.get_by_role("link", name=f"{title} — Przyjęty do realizacji")).to_be_visible()

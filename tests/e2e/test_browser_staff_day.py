@@ -36,6 +36,7 @@ from tests.e2e.conftest import (
     ROOT,
     _free_port,
     copy_of_demo,
+    open_from_sidebar,
     running_app,
     screenshot,
     server_today,
@@ -322,7 +323,7 @@ def test_a_front_desk_day_answers_every_action_where_the_person_looks(staff_page
     screenshot(page, "staff-day-03-organisation", full=False)
 
     # 4. A weekly series of three from a week after the day, in the afternoon (open 10–18 on this weekday).
-    _open(page, "/nowa-rezerwacja")
+    open_from_sidebar(page, "/nowa-rezerwacja")
     form = _booking_form(page, room, organisation, day + timedelta(days=7), "14:00", "16:00")
     form.get_by_text(L("booking.repeat_weekly")).click()
     _fill(form.get_by_role("spinbutton", name=L("booking.series_count")), "3")
@@ -388,7 +389,7 @@ def test_a_front_desk_day_answers_every_action_where_the_person_looks(staff_page
 
     # 7. The day itself, 10:05: the first booking's people arrive and are checked in at the front desk.
     day_server.set_now(datetime.combine(day, dtime(10, 5)))
-    _open(page, "/recepcja")
+    open_from_sidebar(page, "/recepcja")
     expect(page.get_by_text(L("desk.caption", weekday=L(f"weekday.{day.weekday()}"), date=day))).to_be_visible()
     arrive = page.locator(f".st-key-desk_in_{booking_id}").get_by_role("button")
     _submit(page, arrive)

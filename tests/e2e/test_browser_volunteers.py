@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from dashboard.core.i18n import translate
 from db.connection import MIGRATIONS_DIR
-from tests.e2e.conftest import open_app, screenshot, server_today, wait_for_app, wait_until_still
+from tests.e2e.conftest import open_app, open_from_sidebar, screenshot, server_today, wait_for_app, wait_until_still
 
 pytestmark = pytest.mark.e2e
 
@@ -116,7 +116,7 @@ def _written_agreement(page: Page, today: date) -> None:
 
 def _opportunity(page: Page, title: str, today: date) -> int:
     """A week-long opportunity that began two days ago, wanting the rare skills; its page opens."""
-    open_app(page, "/oferty-wolontariatu")
+    open_from_sidebar(page, "/oferty-wolontariatu")
     expander = page.get_by_test_id("stExpander").filter(has_text=L("volunteer_work.new_opportunity"))
     expander.locator("summary").click()
     wait_until_still(expander)

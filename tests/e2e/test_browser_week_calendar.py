@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dashboard.core.i18n import translate
-from tests.e2e.conftest import open_app, screenshot, sign_in_by_cookie, wait_for_app, watch_runs
+from tests.e2e.conftest import open_app, open_from_sidebar, screenshot, sign_in_by_cookie, wait_for_app, watch_runs
 
 pytestmark = pytest.mark.e2e
 
@@ -97,7 +97,7 @@ def test_week_calendar_books_a_free_slot_and_opens_the_booking(page: Page, signe
     signed_in("admin")
     _add_room(page, room)
 
-    open_app(page, "/kalendarz")
+    open_from_sidebar(page, "/kalendarz")
     _pick(page, L("booking.resource"), room)
     _click_button(page, L("week.today"))
     today = _date_field(page)
@@ -137,7 +137,7 @@ def test_week_calendar_books_a_free_slot_and_opens_the_booking(page: Page, signe
     booking_id = _fill_and_book(page)
 
     # Back in the calendar: not in this week, there in its own week, with a proper tooltip.
-    open_app(page, "/kalendarz")
+    open_from_sidebar(page, "/kalendarz")
     booked = page.locator(f'path[aria-label$=", {room}, {day:%d.%m.%Y}, {start}–{end_text}"]')
     _click_button(page, L("week.today"))
     expect(page.locator('path[aria-label^="Wolne: "]').first).to_be_attached()
