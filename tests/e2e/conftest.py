@@ -233,8 +233,13 @@ def copy_of_demo(demo_install: Path, folder: Path) -> dict:
     return install_env(folder)
 
 
+def auth_secrets_of(folder: Path) -> dict:
+    """The [auth] table of a server's secrets file: its cookie's name and signing key."""
+    return tomllib.loads((folder / "secrets.toml").read_text())["auth"]
+
+
 def cookie_name_of(folder: Path) -> str:
-    return tomllib.loads((folder / "secrets.toml").read_text())["auth"]["cookie_name"]
+    return auth_secrets_of(folder)["cookie_name"]
 
 
 def sign_in_by_cookie(target: BrowserContext | Page, role_or_username: str, secrets_folder: Path) -> BrowserContext:
@@ -258,7 +263,7 @@ def sign_in_by_cookie(target: BrowserContext | Page, role_or_username: str, secr
 
     context = target.context if isinstance(target, Page) else target
     username = DEMO.get(role_or_username, (role_or_username, None))[0]
-    auth = tomllib.loads((secrets_folder / "secrets.toml").read_text())["auth"]
+    auth = auth_secrets_of(secrets_folder)
     token, expires = login_token(username, auth["cookie_key"], settings.load().session_hours)
     context.add_cookies([{"name": auth["cookie_name"], "value": token, "domain": "127.0.0.1", "path": "/",
                           "expires": expires, "sameSite": "Strict"}])
@@ -384,7 +389,7 @@ def open_from_sidebar(page: Page, path: str, lang: str = "pl") -> Page:
     assert spec is not None, path
     page.get_by_test_id("stSidebar").get_by_role("link", name=translate(lang, spec.title_key), exact=True).click()
     wait_for_app(page)
-    expect(page).to_have_url(re.compile(rf"/{re.escape(spec.url_path)}/?$" if spec.url_path != "pulpit" else r"/$"))
+    expect(page).to_have_url(re.compile(rf"/{re.escape(spec.url_path)}/?$" if not spec.default else r"/$"))
     return page
 
 
