@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import timedelta
 
@@ -18,6 +19,17 @@ DEMO_LOGINS = (
     ("recepcja", "Joanna Recepcja", "staff", "demo-recepcja-2026"),
     ("koordynator", "Koordynator UMŁ", "coordinator", "demo-koordynator-2026"),
 )
+
+
+
+@functools.cache
+def _login_hash(password: str) -> str:
+    """A demo login's bcrypt hash, made once per process. bcrypt is slow on purpose (0.22 CPU-s a hash at
+    cost 12), and a process may fill many demo databases: the test suite fills about a hundred, each one
+    hashing the same three published passwords again (some 60 CPU-s of a run). A hash shared by those
+    databases checks the same at login; the passwords are in the README anyway."""
+    return hash_password(password)
+
 
 _PATTERNS = {
     "stowarzyszenie": ["Stowarzyszenie {what} {where}", "Stowarzyszenie „{brand}”", "Towarzystwo {what} {where}"],
@@ -59,7 +71,7 @@ def fill(db: Database, seed: int, scale: float) -> None:
     fake = Faker("pl_PL")
     fake.seed_instance(seed)
     now = clock.utc_now()
-    users = [(u, n, f"{u}@centrum.lodz.pl", r, hash_password(p), now) for u, n, r, p in DEMO_LOGINS]
+    users = [(u, n, f"{u}@centrum.lodz.pl", r, _login_hash(p), now) for u, n, r, p in DEMO_LOGINS]
     count = max(20, round(80 * scale))  # scale 25 gives the benchmark's 2,000
     forms = list(_PATTERNS)
     weights = [40, 30, 10, 8, 4, 8]
