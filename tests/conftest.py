@@ -7,9 +7,13 @@ session (each xdist worker) migrates one template file once and every test gets 
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
 import shutil
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -118,23 +122,94 @@ def _release_clock():
     clock.freeze(None)
 
 
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """A folder of files built once for the whole run and shared by every pytest-xdist worker: the first
+    worker to ask builds it (``build(folder)``), the others wait for it. Those who change the files copy them.
+
+    A session fixture runs once in each worker (each is a process of its own), so a demo database filled in
+    one cost every worker the same seconds of CPU: the demo fills were about a tenth of a run. The folder is
+    built under a temporary name and renamed when complete; a lock file orders the workers."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # pytest-of-<user>/pytest-<n>: this run's, the workers' own folders below it
+    folder = root / f"built-once-{name}"
+    with open(root / f"built-once-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not folder.is_dir():
+            partial = root / f"built-once-{name}.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            partial.mkdir()
+            build(partial)
+            partial.rename(folder)
+    return folder
+
+
+def filled_demo(tmp_path_factory, template: Path, scale: float, moment: datetime) -> Path:
+    """A closed database file holding the demo data at ``scale``, filled with the clock at ``moment``; built
+    once per run (``built_once``). Copy it before opening it."""
+    def build(folder: Path) -> None:
+        from dashboard import demo
+
+        path = folder / "civic.duckdb"
+        shutil.copyfile(template, path)
+        clock.freeze(moment)
+        try:
+            database = get_database(path)
+            demo.fill(database, scale)
+            database.checkpoint()
+        finally:
+            close_database(path)
+            clock.freeze(None)
+
+    return built_once(tmp_path_factory, f"demo-{scale}-{moment:%Y%m%dT%H%M}", build) / "civic.duckdb"
+
+
+def app_install_env(folder: Path) -> dict:
+    """The environment of an AppTest app whose database, secrets and backups are in ``folder``. Its daily
+    backup is off: a run of AppTests moves the clock over many days, and each new day copied the whole demo
+    database again (tests/unit/test_backup.py proves the daily backup itself)."""
+    return {"CIVIC_DB_PATH": str(folder / "civic.duckdb"), "CIVIC_SECRETS_PATH": str(folder / "secrets.toml"),
+            "CIVIC_DEMO": "1", "CIVIC_LANG": "pl", "CIVIC_BACKUP_DIR": str(folder / "backups"),
+            "CIVIC_DAILY_BACKUP": "0"}
+
+
 @pytest.fixture(scope="session")
 def app_env(tmp_path_factory):
-    """Environment for AppTest runs: a demo database and secrets in a temporary folder."""
-    base = tmp_path_factory.mktemp("app")
-    env = {"CIVIC_DB_PATH": str(base / "civic.duckdb"), "CIVIC_SECRETS_PATH": str(base / "secrets.toml"),
-           "CIVIC_DEMO": "1", "CIVIC_LANG": "pl", "CIVIC_BACKUP_DIR": str(base / "backups")}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    from dashboard import bootstrap
+    """Environment for AppTest runs: the app's first start (migration, demo data, secrets) done once per run
+    (``built_once``), and a copy of it in a temporary folder of this worker's."""
+    def first_start(folder: Path) -> None:
+        from dashboard import bootstrap
+        from dashboard.core import settings
 
-    bootstrap.prepare()
-    yield env
-    for key, value in old.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+        with _environment(app_install_env(folder)):
+            prepared = bootstrap.prepare(settings.load())
+            prepared.db.checkpoint()
+            close_database(folder / "civic.duckdb")
+
+    installed = built_once(tmp_path_factory, "app", first_start)
+    base = tmp_path_factory.mktemp("app")
+    for name in ("civic.duckdb", "secrets.toml"):
+        shutil.copy2(installed / name, base / name)  # copy2 keeps the secrets file's 0600
+    env = app_install_env(base)
+    with _environment(env):
+        from dashboard import bootstrap
+
+        bootstrap.prepare()
+        yield env
+
+
+@contextmanager
+def _environment(values: dict):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @pytest.fixture(scope="session", autouse=True)

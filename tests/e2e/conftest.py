@@ -38,6 +38,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.core import clock
 from dashboard.services import reservations
+from tests.conftest import built_once
 from tests.e2e import shifted_server as shifted
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -203,17 +204,18 @@ def e2e_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_install(tmp_path_factory) -> Path:
-    """The demo database and secrets, made once per session by ``cli init`` (as ``make run`` does) on the
-    suite's clock. Every server of the session serves a copy of it: the demo fill costs seconds of CPU, and
+    """The demo database and secrets, made once per run by ``cli init`` (as ``make run`` does) on the
+    suite's clock, for both workers that run browser tests (``built_once``). Every server of the session serves a copy of it: the demo fill costs seconds of CPU, and
     the tests with a server of their own (a movable clock, a database nobody else writes) used to pay it again."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no chromium at {CHROMIUM} (make chromium installs Debian's)")
-    folder = tmp_path_factory.mktemp("e2e-demo")
-    env = install_env(folder)
-    shifted.write_offset(folder / "clock-offset", shifted.start_offset())
-    subprocess.run([sys.executable, str(LAUNCHER), "cli", "init"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=180)
-    return folder
+
+    def init(folder: Path) -> None:
+        shifted.write_offset(folder / "clock-offset", shifted.start_offset())
+        subprocess.run([sys.executable, str(LAUNCHER), "cli", "init"], cwd=ROOT, env=install_env(folder),
+                       check=True, capture_output=True, timeout=180)
+
+    return built_once(tmp_path_factory, "e2e-demo", init)
 
 
 def install_env(folder: Path) -> dict:

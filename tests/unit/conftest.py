@@ -23,7 +23,7 @@ from dashboard.services import reservations as res
 from dashboard.services.admin import users
 from dashboard.services.register import organisations
 from db.connection import close_database, get_database
-from tests.conftest import ADMIN, STAFF
+from tests.conftest import ADMIN, STAFF, filled_demo
 from tests.unit import forum_dataset
 from tests.unit.builders import NOW, Centre, Place
 
@@ -121,14 +121,11 @@ BENCH_WEDNESDAY = datetime(2026, 11, 18, 11, 0, tzinfo=clock.WARSAW)
 @pytest.fixture(scope="module")
 def wednesday_demo(tmp_path_factory, migrated_template):
     """The demo data at a fifth of its size, filled on the benchmark's Wednesday: the utilisation page's reads
-    and the naive peer are compared on it (one fill per test module; the tests only read)."""
-    from dashboard import demo as fillers
-
+    and the naive peer are compared on it (one fill per run, a copy per test module; the tests only read)."""
     path = tmp_path_factory.mktemp("wednesday") / "civic.duckdb"
-    shutil.copyfile(migrated_template, path)
+    shutil.copyfile(filled_demo(tmp_path_factory, migrated_template, 0.2, BENCH_WEDNESDAY), path)
     clock.freeze(BENCH_WEDNESDAY)
     database = get_database(path)
-    fillers.fill(database, 0.2)
     yield database
     clock.freeze(None)
     close_database(path)

@@ -27,21 +27,20 @@ from dashboard.services.reporting import indicators, utilisation
 from dashboard.ui import cached
 from dashboard.ui import utilisation_view as view
 from db.connection import ConstraintViolation, close_database, get_database
+from tests.conftest import filled_demo
 
 NOW = datetime(2026, 11, 18, 11, 0, tzinfo=clock.WARSAW)  # the benchmark's Wednesday, rooms in use
 STAFF = Actor("recepcja", "staff", "Joanna Recepcja")
 
 
 @pytest.fixture
-def demo(tmp_path, migrated_template):
-    """A small demo filled on the benchmark's Wednesday, of this test's own (the tests write)."""
-    from dashboard import demo as fillers
-
+def demo(tmp_path, tmp_path_factory, migrated_template):
+    """A small demo filled on the benchmark's Wednesday (once per run), a copy of this test's own (the tests
+    write)."""
     path = tmp_path / "civic.duckdb"
-    shutil.copyfile(migrated_template, path)
+    shutil.copyfile(filled_demo(tmp_path_factory, migrated_template, 0.05, NOW), path)
     clock.freeze(NOW)
     database = get_database(path)
-    fillers.fill(database, 0.05)
     cached.clear()
     yield database
     cached.clear()
