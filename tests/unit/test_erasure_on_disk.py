@@ -7,6 +7,7 @@ first test shows it), so ``gdpr.anonymise`` has the file rewritten (``Database.e
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from datetime import date
@@ -25,12 +26,15 @@ pytestmark = pytest.mark.file_layout  # reads the database file itself: the app'
 EMAIL = "Gertruda.Zapamietywalska-7731@Przyklad-Lodz.pl"
 FIRST, LAST = "Gertruda", "Ślimakowska-Żółtodziób"
 PHONE_TYPED, PHONE_STORED = "601 998 877", "+48601998877"
+ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be")
 
 
 def needles() -> list[str]:
     """Every form of the person's data worth looking for: as typed, as stored, lower and upper case."""
     base = [EMAIL, FIRST, LAST, f"{FIRST} {LAST}", PHONE_TYPED, PHONE_STORED, "601998877"]
-    return sorted({form for text in base for form in (text, text.lower(), text.upper())})
+    forms = sorted({form for text in base for form in (text, text.lower(), text.upper())})
+    assert not any(b"\x00\x00" in form.encode(encoding) for form in forms for encoding in ENCODINGS)  # found_in
+    return forms
 
 
 def raw_bytes(path: Path) -> bytes:
@@ -40,9 +44,15 @@ def raw_bytes(path: Path) -> bytes:
 
 
 def found_in(data: bytes) -> list[str]:
+    """Every needle found in ``data``, with its encoding.
+
+    The file is mostly zero bytes, and a search for a UTF-16 needle (a zero byte in every other place) crawled
+    through them: 0.67 CPU-s a scan. Runs of three or more zeros are first cut to two: no needle holds two zeros
+    in a row, so every place a needle was found is kept and no new one is made (0.003 CPU-s)."""
+    data = re.sub(rb"\x00{3,}", b"\x00\x00", data)
     hits = []
     for text in needles():
-        for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+        for encoding in ENCODINGS:
             if text.encode(encoding) in data:
                 hits.append(f"{text!r} ({encoding})")
     return hits
