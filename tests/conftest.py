@@ -174,9 +174,9 @@ def app_install_env(folder: Path) -> dict:
 
 
 @pytest.fixture(scope="session")
-def app_env(tmp_path_factory):
-    """Environment for AppTest runs: the app's first start (migration, demo data, secrets) done once per run
-    (``built_once``), and a copy of it in a temporary folder of this worker's."""
+def app_install(tmp_path_factory) -> Path:
+    """The folder of the app's first start (migrated database with the demo data, secrets), done once per run
+    (``built_once``). Copy what you use."""
     def first_start(folder: Path) -> None:
         from dashboard import bootstrap
         from dashboard.core import settings
@@ -186,10 +186,15 @@ def app_env(tmp_path_factory):
             prepared.db.checkpoint()
             close_database(folder / "civic.duckdb")
 
-    installed = built_once(tmp_path_factory, "app", first_start)
+    return built_once(tmp_path_factory, "app", first_start)
+
+
+@pytest.fixture(scope="session")
+def app_env(app_install, tmp_path_factory):
+    """Environment for AppTest runs: a copy of ``app_install`` in a temporary folder of this worker's."""
     base = tmp_path_factory.mktemp("app")
     for name in ("civic.duckdb", "secrets.toml"):
-        shutil.copy2(installed / name, base / name)  # copy2 keeps the secrets file's 0600
+        shutil.copy2(app_install / name, base / name)  # copy2 keeps the secrets file's 0600
     env = app_install_env(base)
     with _environment(env):
         from dashboard import bootstrap

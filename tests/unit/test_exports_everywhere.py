@@ -22,6 +22,7 @@ import io
 import json
 import math
 import re
+import shutil
 import zipfile
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -38,7 +39,7 @@ from pypdf import PdfReader
 from dashboard.core import clock, exports
 from dashboard.core.i18n import translate
 from dashboard.core.roles import Actor
-from dashboard.services.admin import backup, importer
+from dashboard.services.admin import importer
 from dashboard.services.education import advisory, certificates, enrolment, trainings
 from dashboard.services.initiatives import views as initiative_views
 from dashboard.services.reporting import forum, pilot_report, results, utilisation
@@ -215,10 +216,10 @@ def test_empty_columns_and_empty_tables_export(frame):
 
 # -- demo data: a private copy of the app's demo database ------------------------------------------------------------
 @pytest.fixture(scope="module")
-def demo(app_env, tmp_path_factory):
+def demo(app_install, tmp_path_factory):
     """The demo database the app starts with, copied so this module may add to it."""
     target = tmp_path_factory.mktemp("exports") / "demo.duckdb"
-    backup._copy_database(get_database(app_env["CIVIC_DB_PATH"]), target)
+    shutil.copyfile(app_install / "civic.duckdb", target)
     database = get_database(target)
     yield database
     close_database(target)
