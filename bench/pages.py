@@ -178,7 +178,8 @@ def compiled_once():
     (measured on volunteer.py, initiative.py, event.py). A server also finds the installed packages'
     components once, at start; every new AppTest scans all installed distributions again (85–135 ms).
     One shared cache and one component registry make the figures the server's (and the test suite,
-    tests/conftest.py, uses the same for its thousands of AppTest runs)."""
+    tests/conftest.py, uses the same for its thousands of AppTest runs). The end of a run is awaited by
+    joining its thread (``_wait_for_the_run``), not by AppTest's millisecond polling."""
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test, local_script_runner
 
@@ -188,8 +189,22 @@ def compiled_once():
     with patch.object(app_test, "ScriptCache", lambda: shared), \
             patch.object(local_script_runner, "ScriptCache", lambda: shared), \
             patch.object(components, "discover_and_register_components", lambda **_: None), \
-            patch.object(app_test, "BidiComponentManager", lambda: components):
+            patch.object(app_test, "BidiComponentManager", lambda: components), \
+            patch.object(local_script_runner, "require_widgets_deltas", _wait_for_the_run):
         yield shared
+
+
+def _wait_for_the_run(runner, timeout: float = 3) -> None:
+    """AppTest's wait for a run to end, by joining the script thread (as a server learns a run ended from the
+    thread's own event): Streamlit's ``require_widgets_deltas`` wakes every millisecond and scans every event
+    of the run so far, taking the GIL from the very thread it waits for. Same end, same error after ``timeout``."""
+    if runner._script_thread is not None:
+        runner._script_thread.join(timeout)
+    if runner.script_stopped():
+        return
+    runner.request_stop()
+    runner.join()
+    raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
 
 
 def benchmark_pages(db: Database, reruns: int, only: set[str] | None = None) -> list[PageResult]:
