@@ -219,10 +219,15 @@ def demo_install(tmp_path_factory) -> Path:
 
 
 def install_env(folder: Path) -> dict:
-    """The environment of a server (or a setup script) whose database, secrets, backups and clock are in ``folder``."""
+    """The environment of a server (or a setup script) whose database, secrets, backups and clock are in ``folder``.
+
+    The daily backup is off: each server's first login copied and verified the whole demo database in the
+    background (about 3 CPU-s a server, taken from the journey's first pages); no journey here looks at backups,
+    and tests/unit/test_backup.py proves the daily backup, its thread included."""
     return {**os.environ, "CIVIC_DB_PATH": str(folder / "civic.duckdb"),
             "CIVIC_SECRETS_PATH": str(folder / "secrets.toml"), "CIVIC_BACKUP_DIR": str(folder / "backups"),
-            "CIVIC_DEMO": "1", "CIVIC_LANG": "pl", shifted.CLOCK_FILE_ENV: str(folder / "clock-offset")}
+            "CIVIC_DEMO": "1", "CIVIC_LANG": "pl", "CIVIC_DAILY_BACKUP": "0",
+            shifted.CLOCK_FILE_ENV: str(folder / "clock-offset")}
 
 
 def copy_of_demo(demo_install: Path, folder: Path) -> dict:
