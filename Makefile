@@ -22,8 +22,12 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/python -m pip install -q -r requirements.txt
 	touch $@
 
+# The installed packages compiled once, into the cache `make test` reads (PYTHONPYCACHEPREFIX below), when the
+# locks are installed: else the first run on a fresh machine had every xdist worker, server and subprocess
+# compile the same modules side by side (13 s for all of them here, against some 50 CPU-s when duplicated).
 $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 	$(BIN)/python -m pip install -q -r requirements.txt -r requirements-dev.txt
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache $(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null
 	touch $@
 
 setup: $(BIN)/.installed
