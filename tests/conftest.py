@@ -12,9 +12,9 @@ import gc
 import os
 import shutil
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from unittest.mock import patch
 
 import duckdb
 import pytest
@@ -181,7 +181,7 @@ def app_install(tmp_path_factory) -> Path:
         from dashboard import bootstrap
         from dashboard.core import settings
 
-        with _environment(app_install_env(folder)):
+        with patch.dict(os.environ, app_install_env(folder)):
             prepared = bootstrap.prepare(settings.load())
             prepared.db.checkpoint()
             close_database(folder / "civic.duckdb")
@@ -196,25 +196,11 @@ def app_env(app_install, tmp_path_factory):
     for name in ("civic.duckdb", "secrets.toml"):
         shutil.copy2(app_install / name, base / name)  # copy2 keeps the secrets file's 0600
     env = app_install_env(base)
-    with _environment(env):
+    with patch.dict(os.environ, env):
         from dashboard import bootstrap
 
         bootstrap.prepare()
         yield env
-
-
-@contextmanager
-def _environment(values: dict):
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.fixture(scope="session", autouse=True)
