@@ -21,13 +21,12 @@ DEMO_LOGINS = (
 )
 
 
-
 @functools.cache
 def _login_hash(password: str) -> str:
     """A demo login's bcrypt hash, made once per process. bcrypt is slow on purpose (0.22 CPU-s a hash at
-    cost 12), and a process may fill many demo databases: the test suite fills about a hundred, each one
-    hashing the same three published passwords again (some 60 CPU-s of a run). A hash shared by those
-    databases checks the same at login; the passwords are in the README anyway."""
+    cost 12), and a process may fill many demo databases (a test worker, the benchmark: one per
+    dataset), each one hashing the same three published passwords again. A hash shared by those databases
+    checks the same at login; the passwords are in the README anyway."""
     return hash_password(password)
 
 

@@ -205,9 +205,10 @@ def e2e_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_install(tmp_path_factory) -> Path:
-    """The demo database and secrets, made once per run by ``cli init`` (as ``make run`` does) on the
-    suite's clock, for both workers that run browser tests (``built_once``). Every server of the session serves a copy of it: the demo fill costs seconds of CPU, and
-    the tests with a server of their own (a movable clock, a database nobody else writes) used to pay it again."""
+    """The demo database and secrets, made once per run by ``cli init`` (as ``make run`` does) on the suite's
+    clock, for both workers that run browser tests (``built_once``). Every server serves a copy of it: the demo
+    fill costs seconds of CPU, and the tests with a server of their own (a movable clock, a database nobody else
+    writes) used to pay it again."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no chromium at {CHROMIUM} (make chromium installs Debian's)")
 

@@ -371,7 +371,8 @@ def arguments(name: str, world: World, actor: Actor, cur=None) -> dict:
 
 @pytest.fixture(scope="module")
 def world_file(migrated_template, tmp_path_factory) -> tuple[Path, World]:
-    """The world built once into a closed file (its ids in the World object, whose database is closed)."""
+    """The world built once into a closed file (its ids in the World object, whose database is closed, and its
+    rows' ``_state``: reading it costs 38 ms, and every copy of the file starts with it)."""
     folder = tmp_path_factory.mktemp("write_permissions")
     path = folder / "world.duckdb"
     shutil.copyfile(migrated_template, path)
@@ -382,6 +383,7 @@ def world_file(migrated_template, tmp_path_factory) -> tuple[Path, World]:
     finally:
         clock.freeze(None)
     database.checkpoint()
+    built.state = _state(database)  # every copy of the file starts with these rows
     close_database(path)
     return path, built
 
@@ -399,7 +401,7 @@ def _open_copy(world_file: tuple[Path, World], folder: Path) -> World:
 def world(world_file, tmp_path_factory):
     """One copy of the world for every refusal (a refusal changes nothing, so they can share it)."""
     opened = _open_copy(world_file, tmp_path_factory.mktemp("refusals"))
-    opened.state, opened.files = _state(opened.db), committed_stamp(opened.db)
+    opened.files = committed_stamp(opened.db)
     yield opened
     close_database(opened.db.path)
 
@@ -411,15 +413,6 @@ def _state(db) -> dict:
 
 
 _STATE_SQL: list[str] = []
-_FILE_STATES: dict[Path, dict] = {}
-
-
-def _state_of_file(source: Path, copy_of_it) -> dict:
-    """``_state`` of the world file, read from the first copy opened of it: every copy starts the same, and the
-    full-table hashes cost 38 ms a reading (13 CPU-s over the module when each test read them twice)."""
-    if source not in _FILE_STATES:
-        _FILE_STATES[source] = _state(copy_of_it)
-    return _FILE_STATES[source]
 
 
 def _state_sql(db) -> str:
@@ -479,7 +472,7 @@ def test_the_same_call_by_a_role_allowed_to_make_it_writes(name, world_file, tmp
     clock.freeze(CLOCK.get(name, NOW))
     opened = _open_copy(world_file, tmp_path)
     try:
-        before = _state_of_file(world_file[0], opened.db)
+        before = opened.state
         try:
             _call(name, opened, STAFF)
         except PermissionDenied:
